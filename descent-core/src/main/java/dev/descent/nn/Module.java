@@ -1,0 +1,172 @@
+package dev.descent.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.descent.tensor.Tensor;
+
+/**
+ * A layer or a network: it owns parameters and sub-modules under names, as {@code torch.nn.Module}.
+ *
+ * <p>Parameter names are dotted paths in registration order ({@code main.0.weight}), exactly as
+ * PyTorch builds them, so state dicts move between the two. {@link #train()} / {@link #eval()}
+ * switch the mode (which layers such as dropout would read); the MLP behaves the same in both.
+ */
+public abstract class Module {
+
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Computes this module's output for a batch. */
+    public abstract Tensor forward(Tensor input);
+
+    /** Registers a parameter (it is made to require grad) under {@code name}; returns it. */
+    protected final Tensor registerParameter(String name, Tensor parameter) {
+        checkName(name);
+        parameter.requiresGrad(true);
+        parameters.put(name, parameter);
+        return parameter;
+    }
+
+    /** Registers a sub-module under {@code name}; returns it. */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("module attribute name must be non-empty and contain no '.', got '" + name + "'");
+        }
+        if (parameters.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("attribute '" + name + "' is already registered");
+        }
+    }
+
+    /** Every parameter with its dotted name, in PyTorch's order (own parameters, then children's). */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out) {
+        parameters.forEach((n, p) -> out.put(prefix + n, p));
+        children.forEach((n, c) -> c.collect(prefix + n + ".", out));
+    }
+
+    /** Every parameter, in {@link #namedParameters()} order. */
+    public final List<Tensor> parameters() {
+        return List.copyOf(namedParameters().values());
+    }
+
+    /** The direct sub-modules with their names. */
+    public final Map<String, Module> namedChildren() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** The total number of parameter values. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor p : namedParameters().values()) {
+            n += p.numel();
+        }
+        return n;
+    }
+
+    /**
+     * The parameters by name as detached tensors sharing storage (as PyTorch's {@code state_dict()}):
+     * save them, or copy them elsewhere.
+     */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        namedParameters().forEach((n, p) -> out.put(n, p.detach()));
+        return out;
+    }
+
+    /**
+     * Copies values from a state dict into this module's parameters.
+     *
+     * @param strict when true, every parameter must be present and no other key may be
+     * @throws IllegalArgumentException naming the missing or unexpected keys, or the first key whose
+     *                                  shape differs; nothing is copied in that case
+     */
+    public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = namedParameters();
+        if (strict) {
+            Set<String> missing = new LinkedHashSet<>(own.keySet());
+            missing.removeAll(state.keySet());
+            Set<String> unexpected = new LinkedHashSet<>(state.keySet());
+            unexpected.removeAll(own.keySet());
+            if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                if (!missing.isEmpty()) {
+                    parts.add("missing keys " + missing);
+                }
+                if (!unexpected.isEmpty()) {
+                    parts.add("unexpected keys " + unexpected);
+                }
+                throw new IllegalArgumentException("loadStateDict: " + String.join(", ", parts));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null && !Arrays.equals(src.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("loadStateDict: size mismatch for " + e.getKey() + ": checkpoint has shape "
+                        + Arrays.toString(src.shape()) + ", this model has " + Arrays.toString(e.getValue().shape()));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null) {
+                e.getValue().copyFrom(src);
+            }
+        }
+    }
+
+    /** Strict {@link #loadStateDict(Map, boolean)}. */
+    public final void loadStateDict(Map<String, Tensor> state) {
+        loadStateDict(state, true);
+    }
+
+    /** Sets training mode on this module and every sub-module; returns this. */
+    public Module train(boolean mode) {
+        training = mode;
+        children.values().forEach(c -> c.train(mode));
+        return this;
+    }
+
+    /** Training mode; returns this. */
+    public final Module train() {
+        return train(true);
+    }
+
+    /** Evaluation mode; returns this. */
+    public final Module eval() {
+        return train(false);
+    }
+
+    /** Whether the module is in training mode. */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Zeroes (or, with {@code setToNone}, drops) every parameter's gradient. */
+    public final void zeroGrad(boolean setToNone) {
+        for (Tensor p : namedParameters().values()) {
+            if (setToNone) {
+                p.clearGrad();
+            } else {
+                p.zeroGrad();
+            }
+        }
+    }
+}

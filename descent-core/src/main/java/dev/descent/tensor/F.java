@@ -1,0 +1,92 @@
+package dev.descent.tensor;
+
+/**
+ * The functional API, as {@code torch.nn.functional}: activations, softmax, the linear map and
+ * losses. Each function is differentiable.
+ */
+public final class F {
+
+    /** PyTorch's default {@code ignore_index} for {@code nll_loss}: targets equal to it are skipped. */
+    public static final int IGNORE_INDEX = -100;
+
+    private F() {
+    }
+
+    /** {@code y = x·Wᵀ + b} with x [N, in], W [out, in], b [out] or null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return LinearAlgebra.linear(x, weight, bias);
+    }
+
+    /** max(x, 0). */
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    /** x for x > 0, slope·x otherwise (PyTorch's default slope is 0.01). */
+    public static Tensor leakyRelu(Tensor x, float slope) {
+        return x.leakyRelu(slope);
+    }
+
+    /** tanh(x). */
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    /** 1 / (1 + e^−x). */
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** x·Φ(x) = ½x(1 + erf(x/√2)), PyTorch's default (exact) GELU. */
+    public static Tensor gelu(Tensor x) {
+        return x.gelu();
+    }
+
+    /** e^{x_i} / Σ_j e^{x_j} along {@code dim}. */
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    /** x_i − log Σ_j e^{x_j} along {@code dim}. */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return x.logSoftmax(dim);
+    }
+
+    /** Mean negative log-likelihood of {@code targets} under log-probabilities [N, C]. */
+    public static Tensor nllLoss(Tensor logp, int[] targets) {
+        return Losses.nllLoss(logp, targets, null, Reduction.MEAN, IGNORE_INDEX);
+    }
+
+    /** Negative log-likelihood with a reduction. */
+    public static Tensor nllLoss(Tensor logp, int[] targets, Reduction reduction) {
+        return Losses.nllLoss(logp, targets, null, reduction, IGNORE_INDEX);
+    }
+
+    /**
+     * Negative log-likelihood with class weights (null for none), a reduction and an ignored target
+     * value: {@code ℓ_n = −w[y_n]·logp[n, y_n]}; the mean divides by {@code Σ w[y_n]}.
+     */
+    public static Tensor nllLoss(Tensor logp, int[] targets, float[] weight, Reduction reduction, int ignoreIndex) {
+        return Losses.nllLoss(logp, targets, weight, reduction, ignoreIndex);
+    }
+
+    /** Cross-entropy of logits [N, C]: {@code nllLoss(logSoftmax(logits, 1), targets)}. */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        return nllLoss(logits.logSoftmax(1), targets);
+    }
+
+    /** Cross-entropy with class weights (null for none) and a reduction. */
+    public static Tensor crossEntropy(Tensor logits, int[] targets, float[] weight, Reduction reduction) {
+        return Losses.nllLoss(logits.logSoftmax(1), targets, weight, reduction, IGNORE_INDEX);
+    }
+
+    /** Mean squared error. */
+    public static Tensor mseLoss(Tensor input, Tensor target) {
+        return Losses.mseLoss(input, target, Reduction.MEAN);
+    }
+
+    /** Squared error with a reduction. */
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        return Losses.mseLoss(input, target, reduction);
+    }
+}

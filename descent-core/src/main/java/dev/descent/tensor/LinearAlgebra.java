@@ -1,0 +1,64 @@
+package dev.descent.tensor;
+
+import dev.descent.tensor.kernel.Gemm;
+import dev.descent.tensor.kernel.KernelProvider;
+
+/** Matrix products with their backward passes, all on the GEMM kernels. */
+final class LinearAlgebra {
+
+    private LinearAlgebra() {
+    }
+
+    /** {@code C = A·B}; backward: dA += dC·Bᵀ (NT), dB += Aᵀ·dC (TN). */
+    static Tensor matmul(Tensor a, Tensor b) {
+        int[] as = a.shapeRef(), bs = b.shapeRef();
+        if (as.length != 2 || bs.length != 2 || as[1] != bs[0]) {
+            throw new IllegalArgumentException("matmul: shapes " + Shape.str(as) + " and " + Shape.str(bs) + " cannot be multiplied");
+        }
+        int m = as[0], k = as[1], n = bs[1];
+        float[] c = new float[m * n];
+        Gemm.nn(m, n, k, a.data(), 0, b.data(), 0, c, 0, false);
+        Tensor out = Tensor.wrap(c, new int[] {m, n});
+        return Autograd.record(out, "matmul", g -> {
+            if (a.requiresGrad()) {
+                Gemm.nt(m, k, n, g, 0, b.data(), 0, a.gradBuffer(), 0, true);
+            }
+            if (b.requiresGrad()) {
+                Gemm.tn(k, n, m, a.data(), 0, g, 0, b.gradBuffer(), 0, true);
+            }
+        }, a, b);
+    }
+
+    /**
+     * {@code y = x·Wᵀ + b} for x [N, in], W [out, in], b [out] (or null): the bias is the starting
+     * value of the product, so adding it costs nothing. Backward: dx += dy·W (NN), dW += dyᵀ·x (TN),
+     * db += column sums of dy.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        int[] xs = x.shapeRef(), ws = w.shapeRef();
+        if (ws.length != 2 || xs.length != 2 || xs[1] != ws[1]) {
+            throw new IllegalArgumentException("linear: input of shape " + Shape.str(xs) + " does not match weight of shape " + Shape.str(ws) + " (expected [N, " + (ws.length == 2 ? ws[1] : "in") + "])");
+        }
+        int n = xs[0], in = xs[1], outF = ws[0];
+        if (bias != null && (bias.dim() != 1 || bias.numel() != outF)) {
+            throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shapeRef()) + " does not match weight of shape " + Shape.str(ws));
+        }
+        float[] y = new float[n * outF];
+        if (bias != null) {
+            KernelProvider.kernels().broadcastRows(bias.data(), 0, y, 0, n, outF);
+        }
+        Gemm.nt(n, outF, in, x.data(), 0, w.data(), 0, y, 0, bias != null);
+        Tensor out = Tensor.wrap(y, new int[] {n, outF});
+        return Autograd.record(out, "linear", g -> {
+            if (x.requiresGrad()) {
+                Gemm.nn(n, in, outF, g, 0, w.data(), 0, x.gradBuffer(), 0, true);
+            }
+            if (w.requiresGrad()) {
+                Gemm.tn(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                KernelProvider.kernels().columnSums(g, 0, n, outF, bias.gradBuffer(), 0, true);
+            }
+        }, x, w, bias);
+    }
+}

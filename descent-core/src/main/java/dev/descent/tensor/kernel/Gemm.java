@@ -1,0 +1,88 @@
+package dev.descent.tensor.kernel;
+
+/**
+ * Dense matrix products on contiguous row-major matrices, parallel over outputs.
+ *
+ * <p>NN and TN split C by column panels (each task packs only its own panels of B); NT splits C by
+ * blocks of four rows. Products below {@link #PARALLEL_FLOPS} run on the calling thread, where the
+ * hand-off would cost more than it saves. Because every kernel computes each element of C the same
+ * way whatever block it is in, the result is bit-identical for any thread count.
+ */
+public final class Gemm {
+
+    /** Products with fewer floating-point operations than this run single-threaded. */
+    static final long PARALLEL_FLOPS = 1L << 20;
+
+    private Gemm() {
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] · B[k,n]} with the chosen kernels. */
+    public static void nn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        nn(KernelProvider.kernels(), m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] · B[n,k]ᵀ} with the chosen kernels. */
+    public static void nt(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        nt(KernelProvider.kernels(), m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    /** {@code C[m,n] (+)= A[k,m]ᵀ · B[k,n]} with the chosen kernels. */
+    public static void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        tn(KernelProvider.kernels(), m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] · B[k,n]} with the given kernels. */
+    public static void nn(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        int tasks = columnTasks(kx, m, n, k);
+        if (tasks <= 1) {
+            kx.gemmNN(m, n, k, a, aOff, k, b, bOff, n, c, cOff, n, accumulate);
+            return;
+        }
+        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        Parallel.run(tasks, t -> kx.gemmNN(m, cuts[t + 1] - cuts[t], k, a, aOff, k, b, bOff + cuts[t], n, c, cOff + cuts[t], n, accumulate));
+    }
+
+    /** {@code C[m,n] (+)= A[k,m]ᵀ · B[k,n]} with the given kernels. */
+    public static void tn(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        int tasks = columnTasks(kx, m, n, k);
+        if (tasks <= 1) {
+            kx.gemmTN(m, n, k, a, aOff, m, b, bOff, n, c, cOff, n, accumulate);
+            return;
+        }
+        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        Parallel.run(tasks, t -> kx.gemmTN(m, cuts[t + 1] - cuts[t], k, a, aOff, m, b, bOff + cuts[t], n, c, cOff + cuts[t], n, accumulate));
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] · B[n,k]ᵀ} with the given kernels. */
+    public static void nt(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        int tasks = tasks(m, n, k, Math.ceilDiv(m, 4));
+        if (tasks <= 1) {
+            kx.gemmNT(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, accumulate);
+            return;
+        }
+        int[] cuts = cuts(m, tasks, 4);
+        Parallel.run(tasks, t -> kx.gemmNT(cuts[t + 1] - cuts[t], n, k, a, aOff + cuts[t] * k, k, b, bOff, k, c, cOff + cuts[t] * n, n, accumulate));
+    }
+
+    private static int columnTasks(Kernels kx, int m, int n, int k) {
+        return tasks(m, n, k, Math.ceilDiv(n, kx.panelWidth()));
+    }
+
+    private static int tasks(int m, int n, int k, int units) {
+        if ((long) m * n * k * 2 < PARALLEL_FLOPS) {
+            return 1;
+        }
+        return Math.min(Parallel.threads(), units);
+    }
+
+    /** Splits [0, total) into {@code parts} ranges whose inner boundaries are multiples of {@code align}. */
+    static int[] cuts(int total, int parts, int align) {
+        int units = Math.ceilDiv(total, align);
+        int[] cuts = new int[parts + 1];
+        for (int t = 1; t < parts; t++) {
+            cuts[t] = Math.min(total, (int) ((long) units * t / parts) * align);
+        }
+        cuts[parts] = total;
+        return cuts;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.descent.tensor.kernel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed pool of worker threads for kernel-level parallelism.
+ *
+ * <p>Work is expressed as a number of independent tasks over disjoint parts of an output; which thread
+ * runs a task never changes what it computes, so results are bit-identical for any thread count.
+ * The caller runs tasks too. Workers spin briefly before parking because training issues thousands
+ * of sub-millisecond products per second, where waking a parked thread (tens of microseconds on a
+ * VM) would cost more than the work. When another thread already uses the pool (two trainers in one
+ * JVM), the call runs its tasks inline rather than waiting.
+ */
+public final class Parallel {
+
+    /** System property with the default thread count (else the number of available processors). */
+    public static final String PROPERTY = "descent.threads";
+
+    /** How long an idle worker spins before it parks. */
+    private static final long SPIN_NANOS = 200_000;
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static volatile Job current;
+    private static Thread[] workers = new Thread[0];
+    private static int threads = defaultThreads();
+
+    private Parallel() {
+    }
+
+    private static int defaultThreads() {
+        String p = System.getProperty(PROPERTY);
+        if (p != null && !p.isBlank()) {
+            try {
+                int n = Integer.parseInt(p.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the machine's count
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The number of threads kernels may use (the caller included). */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of threads kernels may use, the caller included.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        LOCK.lock();
+        try {
+            threads = n;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code body.accept(t)} for every t in [0, tasks), in parallel when more than one thread is
+     * configured, and returns when all have finished. An exception thrown by a task is rethrown here.
+     */
+    public static void run(int tasks, IntConsumer body) {
+        if (tasks <= 0) {
+            return;
+        }
+        if (tasks == 1 || threads == 1 || !LOCK.tryLock()) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        try {
+            ensureWorkers(threads - 1);
+            Job job = new Job(body, tasks);
+            current = job;
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+            job.work();
+            while (job.done.get() < tasks) {
+                Thread.onSpinWait();
+            }
+            current = null;
+            job.rethrow();
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static void ensureWorkers(int n) {
+        if (workers.length >= n) {
+            return;
+        }
+        Thread[] grown = java.util.Arrays.copyOf(workers, n);
+        for (int i = workers.length; i < n; i++) {
+            Thread t = new Thread(Parallel::workerLoop, "descent-kernel-" + (i + 1));
+            t.setDaemon(true);
+            grown[i] = t;
+            t.start();
+        }
+        workers = grown;
+    }
+
+    private static void workerLoop() {
+        Job last = null;
+        while (true) {
+            Job job = current;
+            if (job == null || job == last) {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                while ((job = current) == null || job == last) {
+                    if (System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.parkNanos(Parallel.class, 50_000_000L);
+                        deadline = System.nanoTime() + SPIN_NANOS;
+                    }
+                }
+            }
+            last = job;
+            job.work();
+        }
+    }
+
+    private static final class Job {
+        final IntConsumer body;
+        final int tasks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable error;
+
+        Job(IntConsumer body, int tasks) {
+            this.body = body;
+            this.tasks = tasks;
+        }
+
+        void work() {
+            int t;
+            while ((t = next.getAndIncrement()) < tasks) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    error = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+
+        void rethrow() {
+            Throwable e = error;
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

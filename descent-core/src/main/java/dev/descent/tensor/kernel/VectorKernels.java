@@ -1,0 +1,378 @@
+package dev.descent.tensor.kernel;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the incubating Vector API, register-blocked for AVX2/AVX-512.
+ *
+ * <h2>GEMM</h2>
+ * <ul>
+ *   <li><b>NN and TN</b> share one broadcast-form micro-kernel: a 4×(3 vectors) tile of C lives in 12
+ *   vector registers; each step over k broadcasts four values of A and loads three vectors of a packed
+ *   panel of B. 12 accumulators + 3 B vectors + 1 broadcast fill the 16 registers of AVX2, and 12
+ *   independent FMA chains cover the FMA latency (4 cycles × 2 ports = 8 chains needed). B is packed
+ *   per (k-block, panel) into a contiguous, zero-padded buffer of {@link #KC}×{@code 3L} floats that
+ *   stays in L1 while every row of A streams past it. NN and TN differ only in the strides used to
+ *   read A.</li>
+ *   <li><b>NT</b> (X·Wᵀ, both operands contiguous along k) uses a dot-form kernel: a 4×3 block of C is 12
+ *   vector accumulators over k; no packing is needed, which matters at the small batch sizes of
+ *   training where packing a transposed W would cost a large fraction of the product.</li>
+ * </ul>
+ * Every element of C is computed by the same sequence of operations whichever block or edge path
+ * computes it (FMA in k order for the broadcast form; lane sums in a fixed order for the dot form,
+ * never {@code reduceLanes}, whose order is unspecified), so results do not depend on how callers
+ * partition C.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Panel width of the broadcast-form kernel: three vectors. */
+    private static final int NR = 3 * L;
+    /** Depth of a k-block: a packed B block of KC×NR floats is 24 KiB with AVX2, inside a 32 KiB L1. */
+    static final int KC = 256;
+
+    static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NR]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[4 * NR]);
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    private VectorKernels() {
+    }
+
+    static int lanes() {
+        return L;
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    @Override
+    public int panelWidth() {
+        return NR;
+    }
+
+    // ---------------------------------------------------------------- GEMM, broadcast form (NN, TN)
+
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmBroadcast(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmBroadcast(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** A(i, p) = a[aOff + i·ars + p·acs]; B is [k, n] with leading dimension ldb. */
+    private static void gemmBroadcast(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                      boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        float[] bp = PACK.get();
+        float[] tile = TILE.get();
+        int m4 = m - m % 4;
+        for (int j0 = 0; j0 < n; j0 += NR) {
+            int w = Math.min(NR, n - j0);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packB(b, bOff + p0 * ldb + j0, ldb, kc, w, bp);
+                int aBase = aOff + p0 * acs;
+                if (w == NR) {
+                    for (int i = 0; i < m4; i += 4) {
+                        kernel4(a, aBase + i * ars, ars, acs, bp, kc, c, cOff + i * ldc + j0, ldc);
+                    }
+                    for (int i = m4; i < m; i++) {
+                        kernel1(a, aBase + i * ars, acs, bp, kc, c, cOff + i * ldc + j0);
+                    }
+                } else {
+                    // Narrow last panel: run the full-width kernel on a zero-padded copy of the C tile.
+                    for (int i = 0; i < m4; i += 4) {
+                        copyTileIn(c, cOff + i * ldc + j0, ldc, 4, w, tile);
+                        kernel4(a, aBase + i * ars, ars, acs, bp, kc, tile, 0, NR);
+                        copyTileOut(tile, 4, w, c, cOff + i * ldc + j0, ldc);
+                    }
+                    for (int i = m4; i < m; i++) {
+                        copyTileIn(c, cOff + i * ldc + j0, ldc, 1, w, tile);
+                        kernel1(a, aBase + i * ars, acs, bp, kc, tile, 0);
+                        copyTileOut(tile, 1, w, c, cOff + i * ldc + j0, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void packB(float[] b, int base, int ldb, int kc, int w, float[] bp) {
+        if (w == NR) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, base + p * ldb, bp, p * NR, NR);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, base + p * ldb, bp, p * NR, w);
+                Arrays.fill(bp, p * NR + w, (p + 1) * NR, 0f);
+            }
+        }
+    }
+
+    private static void copyTileIn(float[] c, int base, int ldc, int rows, int w, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, base + r * ldc, tile, r * NR, w);
+            Arrays.fill(tile, r * NR + w, (r + 1) * NR, 0f);
+        }
+    }
+
+    private static void copyTileOut(float[] tile, int rows, int w, float[] c, int base, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tile, r * NR, c, base + r * ldc, w);
+        }
+    }
+
+    /** C[4, NR] += A[4, kc] · Bp[kc, NR]. */
+    private static void kernel4(float[] a, int ai, int ars, int acs, float[] bp, int kc,
+                                float[] c, int ci, int ldc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L), c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L), c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2), c21 = FloatVector.fromArray(S, c, c2 + L), c22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3), c31 = FloatVector.fromArray(S, c, c3 + L), c32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars;
+        for (int p = 0, bi = 0; p < kc; p++, ai += acs, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02);
+            av = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12);
+            av = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22);
+            av = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
+        c20.intoArray(c, c2); c21.intoArray(c, c2 + L); c22.intoArray(c, c2 + 2 * L);
+        c30.intoArray(c, c3); c31.intoArray(c, c3 + L); c32.intoArray(c, c3 + 2 * L);
+    }
+
+    /** C[1, NR] += A[1, kc] · Bp[kc, NR]: the rows left over when m is not a multiple of 4. */
+    private static void kernel1(float[] a, int ai, int acs, float[] bp, int kc, float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci), c1 = FloatVector.fromArray(S, c, ci + L), c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+        for (int p = 0, bi = 0; p < kc; p++, ai += acs, bi += NR) {
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c0 = av.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = av.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+            c2 = av.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + L); c2.intoArray(c, ci + 2 * L);
+    }
+
+    // ---------------------------------------------------------------- GEMM, dot form (NT)
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        int kv = k - k % L;
+        float[] lanes = LANES.get();
+        int m4 = m - m % 4, n3 = n - n % 3;
+        for (int i = 0; i < m4; i += 4) {
+            for (int j = 0; j < n3; j += 3) {
+                dot4x3(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, k, kv, lanes, c, cOff + i * ldc + j, ldc, accumulate);
+            }
+            for (int j = n3; j < n; j++) {
+                for (int r = 0; r < 4; r++) {
+                    dot1x1(a, aOff + (i + r) * lda, b, bOff + j * ldb, k, kv, lanes, c, cOff + (i + r) * ldc + j, accumulate);
+                }
+            }
+        }
+        for (int i = m4; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                dot1x1(a, aOff + i * lda, b, bOff + j * ldb, k, kv, lanes, c, cOff + i * ldc + j, accumulate);
+            }
+        }
+    }
+
+    /** The fixed-order finish every dot-form path shares: lane sum, scalar tail, store. */
+    private static void finish(FloatVector acc, float[] lanes, float[] a, int ai, float[] b, int bj, int kv, int k,
+                               float[] c, int ci, boolean accumulate) {
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
+        }
+        for (int p = kv; p < k; p++) {
+            s = Math.fma(a[ai + p], b[bj + p], s);
+        }
+        c[ci] = accumulate ? c[ci] + s : s;
+    }
+
+    private static void dot4x3(float[] a, int ai, int lda, float[] b, int bj, int ldb, int k, int kv, float[] lanes,
+                               float[] c, int ci, int ldc, boolean accumulate) {
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int b1 = bj + ldb, b2 = b1 + ldb;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, bj + p);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector x = FloatVector.fromArray(S, a, ai + p);
+            s00 = x.fma(w0, s00); s01 = x.fma(w1, s01); s02 = x.fma(w2, s02);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(w0, s10); s11 = x.fma(w1, s11); s12 = x.fma(w2, s12);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(w0, s20); s21 = x.fma(w1, s21); s22 = x.fma(w2, s22);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            s30 = x.fma(w0, s30); s31 = x.fma(w1, s31); s32 = x.fma(w2, s32);
+        }
+        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        finish(s00, lanes, a, ai, b, bj, kv, k, c, ci, accumulate);
+        finish(s01, lanes, a, ai, b, b1, kv, k, c, ci + 1, accumulate);
+        finish(s02, lanes, a, ai, b, b2, kv, k, c, ci + 2, accumulate);
+        finish(s10, lanes, a, a1, b, bj, kv, k, c, r1, accumulate);
+        finish(s11, lanes, a, a1, b, b1, kv, k, c, r1 + 1, accumulate);
+        finish(s12, lanes, a, a1, b, b2, kv, k, c, r1 + 2, accumulate);
+        finish(s20, lanes, a, a2, b, bj, kv, k, c, r2, accumulate);
+        finish(s21, lanes, a, a2, b, b1, kv, k, c, r2 + 1, accumulate);
+        finish(s22, lanes, a, a2, b, b2, kv, k, c, r2 + 2, accumulate);
+        finish(s30, lanes, a, a3, b, bj, kv, k, c, r3, accumulate);
+        finish(s31, lanes, a, a3, b, b1, kv, k, c, r3 + 1, accumulate);
+        finish(s32, lanes, a, a3, b, b2, kv, k, c, r3 + 2, accumulate);
+    }
+
+    private static void dot1x1(float[] a, int ai, float[] b, int bj, int k, int kv, float[] lanes,
+                               float[] c, int ci, boolean accumulate) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+        }
+        finish(s, lanes, a, ai, b, bj, kv, k, c, ci, accumulate);
+    }
+
+    // ---------------------------------------------------------------- element-wise and reductions
+
+    @Override
+    public void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, y, yOff + i).add(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void broadcastRows(float[] bias, int bOff, float[] out, int oOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(bias, bOff, out, oOff + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).max(zero).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> pos = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.GT, zero);
+            FloatVector g = FloatVector.fromArray(S, gy, gyOff + i);
+            FloatVector.fromArray(S, gx, gxOff + i).add(g, pos).intoArray(gx, gxOff + i);
+        }
+        for (; i < n; i++) {
+            if (y[yOff + i] > 0f) {
+                gx[gxOff + i] += gy[gyOff + i];
+            }
+        }
+    }
+
+    @Override
+    public float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        }
+        float[] lanes = LANES.get();
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
+        }
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+        }
+        float[] lanes = LANES.get();
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
+        }
+        for (; i < n; i++) {
+            s = Math.fma(x[xOff + i], y[yOff + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public void columnSums(float[] g, int gOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
+        if (!accumulate) {
+            Arrays.fill(out, oOff, oOff + cols, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            addInto(g, gOff + r * cols, out, oOff, cols);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.descent.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.descent.nn.Activation;
+import dev.descent.nn.Mlp;
+import dev.descent.nn.MlpSpec;
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads the PyTorch reference vectors in {@code ../shared/golden} (schemas in its README). */
+public final class Golden {
+
+    /** The README's tolerance: |actual − expected| ≤ ATOL + RTOL·|expected|. */
+    public static final double RTOL = 1e-4, ATOL = 1e-6;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Golden() {
+    }
+
+    /** The golden directory: the {@code descent.golden} property, else {@code ../shared/golden} from the checkout. */
+    public static Path dir() {
+        String p = System.getProperty("descent.golden");
+        List<Path> candidates = new ArrayList<>();
+        if (p != null) {
+            candidates.add(Path.of(p));
+        }
+        candidates.add(Path.of("../../shared/golden"));
+        candidates.add(Path.of("../shared/golden"));
+        for (Path c : candidates) {
+            if (Files.isDirectory(c)) {
+                return c.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("golden vectors not found (looked at " + candidates + "); they live in ../shared/golden beside the checkout");
+    }
+
+    /** The JSON files of a sub-directory, sorted by name. */
+    public static List<Path> files(String sub) {
+        try (Stream<Path> s = Files.list(dir().resolve(sub))) {
+            List<Path> files = s.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            assertThat(files).as("golden files in " + sub).isNotEmpty();
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code {"shape", "data"}} object as a float tensor. */
+    public static Tensor tensor(JsonNode node) {
+        JsonNode shapeNode = node.get("shape");
+        int[] shape = new int[shapeNode.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asInt();
+        }
+        return Tensor.of(floats(node.get("data")), shape);
+    }
+
+    public static double[] doubles(JsonNode array) {
+        double[] d = new double[array.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = array.get(i).asDouble();
+        }
+        return d;
+    }
+
+    public static float[] floats(JsonNode array) {
+        float[] d = new float[array.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) array.get(i).asDouble();
+        }
+        return d;
+    }
+
+    public static int[] ints(JsonNode array) {
+        int[] d = new int[array.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = array.get(i).asInt();
+        }
+        return d;
+    }
+
+    /** A map of named tensors. */
+    public static Map<String, Tensor> tensors(JsonNode obj) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        obj.fields().forEachRemaining(e -> out.put(e.getKey(), tensor(e.getValue())));
+        return out;
+    }
+
+    /** The golden problem's MLP ({@code model.dims}, {@code model.activation}) with {@code params} loaded. */
+    public static Mlp model(JsonNode root) {
+        JsonNode m = root.get("model");
+        int[] dims = ints(m.get("dims"));
+        List<Integer> hidden = new ArrayList<>();
+        for (int i = 1; i < dims.length - 1; i++) {
+            hidden.add(dims[i]);
+        }
+        Activation act = m.has("activation") ? Activation.valueOf(m.get("activation").asText().toUpperCase()) : Activation.RELU;
+        Mlp mlp = new Mlp(new MlpSpec(dims[0], hidden, dims[dims.length - 1], true, act), new Generator(0));
+        mlp.loadStateDict(tensors(root.get("params")));
+        return mlp;
+    }
+
+    /** Asserts every element within the README's tolerance, naming the element that is not. */
+    public static void assertClose(String what, float[] actual, double[] expected) {
+        assertClose(what, actual, expected, RTOL, ATOL);
+    }
+
+    public static void assertClose(String what, float[] actual, double[] expected, double rtol, double atol) {
+        assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
+        for (int i = 0; i < actual.length; i++) {
+            double err = Math.abs(actual[i] - expected[i]);
+            if (!(err <= atol + rtol * Math.abs(expected[i]))) {
+                throw new AssertionError(what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]
+                        + " (|error| " + err + " > " + (atol + rtol * Math.abs(expected[i])) + ")");
+            }
+        }
+    }
+
+    public static void assertClose(String what, double actual, double expected) {
+        assertClose(what, new float[] {(float) actual}, new double[] {expected});
+    }
+}
