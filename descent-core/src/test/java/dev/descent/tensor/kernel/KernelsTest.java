@@ -1,0 +1,178 @@
+package dev.descent.tensor.kernel;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.descent.tensor.Generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Vector API kernels held to the scalar ones, and GEMM's thread-count determinism. */
+class KernelsTest {
+
+    private final Kernels scalar = KernelProvider.scalar();
+    private final Kernels vector = KernelProvider.vector();
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    private static float[] random(Generator g, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) g.nextGaussian();
+        }
+        return a;
+    }
+
+    enum Layout { NN, NT, TN }
+
+    private static void gemm(Kernels k, Layout layout, int m, int n, int kk, float[] a, float[] b, float[] c, boolean acc) {
+        switch (layout) {
+            case NN -> k.gemmNN(m, n, kk, a, 0, kk, b, 0, n, c, 0, n, acc);
+            case NT -> k.gemmNT(m, n, kk, a, 0, kk, b, 0, kk, c, 0, n, acc);
+            case TN -> k.gemmTN(m, n, kk, a, 0, m, b, 0, n, c, 0, n, acc);
+        }
+    }
+
+    /** |C_vector − C_scalar| ≤ 1e-5·Σ_p |A_ip·B_pj| + 1e-6 for every element: a rounding-error bound. */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"1,1,1", "3,5,7", "4,24,8", "5,25,9", "4,24,256", "9,49,300", "13,100,513", "64,200,784", "2,10,50", "17,3,1"})
+    void vectorGemmMatchesScalarInEveryLayout(int m, int n, int k) {
+        Generator g = new Generator(m * 1000L + n * 10L + k);
+        for (Layout layout : Layout.values()) {
+            float[] a = random(g, m * k), b = random(g, k * n);
+            float[] c0 = random(g, m * n);
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] cs = c0.clone(), cv = c0.clone();
+                gemm(scalar, layout, m, n, k, a, b, cs, acc);
+                gemm(vector, layout, m, n, k, a, b, cv, acc);
+                float[] absA = abs(a), absB = abs(b), bound = acc ? abs(c0) : new float[m * n];
+                gemm(scalar, layout, m, n, k, absA, absB, bound, true);
+                for (int i = 0; i < cs.length; i++) {
+                    assertThat((double) Math.abs(cs[i] - cv[i])).as("%s acc=%s element %d", layout, acc, i)
+                            .isLessThanOrEqualTo(1e-5 * bound[i] + 1e-6);
+                }
+            }
+        }
+    }
+
+    private static float[] abs(float[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.abs(x[i]);
+        }
+        return y;
+    }
+
+    @Test
+    void gemmIsBitIdenticalForOneTwoAndThreeThreads() {
+        Generator g = new Generator(3);
+        int m = 70, n = 203, k = 300; // large enough to be split, with edges in every dimension
+        float[] a = random(g, m * k), b = random(g, k * n), bt = random(g, n * k), at = random(g, k * m);
+        float[][] ref = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            float[] nn = new float[m * n], nt = new float[m * n], tn = new float[m * n];
+            Gemm.nn(m, n, k, a, 0, b, 0, nn, 0, false);
+            Gemm.nt(m, n, k, a, 0, bt, 0, nt, 0, false);
+            Gemm.tn(m, n, k, at, 0, b, 0, tn, 0, false);
+            float[][] got = {nn, nt, tn};
+            if (ref == null) {
+                ref = got;
+            } else {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(Arrays.equals(ref[i], got[i])).as("layout %d with %d threads", i, threads).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void cutsAreAlignedAndCoverTheRange() {
+        int[] cuts = Gemm.cuts(203, 3, 24);
+        assertThat(cuts[0]).isZero();
+        assertThat(cuts[3]).isEqualTo(203);
+        assertThat(cuts[1] % 24).isZero();
+        assertThat(cuts[2] % 24).isZero();
+        assertThat(cuts[1]).isLessThan(cuts[2]);
+    }
+
+    @Test
+    void elementWiseAndReductionsMatchScalar() {
+        Generator g = new Generator(5);
+        for (int n : new int[] {0, 1, 7, 8, 9, 31, 100, 1000}) {
+            float[] x = random(g, n), y = random(g, n);
+            float[] rs = new float[n], rv = new float[n];
+            scalar.relu(x, 0, rs, 0, n);
+            vector.relu(x, 0, rv, 0, n);
+            assertThat(rv).containsExactly(rs);
+
+            float[] gs = y.clone(), gv = y.clone();
+            scalar.reluBackward(rs, 0, x, 0, gs, 0, n);
+            vector.reluBackward(rv, 0, x, 0, gv, 0, n);
+            assertThat(gv).containsExactly(gs);
+
+            float[] as = y.clone(), av = y.clone();
+            scalar.addInto(x, 0, as, 0, n);
+            vector.addInto(x, 0, av, 0, n);
+            assertThat(av).containsExactly(as);
+
+            float[] xs = y.clone(), xv = y.clone();
+            scalar.axpy(0.37f, x, 0, xs, 0, n);
+            vector.axpy(0.37f, x, 0, xv, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(xv[i]).isCloseTo(xs[i], org.assertj.core.api.Assertions.within(1e-6f));
+            }
+
+            double bound = 0;
+            for (float v : x) {
+                bound += Math.abs(v);
+            }
+            assertThat((double) Math.abs(vector.sum(x, 0, n) - scalar.sum(x, 0, n))).isLessThanOrEqualTo(1e-6 * bound + 1e-6);
+            double dbound = 0;
+            for (int i = 0; i < n; i++) {
+                dbound += Math.abs(x[i] * y[i]);
+            }
+            assertThat((double) Math.abs(vector.dot(x, 0, y, 0, n) - scalar.dot(x, 0, y, 0, n))).isLessThanOrEqualTo(1e-6 * dbound + 1e-6);
+        }
+    }
+
+    @Test
+    void columnSumsAndBroadcastRowsMatchScalar() {
+        Generator g = new Generator(9);
+        int rows = 13, cols = 37;
+        float[] m = random(g, rows * cols);
+        float[] s = new float[cols], v = new float[cols];
+        scalar.columnSums(m, 0, rows, cols, s, 0, false);
+        vector.columnSums(m, 0, rows, cols, v, 0, false);
+        assertThat(v).containsExactly(s);
+        float[] bias = random(g, cols);
+        float[] out = new float[rows * cols];
+        vector.broadcastRows(bias, 0, out, 0, rows, cols);
+        assertThat(Arrays.copyOfRange(out, 12 * cols, 13 * cols)).containsExactly(bias);
+    }
+
+    @Test
+    void providerChoosesTheVectorKernelsWhenTheModuleIsPresent() {
+        assertThat(KernelProvider.vectorAvailable()).isTrue();
+        assertThat(KernelProvider.kernels().name()).startsWith("vector-");
+        assertThat(KernelProvider.scalar().name()).isEqualTo("scalar");
+    }
+
+    @Test
+    void parallelRethrowsATaskFailure() {
+        Parallel.setThreads(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Parallel.run(4, t -> {
+            if (t == 3) {
+                throw new IllegalStateException("task 3 failed");
+            }
+        })).hasMessage("task 3 failed");
+    }
+}
