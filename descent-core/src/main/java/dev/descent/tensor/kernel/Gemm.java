@@ -3,8 +3,7 @@ package dev.descent.tensor.kernel;
 /**
  * Dense matrix products on contiguous row-major matrices, parallel over outputs.
  *
- * <p>NN and TN split C by column panels (each task packs only its own panels of B); NT splits C by
- * blocks of four rows. Products below {@link #PARALLEL_FLOPS} run on the calling thread, where the
+ * <p>Every layout splits C by column panels, so that each task packs only its own panels of B. Products below {@link #PARALLEL_FLOPS} run on the calling thread, where the
  * hand-off would cost more than it saves. Because every kernel computes each element of C the same
  * way whatever block it is in, the result is bit-identical for any thread count.
  */
@@ -55,24 +54,20 @@ public final class Gemm {
 
     /** {@code C[m,n] (+)= A[m,k] · B[n,k]ᵀ} with the given kernels. */
     public static void nt(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        int tasks = tasks(m, n, k, Math.ceilDiv(m, 4));
+        int tasks = columnTasks(kx, m, n, k);
         if (tasks <= 1) {
             kx.gemmNT(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, accumulate);
             return;
         }
-        int[] cuts = cuts(m, tasks, 4);
-        Parallel.run(tasks, t -> kx.gemmNT(cuts[t + 1] - cuts[t], n, k, a, aOff + cuts[t] * k, k, b, bOff, k, c, cOff + cuts[t] * n, n, accumulate));
+        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        Parallel.run(tasks, t -> kx.gemmNT(m, cuts[t + 1] - cuts[t], k, a, aOff, k, b, bOff + cuts[t] * k, k, c, cOff + cuts[t], n, accumulate));
     }
 
     private static int columnTasks(Kernels kx, int m, int n, int k) {
-        return tasks(m, n, k, Math.ceilDiv(n, kx.panelWidth()));
-    }
-
-    private static int tasks(int m, int n, int k, int units) {
         if ((long) m * n * k * 2 < PARALLEL_FLOPS) {
             return 1;
         }
-        return Math.min(Parallel.threads(), units);
+        return Math.min(Parallel.threads(), Math.ceilDiv(n, kx.panelWidth()));
     }
 
     /** Splits [0, total) into {@code parts} ranges whose inner boundaries are multiples of {@code align}. */

@@ -11,22 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the incubating Vector API, register-blocked for AVX2/AVX-512.
  *
  * <h2>GEMM</h2>
- * <ul>
- *   <li><b>NN and TN</b> share one broadcast-form micro-kernel: a 4×(3 vectors) tile of C lives in 12
- *   vector registers; each step over k broadcasts four values of A and loads three vectors of a packed
- *   panel of B. 12 accumulators + 3 B vectors + 1 broadcast fill the 16 registers of AVX2, and 12
- *   independent FMA chains cover the FMA latency (4 cycles × 2 ports = 8 chains needed). B is packed
- *   per (k-block, panel) into a contiguous, zero-padded buffer of {@link #KC}×{@code 3L} floats that
- *   stays in L1 while every row of A streams past it. NN and TN differ only in the strides used to
- *   read A.</li>
- *   <li><b>NT</b> (X·Wᵀ, both operands contiguous along k) uses a dot-form kernel: a 4×3 block of C is 12
- *   vector accumulators over k; no packing is needed, which matters at the small batch sizes of
- *   training where packing a transposed W would cost a large fraction of the product.</li>
- * </ul>
- * Every element of C is computed by the same sequence of operations whichever block or edge path
- * computes it (FMA in k order for the broadcast form; lane sums in a fixed order for the dot form,
- * never {@code reduceLanes}, whose order is unspecified), so results do not depend on how callers
- * partition C.
+ * All three layouts share one broadcast-form micro-kernel: a 4×(3 vectors) tile of C lives in 12
+ * vector registers; each step over k broadcasts four values of A and loads three vectors of a packed
+ * panel of B. 12 accumulators + 3 B vectors + 1 broadcast fill the 16 registers of AVX2, and 12
+ * independent FMA chains cover the FMA latency (4 cycles × 2 ports = 8 chains needed). B is packed
+ * per (k-block, panel) into a contiguous, zero-padded buffer of {@link #KC}×{@code 3L} floats that
+ * stays in L1 while every row of A streams past it. The layouts differ only in how A is read (its
+ * row and column strides) and how B is packed (NT packs rows of B as columns, a transposing copy
+ * that costs O(n·k) against the O(m·n·k) product). A dot-product form for NT, needing no pack, was
+ * measured slower: its 4×3 block spills registers and a 4×2 block is load-bound.
+ *
+ * <p>Every element of C is computed by the same sequence of FMAs, in k order, whichever tile or edge
+ * path computes it, so results do not depend on how callers partition C.
  */
 final class VectorKernels implements Kernels {
 
@@ -60,24 +56,33 @@ final class VectorKernels implements Kernels {
         return NR;
     }
 
-    // ---------------------------------------------------------------- GEMM, broadcast form (NN, TN)
+    // ---------------------------------------------------------------- GEMM
 
     @Override
     public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmBroadcast(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+        gemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, false, c, cOff, ldc, accumulate);
+    }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, true, c, cOff, ldc, accumulate);
     }
 
     @Override
     public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmBroadcast(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, false, c, cOff, ldc, accumulate);
     }
 
-    /** A(i, p) = a[aOff + i·ars + p·acs]; B is [k, n] with leading dimension ldb. */
-    private static void gemmBroadcast(int m, int n, int k, float[] a, int aOff, int ars, int acs,
-                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                                      boolean accumulate) {
+    /**
+     * A(i, p) = a[aOff + i·ars + p·acs]; B(p, j) = b[bOff + p·ldb + j], or b[bOff + j·ldb + p] when
+     * {@code bTransposed}.
+     */
+    private static void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                             float[] b, int bOff, int ldb, boolean bTransposed, float[] c, int cOff, int ldc,
+                             boolean accumulate) {
         if (!accumulate) {
             for (int i = 0; i < m; i++) {
                 Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -93,7 +98,11 @@ final class VectorKernels implements Kernels {
             int w = Math.min(NR, n - j0);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
-                packB(b, bOff + p0 * ldb + j0, ldb, kc, w, bp);
+                if (bTransposed) {
+                    packTransposed(b, bOff + j0 * ldb + p0, ldb, kc, w, bp);
+                } else {
+                    packB(b, bOff + p0 * ldb + j0, ldb, kc, w, bp);
+                }
                 int aBase = aOff + p0 * acs;
                 if (w == NR) {
                     for (int i = 0; i < m4; i += 4) {
@@ -127,6 +136,21 @@ final class VectorKernels implements Kernels {
         } else {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(b, base + p * ldb, bp, p * NR, w);
+                Arrays.fill(bp, p * NR + w, (p + 1) * NR, 0f);
+            }
+        }
+    }
+
+    /** Packs rows j of a [n, k] matrix as columns: bp[p·NR + jj] = B[j0 + jj, p0 + p]. */
+    private static void packTransposed(float[] b, int base, int ldb, int kc, int w, float[] bp) {
+        for (int jj = 0; jj < w; jj++) {
+            int src = base + jj * ldb;
+            for (int p = 0, dst = jj; p < kc; p++, dst += NR) {
+                bp[dst] = b[src + p];
+            }
+        }
+        if (w < NR) {
+            for (int p = 0; p < kc; p++) {
                 Arrays.fill(bp, p * NR + w, (p + 1) * NR, 0f);
             }
         }
@@ -183,88 +207,6 @@ final class VectorKernels implements Kernels {
             c2 = av.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
         }
         c0.intoArray(c, ci); c1.intoArray(c, ci + L); c2.intoArray(c, ci + 2 * L);
-    }
-
-    // ---------------------------------------------------------------- GEMM, dot form (NT)
-
-    @Override
-    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float[] c, int cOff, int ldc, boolean accumulate) {
-        int kv = k - k % L;
-        float[] lanes = LANES.get();
-        int m4 = m - m % 4, n3 = n - n % 3;
-        for (int i = 0; i < m4; i += 4) {
-            for (int j = 0; j < n3; j += 3) {
-                dot4x3(a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, k, kv, lanes, c, cOff + i * ldc + j, ldc, accumulate);
-            }
-            for (int j = n3; j < n; j++) {
-                for (int r = 0; r < 4; r++) {
-                    dot1x1(a, aOff + (i + r) * lda, b, bOff + j * ldb, k, kv, lanes, c, cOff + (i + r) * ldc + j, accumulate);
-                }
-            }
-        }
-        for (int i = m4; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                dot1x1(a, aOff + i * lda, b, bOff + j * ldb, k, kv, lanes, c, cOff + i * ldc + j, accumulate);
-            }
-        }
-    }
-
-    /** The fixed-order finish every dot-form path shares: lane sum, scalar tail, store. */
-    private static void finish(FloatVector acc, float[] lanes, float[] a, int ai, float[] b, int bj, int kv, int k,
-                               float[] c, int ci, boolean accumulate) {
-        acc.intoArray(lanes, 0);
-        float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += lanes[l];
-        }
-        for (int p = kv; p < k; p++) {
-            s = Math.fma(a[ai + p], b[bj + p], s);
-        }
-        c[ci] = accumulate ? c[ci] + s : s;
-    }
-
-    private static void dot4x3(float[] a, int ai, int lda, float[] b, int bj, int ldb, int k, int kv, float[] lanes,
-                               float[] c, int ci, int ldc, boolean accumulate) {
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int b1 = bj + ldb, b2 = b1 + ldb;
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
-        for (int p = 0; p < kv; p += L) {
-            FloatVector w0 = FloatVector.fromArray(S, b, bj + p);
-            FloatVector w1 = FloatVector.fromArray(S, b, b1 + p);
-            FloatVector w2 = FloatVector.fromArray(S, b, b2 + p);
-            FloatVector x = FloatVector.fromArray(S, a, ai + p);
-            s00 = x.fma(w0, s00); s01 = x.fma(w1, s01); s02 = x.fma(w2, s02);
-            x = FloatVector.fromArray(S, a, a1 + p);
-            s10 = x.fma(w0, s10); s11 = x.fma(w1, s11); s12 = x.fma(w2, s12);
-            x = FloatVector.fromArray(S, a, a2 + p);
-            s20 = x.fma(w0, s20); s21 = x.fma(w1, s21); s22 = x.fma(w2, s22);
-            x = FloatVector.fromArray(S, a, a3 + p);
-            s30 = x.fma(w0, s30); s31 = x.fma(w1, s31); s32 = x.fma(w2, s32);
-        }
-        int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-        finish(s00, lanes, a, ai, b, bj, kv, k, c, ci, accumulate);
-        finish(s01, lanes, a, ai, b, b1, kv, k, c, ci + 1, accumulate);
-        finish(s02, lanes, a, ai, b, b2, kv, k, c, ci + 2, accumulate);
-        finish(s10, lanes, a, a1, b, bj, kv, k, c, r1, accumulate);
-        finish(s11, lanes, a, a1, b, b1, kv, k, c, r1 + 1, accumulate);
-        finish(s12, lanes, a, a1, b, b2, kv, k, c, r1 + 2, accumulate);
-        finish(s20, lanes, a, a2, b, bj, kv, k, c, r2, accumulate);
-        finish(s21, lanes, a, a2, b, b1, kv, k, c, r2 + 1, accumulate);
-        finish(s22, lanes, a, a2, b, b2, kv, k, c, r2 + 2, accumulate);
-        finish(s30, lanes, a, a3, b, bj, kv, k, c, r3, accumulate);
-        finish(s31, lanes, a, a3, b, b1, kv, k, c, r3 + 1, accumulate);
-        finish(s32, lanes, a, a3, b, b2, kv, k, c, r3 + 2, accumulate);
-    }
-
-    private static void dot1x1(float[] a, int ai, float[] b, int bj, int k, int kv, float[] lanes,
-                               float[] c, int ci, boolean accumulate) {
-        FloatVector s = FloatVector.zero(S);
-        for (int p = 0; p < kv; p += L) {
-            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
-        }
-        finish(s, lanes, a, ai, b, bj, kv, k, c, ci, accumulate);
     }
 
     // ---------------------------------------------------------------- element-wise and reductions

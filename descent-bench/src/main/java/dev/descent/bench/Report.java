@@ -1,0 +1,68 @@
+package dev.descent.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the kernel benchmarks and prints medians as GFLOP/s, with each figure as a fraction of the
+ * peak measured in the same run (the machine is shared and noisy: ratios from one run are what to
+ * compare). Usage: {@code java -jar benchmarks.jar-with Report [regex]}.
+ */
+public final class Report {
+
+    private Report() {
+    }
+
+    public static void main(String[] args) throws RunnerException {
+        String include = args.length > 0 ? args[0] : "Peak|Gemm|MlpStep";
+        Options opts = new OptionsBuilder().include(include).build();
+        Collection<RunResult> results = new Runner(opts).run();
+        double peak = Double.NaN;
+        List<String> lines = new ArrayList<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            double medianUs = r.getPrimaryResult().getStatistics().getPercentile(50);
+            if (name.endsWith("PeakBenchmark.fma")) {
+                peak = peakGflops(medianUs);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nmeasured single-core peak: %.1f GFLOP/s%n", peak);
+        System.out.printf(Locale.ROOT, "%-16s %-8s %-7s %12s %10s %8s%n", "benchmark", "param", "threads", "median us", "GFLOP/s", "of peak");
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            double medianUs = r.getPrimaryResult().getStatistics().getPercentile(50);
+            long flops;
+            String label;
+            String param;
+            if (name.endsWith("GemmBenchmark.gemm")) {
+                String shape = r.getParams().getParam("shape");
+                flops = GemmBenchmark.flops(shape);
+                label = "gemm " + r.getParams().getParam("layout");
+                param = shape;
+            } else if (name.endsWith("MlpStepBenchmark.forwardBackward")) {
+                int batch = Integer.parseInt(r.getParams().getParam("batch"));
+                flops = MlpStepBenchmark.flops(batch);
+                label = "mlp fwd+bwd";
+                param = "b" + batch;
+            } else {
+                continue;
+            }
+            String threads = r.getParams().getParam("threads");
+            double gflops = flops / medianUs / 1e3;
+            lines.add(String.format(Locale.ROOT, "%-16s %-14s %-3s %12.1f %10.1f %7.0f%%", label, param, threads, medianUs, gflops, 100 * gflops / peak));
+        }
+        lines.forEach(System.out::println);
+    }
+
+    private static double peakGflops(double medianUs) {
+        return dev.descent.tensor.kernel.Peak.flops(PeakBenchmark.ITERATIONS) / medianUs / 1e3;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.descent.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A probe of the machine's single-precision peak: independent FMA chains on registers only, no
+ * memory traffic. Benchmarks report GEMM throughput as a fraction of what this measures.
+ */
+public final class Peak {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private Peak() {
+    }
+
+    /** Floating-point operations one call of {@link #fmaChains(int)} performs. */
+    public static long flops(int iterations) {
+        return 2L * 12 * S.length() * iterations;
+    }
+
+    /**
+     * Runs 12 independent FMA chains for {@code iterations} steps (enough chains to cover FMA latency
+     * on two ports) and returns a value depending on all of them so the JIT cannot drop the work.
+     */
+    public static float fmaChains(int iterations) {
+        FloatVector m = FloatVector.broadcast(S, 0.999999f), a = FloatVector.broadcast(S, 1e-7f);
+        FloatVector c0 = FloatVector.broadcast(S, 1f), c1 = c0.add(1f), c2 = c0.add(2f), c3 = c0.add(3f);
+        FloatVector c4 = c0.add(4f), c5 = c0.add(5f), c6 = c0.add(6f), c7 = c0.add(7f);
+        FloatVector c8 = c0.add(8f), c9 = c0.add(9f), c10 = c0.add(10f), c11 = c0.add(11f);
+        for (int i = 0; i < iterations; i++) {
+            c0 = c0.fma(m, a); c1 = c1.fma(m, a); c2 = c2.fma(m, a); c3 = c3.fma(m, a);
+            c4 = c4.fma(m, a); c5 = c5.fma(m, a); c6 = c6.fma(m, a); c7 = c7.fma(m, a);
+            c8 = c8.fma(m, a); c9 = c9.fma(m, a); c10 = c10.fma(m, a); c11 = c11.fma(m, a);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).lane(0);
+    }
+}
