@@ -317,4 +317,63 @@ final class VectorKernels implements Kernels {
             addInto(g, gOff + r * cols, out, oOff, cols);
         }
     }
+
+    // ---------------------------------------------------------------- optimizer updates (memory-bound: one pass)
+
+    @Override
+    public void sgdMomentum(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
+                            boolean nesterov, boolean first) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector b = first ? gv : FloatVector.fromArray(S, buf, i).mul(momentum).add(gv.mul(1 - dampening));
+            b.intoArray(buf, i);
+            FloatVector d = nesterov ? gv.add(b.mul(momentum)) : b;
+            FloatVector.fromArray(S, p, i).sub(d.mul(lr)).intoArray(p, i);
+        }
+        for (; i < n; i++) {
+            float b = first ? g[i] : momentum * buf[i] + (1 - dampening) * g[i];
+            buf[i] = b;
+            p[i] -= lr * (nesterov ? g[i] + momentum * b : b);
+        }
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int n, float beta1, float beta2, float stepSize,
+                     float bc2Sqrt, float eps) {
+        float c1 = 1 - beta1, c2 = 1 - beta2;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(c2));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            FloatVector denom = vv.sqrt().div(bc2Sqrt).add(eps);
+            FloatVector.fromArray(S, p, i).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        for (; i < n; i++) {
+            float gi = g[i];
+            m[i] = beta1 * m[i] + c1 * gi;
+            v[i] = beta2 * v[i] + c2 * gi * gi;
+            p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) / bc2Sqrt + eps);
+        }
+    }
+
+    @Override
+    public void rmsprop(float[] p, float[] g, float[] v, int n, float lr, float alpha, float eps) {
+        float c = 1 - alpha;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(alpha).add(gv.mul(gv).mul(c));
+            vv.intoArray(v, i);
+            FloatVector.fromArray(S, p, i).sub(gv.mul(lr).div(vv.sqrt().add(eps))).intoArray(p, i);
+        }
+        for (; i < n; i++) {
+            float gi = g[i];
+            v[i] = alpha * v[i] + c * gi * gi;
+            p[i] -= lr * gi / ((float) Math.sqrt(v[i]) + eps);
+        }
+    }
 }
