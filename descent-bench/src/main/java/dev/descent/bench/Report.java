@@ -52,6 +52,16 @@ public final class Report {
                 flops = MlpStepBenchmark.flops(batch);
                 label = "mlp fwd+bwd";
                 param = "b" + batch;
+            } else if (name.endsWith("OptimizerStepBenchmark.step")) {
+                String o = r.getParams().getParam("optimizer");
+                double gbs = OptimizerStepBenchmark.PARAMS * 4.0 * OptimizerStepBenchmark.floatsMoved(o) / medianUs / 1e3;
+                lines.add(String.format(Locale.ROOT, "%-16s %-18s %12.1f %8.1f GB/s", "optimizer step", o, medianUs, gbs));
+                continue;
+            } else if (name.endsWith("BandwidthBenchmark.triad")) {
+                long n = Long.parseLong(r.getParams().getParam("n"));
+                double gbs = n * 12.0 / medianUs / 1e3;
+                lines.add(String.format(Locale.ROOT, "%-16s %-18s %12.1f %8.1f GB/s", "triad", (n * 12 / 1_000_000) + " MB", medianUs, gbs));
+                continue;
             } else {
                 continue;
             }

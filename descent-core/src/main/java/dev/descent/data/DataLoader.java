@@ -1,0 +1,138 @@
+package dev.descent.data;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
+
+/**
+ * Batches of a data set, as {@code torch.utils.data.DataLoader}: in order, or shuffled by a
+ * generator that advances with every pass, so epoch k's order depends on the seed and k. Each
+ * {@link #iterator()} is one pass (an epoch).
+ *
+ * <p>With {@code reuseBuffers}, every batch of a pass is written into the same arrays: no
+ * allocation per batch, but a batch is only valid until the next is drawn (what a training loop
+ * needs). Without it, each batch owns its arrays.
+ */
+public final class DataLoader implements Iterable<Batch> {
+
+    private final Dataset dataset;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final boolean dropLast;
+    private final boolean reuseBuffers;
+    private final Generator gen;
+
+    /**
+     * @param gen the shuffling generator (may be null when not shuffling); the loader advances it
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    public DataLoader(Dataset dataset, int batchSize, boolean shuffle, boolean dropLast, boolean reuseBuffers, Generator gen) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size should be a positive integer value, but got batch_size=" + batchSize);
+        }
+        if (shuffle && gen == null) {
+            throw new IllegalArgumentException("DataLoader: shuffling needs a generator");
+        }
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.dropLast = dropLast;
+        this.reuseBuffers = reuseBuffers;
+        this.gen = gen;
+    }
+
+    /** A loader that shuffles with a generator seeded by {@code seed} and keeps the last partial batch. */
+    public static DataLoader shuffled(Dataset dataset, int batchSize, long seed) {
+        return new DataLoader(dataset, batchSize, true, false, false, new Generator(seed));
+    }
+
+    /** A loader in data-set order. */
+    public static DataLoader ordered(Dataset dataset, int batchSize) {
+        return new DataLoader(dataset, batchSize, false, false, false, null);
+    }
+
+    /** Batches per pass. */
+    public int numBatches() {
+        int n = dataset.size();
+        return dropLast ? n / batchSize : Math.ceilDiv(n, batchSize);
+    }
+
+    /** The data set. */
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    /** The batch size. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The shuffling generator (its state is part of a resumable run), or null. */
+    public Generator generator() {
+        return gen;
+    }
+
+    @Override
+    public Iterator<Batch> iterator() {
+        int n = dataset.size();
+        int[] order = shuffle ? gen.permutation(n) : identity(n);
+        return new Pass(order);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    private final class Pass implements Iterator<Batch> {
+        private final int[] order;
+        private final int batches = numBatches();
+        private int next;
+        private float[] xBuf;
+        private int[] yBuf;
+
+        Pass(int[] order) {
+            this.order = order;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < batches;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int from = next * batchSize;
+            int count = Math.min(batchSize, order.length - from);
+            next++;
+            int row = dataset.exampleNumel();
+            float[] x;
+            int[] y;
+            if (reuseBuffers && xBuf != null && yBuf.length == count) {
+                x = xBuf;
+                y = yBuf;
+            } else {
+                x = new float[count * row];
+                y = new int[count];
+                if (reuseBuffers) {
+                    xBuf = x;
+                    yBuf = y;
+                }
+            }
+            dataset.gather(order, from, count, x, y);
+            int[] es = dataset.exampleShape();
+            int[] shape = new int[es.length + 1];
+            shape[0] = count;
+            System.arraycopy(es, 0, shape, 1, es.length);
+            return new Batch(Tensor.of(x, shape), y);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.descent.data;
+
+import java.util.Arrays;
+
+import dev.descent.tensor.Tensor;
+
+/**
+ * A data set held as one contiguous tensor of inputs [N, …] and an int label per example, as
+ * {@code torch.utils.data.TensorDataset}.
+ */
+public final class TensorDataset implements Dataset {
+
+    private final Tensor x;
+    private final int[] y;
+    private final int numClasses;
+    private final int rowSize;
+
+    /**
+     * @throws IllegalArgumentException if the counts differ or a label is outside [0, numClasses)
+     */
+    public TensorDataset(Tensor x, int[] y, int numClasses) {
+        if (x.dim() < 1 || x.size(0) != y.length) {
+            throw new IllegalArgumentException("TensorDataset: " + (x.dim() < 1 ? 0 : x.size(0)) + " inputs but " + y.length + " labels");
+        }
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0 || y[i] >= numClasses) {
+                throw new IllegalArgumentException("TensorDataset: label " + y[i] + " of example " + i + " is outside [0, " + numClasses + ")");
+            }
+        }
+        this.x = x;
+        this.y = y;
+        this.numClasses = numClasses;
+        this.rowSize = y.length == 0 ? 0 : x.numel() / y.length;
+    }
+
+    @Override
+    public int size() {
+        return y.length;
+    }
+
+    @Override
+    public int[] exampleShape() {
+        int[] s = x.shape();
+        return Arrays.copyOfRange(s, 1, s.length);
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public int label(int i) {
+        return y[i];
+    }
+
+    @Override
+    public void gather(int[] indices, int from, int count, float[] out, int[] labels) {
+        float[] d = x.data();
+        for (int k = 0; k < count; k++) {
+            int i = indices[from + k];
+            System.arraycopy(d, i * rowSize, out, k * rowSize, rowSize);
+            labels[k] = y[i];
+        }
+    }
+
+    /** All inputs [N, …] (shared, not copied). */
+    public Tensor inputs() {
+        return x;
+    }
+
+    /** All labels (shared, not copied). */
+    public int[] labels() {
+        return y;
+    }
+
+    /** A copy with inputs standardised: {@code (x − mean) / std}, as {@code transforms.Normalize}. */
+    public TensorDataset normalized(float mean, float std) {
+        if (!(std > 0)) {
+            throw new IllegalArgumentException("normalize: std must be positive, got " + std);
+        }
+        float[] d = x.toArray();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (d[i] - mean) / std;
+        }
+        return new TensorDataset(Tensor.of(d, x.shape()), y, numClasses);
+    }
+
+    /** A view with every example flattened to one dimension: inputs [N, numel]. */
+    public TensorDataset flattened() {
+        return new TensorDataset(x.reshape(y.length, rowSize), y, numClasses);
+    }
+}

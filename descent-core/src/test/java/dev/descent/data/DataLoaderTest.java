@@ -1,0 +1,123 @@
+package dev.descent.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Splits, loaders and the tutorial's IID minibatch sampling on a small synthetic data set. */
+class DataLoaderTest {
+
+    /** Example i has every value equal to i and label i mod 3. */
+    static TensorDataset numbered(int n) {
+        float[] x = new float[n * 4];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(x, i * 4, i * 4 + 4, i);
+            y[i] = i % 3;
+        }
+        return new TensorDataset(Tensor.of(x, n, 2, 2), y, 3);
+    }
+
+    private static List<Integer> ids(Batch b) {
+        List<Integer> ids = new ArrayList<>();
+        for (int k = 0; k < b.size(); k++) {
+            ids.add((int) b.x().data()[k * 4]);
+            assertThat(b.y()[k]).isEqualTo(ids.get(k) % 3);
+        }
+        return ids;
+    }
+
+    @Test
+    void splitIsDisjointCompleteAndSeeded() {
+        TensorDataset ds = numbered(100);
+        List<Dataset> a = Datasets.split(ds, 2021, 70, 30);
+        List<Dataset> b = Datasets.split(ds, 2021, 70, 30);
+        List<Dataset> c = Datasets.split(ds, 7, 70, 30);
+        Set<Integer> all = new HashSet<>();
+        for (int i : ((Subset) a.get(0)).indices()) {
+            all.add(i);
+        }
+        for (int i : ((Subset) a.get(1)).indices()) {
+            assertThat(all.add(i)).as("index %d in both parts", i).isTrue();
+        }
+        assertThat(all).hasSize(100);
+        assertThat(((Subset) b.get(0)).indices()).containsExactly(((Subset) a.get(0)).indices());
+        assertThat(((Subset) c.get(0)).indices()).isNotEqualTo(((Subset) a.get(0)).indices());
+        assertThatThrownBy(() -> Datasets.split(ds, 1, 50, 40)).hasMessageContaining("add up to 90");
+    }
+
+    @Test
+    void loaderCoversEveryExampleOncePerEpochAndReshufflesEachEpoch() {
+        DataLoader loader = DataLoader.shuffled(numbered(10), 4, 5);
+        assertThat(loader.numBatches()).isEqualTo(3);
+        List<Integer> epoch1 = new ArrayList<>(), epoch2 = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (Batch b : loader) {
+            epoch1.addAll(ids(b));
+            sizes.add(b.size());
+            assertThat(b.x().shape()).containsExactly(b.size(), 2, 2);
+        }
+        for (Batch b : loader) {
+            epoch2.addAll(ids(b));
+        }
+        assertThat(sizes).containsExactly(4, 4, 2);
+        assertThat(epoch1).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(epoch2).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(epoch2).isNotEqualTo(epoch1);
+
+        DataLoader again = DataLoader.shuffled(numbered(10), 4, 5);
+        List<Integer> replay = new ArrayList<>();
+        for (Batch b : again) {
+            replay.addAll(ids(b));
+        }
+        assertThat(replay).isEqualTo(epoch1);
+    }
+
+    @Test
+    void dropLastAndOrderedAndReusedBuffers() {
+        DataLoader loader = new DataLoader(numbered(10), 4, false, true, true, null);
+        List<Batch> batches = new ArrayList<>();
+        loader.forEach(batches::add);
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1).x().data()).as("reused buffer").isSameAs(batches.get(0).x().data());
+        assertThat(ids(batches.get(1))).containsExactly(4, 5, 6, 7);
+        assertThatThrownBy(() -> DataLoader.ordered(numbered(3), 0)).hasMessageContaining("batch_size=0");
+    }
+
+    @Test
+    void minibatchSamplingIsIidWithReplacement() {
+        TensorDataset ds = numbered(5);
+        Generator g = new Generator(3);
+        int[] counts = new int[5];
+        for (int t = 0; t < 2000; t++) {
+            Batch b = Minibatch.sample(ds.inputs(), ds.labels(), 8, g);
+            for (int id : ids(b)) {
+                counts[id]++;
+            }
+        }
+        // 16,000 draws: each index ~3,200; with replacement, duplicates appear within batches.
+        for (int c : counts) {
+            assertThat(c).isBetween(2900, 3500);
+        }
+        Batch big = Minibatch.sample(ds, 20, new Generator(1));
+        assertThat(new HashSet<>(ids(big)).size()).isLessThan(20);
+    }
+
+    @Test
+    void normalisationAndFlattening() {
+        TensorDataset ds = numbered(3).normalized(1f, 2f);
+        assertThat(ds.inputs().get(2, 0, 0)).isEqualTo(0.5f);
+        assertThat(ds.flattened().exampleShape()).containsExactly(4);
+        assertThat(Datasets.classCounts(numbered(7))).containsExactly(3, 2, 2);
+    }
+}
