@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Train neural networks on the JVM and see how they are optimized.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input or usage. */
@@ -44,8 +44,8 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException) {
-                commandLine.getErr().println("descent: " + ex.getMessage());
+            if (isBadInput(ex)) {
+                commandLine.getErr().println("descent: " + oneLine(ex.getMessage()));
                 return EXIT_USAGE;
             }
             commandLine.getErr().println("descent: internal error: " + ex);
@@ -58,6 +58,17 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Errors caused by what the user gave: bad values, missing or corrupt files, unavailable data. */
+    static boolean isBadInput(Throwable ex) {
+        return ex instanceof IllegalArgumentException || ex instanceof BadInputException
+                || ex instanceof dev.descent.io.FormatException || ex instanceof dev.descent.data.DataUnavailableException
+                || ex instanceof java.io.UncheckedIOException;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /** Reports the build's version. */

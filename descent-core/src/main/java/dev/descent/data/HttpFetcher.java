@@ -35,8 +35,16 @@ public final class HttpFetcher {
 
     /** A download that failed, with the reason for the user. */
     public static final class FetchException extends IOException {
-        FetchException(String message, Throwable cause) {
+        private final boolean unreachable;
+
+        FetchException(String message, Throwable cause, boolean unreachable) {
             super(message, cause);
+            this.unreachable = unreachable;
+        }
+
+        /** Whether the host could not be reached at all (so its other files need not be tried). */
+        public boolean unreachable() {
+            return unreachable;
         }
     }
 
@@ -59,9 +67,9 @@ public final class HttpFetcher {
             try {
                 return once(url, dir, label, listener);
             } catch (UnknownHostException e) {
-                throw new FetchException(url.getHost() + " does not resolve", e);
+                throw new FetchException(url.getHost() + " does not resolve", e, true);
             } catch (PermanentHttpError e) {
-                throw new FetchException(e.getMessage(), e);
+                throw new FetchException(e.getMessage(), e, false);
             } catch (IOException e) {
                 last = e;
                 if (attempt < policy.attempts()) {
@@ -71,7 +79,7 @@ public final class HttpFetcher {
                 }
             }
         }
-        throw new FetchException(url + ": " + describe(last) + " after " + policy.attempts() + " attempts", last);
+        throw new FetchException(url + ": " + describe(last) + " after " + policy.attempts() + " attempts", last, last instanceof java.net.ConnectException);
     }
 
     private static String describe(IOException e) {

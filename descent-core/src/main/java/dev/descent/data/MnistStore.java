@@ -136,7 +136,8 @@ public final class MnistStore {
         }
         Path dir = cacheDir(fam);
         List<String> problems = new ArrayList<>();
-        List<URI> mirrors = fam.mirrors();
+        // A mirror that does not resolve or answer is not asked again for the other files.
+        List<URI> mirrors = new ArrayList<>(fam.mirrors());
         for (DataFile f : List.copyOf(missing)) {
             Path p = fromMirrors(f, mirrors, dir, l, problems);
             if (p != null) {
@@ -160,7 +161,7 @@ public final class MnistStore {
     }
 
     private Path fromMirrors(DataFile f, List<URI> mirrors, Path dir, FetchListener l, List<String> problems) {
-        for (URI mirror : mirrors) {
+        for (URI mirror : List.copyOf(mirrors)) {
             URI url = mirror.resolve(f.name() + ".gz");
             l.message("fetching " + url);
             HttpFetcher.Download d;
@@ -169,6 +170,9 @@ public final class MnistStore {
             } catch (HttpFetcher.FetchException e) {
                 l.message("  " + e.getMessage());
                 problems.add(e.getMessage());
+                if (e.unreachable()) {
+                    mirrors.remove(mirror);
+                }
                 continue;
             }
             try {
