@@ -57,6 +57,12 @@ public final class Report {
                 double gbs = OptimizerStepBenchmark.PARAMS * 4.0 * OptimizerStepBenchmark.floatsMoved(o) / medianUs / 1e3;
                 lines.add(String.format(Locale.ROOT, "%-16s %-18s %12.1f %8.1f GB/s", "optimizer step", o, medianUs, gbs));
                 continue;
+            } else if (name.contains("DataBenchmark")) {
+                String unit = r.getPrimaryResult().getScoreUnit();
+                double median = r.getPrimaryResult().getStatistics().getPercentile(50);
+                String extra = name.endsWith("nextBatch64") ? String.format(Locale.ROOT, "%8.0f batches/s", 1e6 / median) : "";
+                lines.add(String.format(Locale.ROOT, "%-16s %-18s %12.2f %s %s", "data", name.substring(name.lastIndexOf('.') + 1), median, unit, extra));
+                continue;
             } else if (name.endsWith("BandwidthBenchmark.triad")) {
                 long n = Long.parseLong(r.getParams().getParam("n"));
                 double gbs = n * 12.0 / medianUs / 1e3;
