@@ -29,14 +29,15 @@ import dev.descent.io.Idx;
 /**
  * Data loading on real MNIST (from the cache; {@code descent data fetch mnist} first): reading the
  * 60,000 training images into a float tensor (checksums verified once in setup, as a training run
- * does once), and drawing shuffled batches of 64 from the 50,000-image training split.
+ * does once), and drawing shuffled batches of 64 from the 50,000-image training split. The fork uses
+ * ParallelGC as {@code ./descent} does: G1 stalls for up to a second on these 188 MB arrays.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g", "-XX:+UseParallelGC"})
 public class DataBenchmark {
 
     MnistFiles files;
