@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Train neural networks on the JVM and see how they are optimized.",
-        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input or usage. */
@@ -39,6 +39,8 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
+        // A repeated option takes its last value, as most command lines do (and as appending to a saved command needs).
+        cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("descent: " + ex.getMessage());
             return EXIT_USAGE;

@@ -76,9 +76,19 @@ public final class DataLoader implements Iterable<Batch> {
 
     @Override
     public Iterator<Batch> iterator() {
+        return iterator(0);
+    }
+
+    /**
+     * A pass that starts at batch {@code startBatch}: the same permutation is drawn as for a full
+     * pass, the first batches are skipped without being gathered (for resuming mid-epoch).
+     */
+    public Iterator<Batch> iterator(int startBatch) {
         int n = dataset.size();
         int[] order = shuffle ? gen.permutation(n) : identity(n);
-        return new Pass(order);
+        Pass p = new Pass(order);
+        p.next = Math.max(0, Math.min(startBatch, p.batches));
+        return p;
     }
 
     private static int[] identity(int n) {

@@ -215,6 +215,7 @@ public final class MnistStore {
                 return null;
             }
             Path target = dir.resolve(f.name());
+            AtomicFiles.publicPermissions(tmp);
             AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
             return target;
@@ -245,6 +246,7 @@ public final class MnistStore {
                     continue;
                 }
                 Path target = dir.resolve(f.name());
+                AtomicFiles.publicPermissions(tmp);
                 AtomicFiles.moveIntoPlace(tmp, target);
                 got.put(f.role(), target);
             }

@@ -39,12 +39,25 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
+            publicPermissions(tmp);
             moveIntoPlace(tmp, file);
             tmp = null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Gives a temporary file the permissions of an ordinary new file (rw-r--r--): temporary files are
+     * created private, which a run directory's outputs should not be.
+     */
+    public static void publicPermissions(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: the default permissions apply
         }
     }
 

@@ -25,7 +25,7 @@ public final class Checks {
     /** A beta (or momentum-like decay) must lie in [0, 1). */
     public static double beta(String name, double beta) {
         if (!(beta >= 0 && beta < 1)) {
-            throw new IllegalArgumentException("Invalid " + name + " parameter: " + beta + " (must be in [0, 1))");
+            throw new IllegalArgumentException("Invalid " + name + ": " + beta + " (must be in [0, 1))");
         }
         return beta;
     }

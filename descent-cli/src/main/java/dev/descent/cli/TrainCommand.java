@@ -1,0 +1,101 @@
+package dev.descent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.descent.train.RunDir;
+import dev.descent.train.TrainResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code descent train}: the tutorial's benchmark by default — MLP 784-200-100-50-10, Adam lr 1e-3,
+ * batch 64, 2 epochs, seed 2021, 50,000/10,000 split, log and validate every 200 steps.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model. With no options: the tutorial's benchmark (MLP 784-200-100-50-10, Adam lr 1e-3, batch 64, 2 epochs, seed 2021).",
+                "Writes config.json, metrics.csv, summary.json, model.safetensors and curves.png/svg to the run directory."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+    @Mixin
+    OptimizerOptions optimizer = new OptimizerOptions();
+    @Mixin
+    ScheduleOptions schedule = new ScheduleOptions();
+    @Mixin
+    TrainOptions train = new TrainOptions();
+    @Mixin
+    DataSource data = new DataSource();
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint (with the options it was started with)")
+    Path resume;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (resume != null) {
+            return resumeRun(out);
+        }
+        String name = optimizer.name();
+        RunDir dir = RunDir.create(train.out != null ? train.out : TrainingSession.defaultOut(name));
+        List<String> argv = Argv.forRun(spec.commandLine().getParseResult().originalArgs(), "train");
+        return run(out, name, dir, false, argv);
+    }
+
+    private int run(PrintWriter out, String name, RunDir dir, boolean resuming, List<String> argv) {
+        // Reject bad options before loading any data.
+        model.hiddenDims();
+        model.activation();
+        optimizer.spec(name, train.seed);
+        train.config();
+        schedule.build(1e-3, 1);
+        TrainingSession.Data d = TrainingSession.load(data, train, out);
+        TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, name, schedule, train, dir, resuming, argv,
+                List.of(new ConsoleProgress(out, System.console() != null)), out);
+        TrainResult r = o.result();
+        if (!r.message().isEmpty()) {
+            out.println(r.message());
+        }
+        out.printf(Locale.ROOT, "%,d steps in %.1f s (%,.0f examples/s); run directory %s%n", r.steps(), r.trainSeconds(), r.examplesPerSecond(), dir.path());
+        if (o.val() != null) {
+            out.printf(Locale.ROOT, "validation accuracy %.2f%% (loss %.4f)%n", 100 * o.val().accuracy(), o.val().loss());
+        }
+        out.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f)%n", 100 * o.test().accuracy(), o.test().loss());
+        return switch (r.reason()) {
+            case COMPLETED, EARLY_STOPPED -> 0;
+            case DIVERGED -> 1;
+            case INTERRUPTED -> 130;
+        };
+    }
+
+    private int resumeRun(PrintWriter out) {
+        RunDir dir = RunDir.existing(resume);
+        JsonNode cfg = dir.readJson(RunDir.CONFIG);
+        List<String> argv = new ArrayList<>();
+        cfg.path("command_line").forEach(a -> argv.add(a.asText()));
+        TrainCommand original = new TrainCommand();
+        CommandLine cl = new CommandLine(original);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setOut(spec.commandLine().getOut());
+        try {
+            cl.parseArgs(argv.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new BadInputException("--resume " + resume + ": the run's saved command line does not parse (" + e.getMessage() + ")");
+        }
+        original.spec = cl.getCommandSpec();
+        return original.run(out, original.optimizer.name(), dir, true, argv);
+    }
+}

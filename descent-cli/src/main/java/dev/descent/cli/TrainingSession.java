@@ -1,0 +1,263 @@
+package dev.descent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.descent.Version;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.Datasets;
+import dev.descent.data.IdxImages;
+import dev.descent.io.Checkpoint;
+import dev.descent.io.OptimizerCheckpoint;
+import dev.descent.nn.Mlp;
+import dev.descent.nn.MlpSpec;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerSpec;
+import dev.descent.optim.schedule.LrScheduler;
+import dev.descent.optim.schedule.ReduceLrOnPlateau;
+import dev.descent.plot.RunCharts;
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.kernel.Parallel;
+import dev.descent.train.Evaluation;
+import dev.descent.train.Evaluator;
+import dev.descent.train.RunDir;
+import dev.descent.train.TrainConfig;
+import dev.descent.train.TrainListener;
+import dev.descent.train.TrainResult;
+import dev.descent.train.Trainer;
+
+/**
+ * One training run as the CLI does it: data split, model, optimizer, schedule, listeners, the run
+ * directory of DESIGN §5, and the test evaluation at the end. Seeds: the model from {@code seed},
+ * the split from {@code seed}, shuffling from {@code seed + 1}, random-search noise from {@code seed + 2}.
+ */
+final class TrainingSession {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The data of a run: training and validation split, and the test set. */
+    record Data(Dataset train, Dataset val, Dataset test, String name) {
+    }
+
+    /** What a finished run reports. */
+    record Outcome(TrainResult result, Evaluation test, Evaluation val, RunDir dir, Trainer trainer) {
+    }
+
+    private TrainingSession() {
+    }
+
+    static Data load(DataSource source, TrainOptions t, PrintWriter log) {
+        IdxImages.TrainTest tt = source.load(log);
+        int n = tt.train().size();
+        if (t.valSize >= n) {
+            throw new BadInputException("--val-size " + t.valSize + " leaves no training examples (the training set has " + n + ")");
+        }
+        if (t.valSize == 0) {
+            return new Data(tt.train(), null, tt.test(), source.name());
+        }
+        List<Dataset> parts = Datasets.split(tt.train(), t.seed, n - t.valSize, t.valSize);
+        return new Data(parts.get(0), parts.get(1), tt.test(), source.name());
+    }
+
+    static Path defaultOut(String optimizer) {
+        return Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-" + optimizer);
+    }
+
+    /**
+     * Trains one model.
+     *
+     * @param argv   the command line, kept in config.json so that --resume can rebuild the run
+     * @param resume whether {@code dir} holds a checkpoint to continue
+     */
+    static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
+                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
+        TrainConfig cfg = t.config();
+        if (t.threads != null) {
+            Parallel.setThreads(t.threads);
+        }
+        MlpSpec spec = m.spec(data.train().exampleNumel(), data.train().numClasses());
+        if (cfg.classWeights() != null && cfg.classWeights().length != spec.outDim()) {
+            throw new BadInputException("--class-weights has " + cfg.classWeights().length + " values for " + spec.outDim() + " classes");
+        }
+        OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2);
+        Mlp model = new Mlp(spec, new Generator(t.seed));
+        Optimizer<?> opt = os.create(model.parameters());
+        DataLoader loader = new DataLoader(data.train(), t.batchSize, true, false, true, new Generator(t.seed + 1));
+        int total = cfg.epochs() * loader.numBatches();
+        LrScheduler sched = s.scheduler(opt, os.lr(), Math.ceilDiv(total, cfg.accumulate()));
+        ReduceLrOnPlateau plateau = s.plateau(opt);
+
+        List<TrainListener> listeners = new ArrayList<>(extra);
+        listeners.add(dir.metricsLog());
+        listeners.add(new Checkpointer(dir, model, opt));
+        Trainer trainer = new Trainer(model, opt, sched, plateau, loader, data.val(), cfg, listeners);
+
+        if (resume) {
+            Mlp saved = Checkpoint.load(dir.file(RunDir.MODEL));
+            if (!saved.spec().equals(spec)) {
+                throw new BadInputException("--resume " + dir.path() + ": the checkpoint is a " + describe(saved.spec()) + ", the options give a " + describe(spec));
+            }
+            model.loadStateDict(saved.stateDict());
+            OptimizerCheckpoint.load(dir.file(RunDir.OPTIMIZER), opt);
+            RunDir.Saved st = dir.readState();
+            trainer.restore(st.state(), st.history());
+            dir.writeMetrics(trainer.history());
+            log.printf(Locale.ROOT, "resuming %s at step %d of %d%n", dir.path(), st.state().step(), trainer.totalSteps());
+        } else {
+            dir.writeJson(RunDir.CONFIG, config(data, spec, os, optimizerName, s, t, cfg, dir, argv));
+            log.printf(Locale.ROOT, "training %s on %s: %,d train / %,d val / %,d test examples, %s lr %s, %d epochs of %d steps -> %s%n",
+                    describe(spec), data.name(), data.train().size(), data.val() == null ? 0 : data.val().size(), data.test().size(),
+                    optimizerName, fmt(os.lr()), cfg.epochs(), loader.numBatches(), dir.path());
+        }
+
+        // On Ctrl-C / SIGTERM: ask the loop to stop at the next batch, then hold the JVM open until the
+        // checkpoint, summary and charts below are written.
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            trainer.requestStop();
+            try {
+                written.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "descent-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        TrainResult result;
+        Evaluation test, val;
+        try {
+            result = trainer.fit();
+            boolean diverged = result.reason() == TrainResult.Stop.DIVERGED;
+            if (!diverged && trainer.step() % cfg.accumulate() == 0) {
+                dir.checkpoint(model, opt, trainer);
+            }
+            if (diverged && java.nio.file.Files.exists(dir.file(RunDir.MODEL))) {
+                // Evaluate what the last good checkpoint holds, not the NaN weights.
+                model.loadStateDict(Checkpoint.load(dir.file(RunDir.MODEL)).stateDict());
+            }
+            test = Evaluator.evaluate(model, data.test(), 1000);
+            val = data.val() == null ? null : Evaluator.evaluate(model, data.val(), 1000);
+            dir.writeJson(RunDir.SUMMARY, summary(result, test, val, cfg, t, trainer));
+            if (trainer.history().steps() > 0) {
+                RunCharts.curves(dir.file("curves"), trainer.history());
+            }
+        } finally {
+            written.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting (Ctrl-C / SIGTERM): everything above has been written.
+            }
+        }
+        return new Outcome(result, test, val, dir, trainer);
+    }
+
+    static String describe(MlpSpec s) {
+        StringBuilder sb = new StringBuilder("MLP ").append(s.inDim());
+        for (int h : s.hiddenDims()) {
+            sb.append('-').append(h);
+        }
+        return sb.append('-').append(s.outDim()).toString();
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%g", v).replaceAll("\\.?0+(e|$)", "$1");
+    }
+
+    private static ObjectNode config(Data data, MlpSpec spec, OptimizerSpec<?> os, String optimizerName, ScheduleOptions s, TrainOptions t,
+                                     TrainConfig cfg, RunDir dir, List<String> argv) {
+        ObjectNode c = JSON.createObjectNode();
+        ArrayNode args = c.putArray("command_line");
+        argv.forEach(args::add);
+        c.put("dataset", data.name());
+        c.put("in_dim", spec.inDim());
+        c.set("hidden", JSON.valueToTree(spec.hiddenDims()));
+        c.put("out_dim", spec.outDim());
+        c.put("bias", spec.bias());
+        c.put("activation", spec.activation().name().toLowerCase(Locale.ROOT));
+        c.put("optimizer", optimizerName);
+        c.put("optimizer_class", os.rule().name());
+        c.put("lr", os.lr());
+        c.put("weight_decay", os.weightDecay());
+        c.set("optimizer_options", JSON.valueToTree(os.options()));
+        c.put("schedule", s.schedule);
+        c.put("warmup_steps", s.warmupSteps);
+        c.put("epochs", cfg.epochs());
+        c.put("batch_size", t.batchSize);
+        c.put("seed", t.seed);
+        c.put("val_size", t.valSize);
+        c.put("log_freq", cfg.logFreq());
+        c.put("val_freq", cfg.valFreq());
+        c.put("val_batches", cfg.valBatches());
+        c.put("threads", Parallel.threads());
+        c.put("grad_accum", cfg.accumulate());
+        c.put("clipping", cfg.clipping().toString());
+        c.put("early_stopping", cfg.earlyStoppingPatience());
+        c.set("class_weights", JSON.valueToTree(cfg.classWeights()));
+        c.put("out", dir.path().toString());
+        c.put("descent_version", Version.get());
+        return c;
+    }
+
+    private static ObjectNode summary(TrainResult r, Evaluation test, Evaluation val, TrainConfig cfg, TrainOptions t, Trainer trainer) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("test_accuracy", test.accuracy());
+        s.put("test_loss", test.loss());
+        if (val != null) {
+            s.put("val_accuracy", val.accuracy());
+            s.put("val_loss", val.loss());
+        }
+        s.put("epochs", cfg.epochs());
+        s.put("steps", r.steps());
+        s.put("train_seconds", r.trainSeconds());
+        s.put("examples_per_second", r.examplesPerSecond());
+        s.put("seed", t.seed);
+        s.put("stop_reason", r.reason().name().toLowerCase(Locale.ROOT));
+        if (!r.message().isEmpty()) {
+            s.put("message", r.message());
+        }
+        s.set("test_per_class_accuracy", JSON.valueToTree(test.perClassAccuracy()));
+        s.set("test_worst_classes", JSON.valueToTree(test.worstClasses(3)));
+        s.set("test_confusion", JSON.valueToTree(test.confusion()));
+        float[] vl = trainer.history().valLoss();
+        if (vl.length > 0) {
+            float best = Float.POSITIVE_INFINITY;
+            for (float v : vl) {
+                best = Math.min(best, v);
+            }
+            s.put("best_val_loss", best);
+        }
+        s.put("descent_version", Version.get());
+        return s;
+    }
+
+    /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only. */
+    private static final class Checkpointer implements TrainListener {
+        private final RunDir dir;
+        private final Mlp model;
+        private final Optimizer<?> opt;
+
+        Checkpointer(RunDir dir, Mlp model, Optimizer<?> opt) {
+            this.dir = dir;
+            this.model = model;
+            this.opt = opt;
+        }
+
+        @Override
+        public void onStep(Trainer trainer, StepReport r) {
+            boolean epochEnd = r.batchInEpoch() == r.batchesPerEpoch();
+            if ((r.validation() != null || epochEnd) && r.updated() && Float.isFinite(r.loss())) {
+                dir.checkpoint(model, opt, trainer);
+            }
+        }
+    }
+}

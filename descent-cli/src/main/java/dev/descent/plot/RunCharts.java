@@ -1,0 +1,40 @@
+package dev.descent.plot;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.descent.train.History;
+
+/** The tutorial's figures: a run's loss and accuracy curves, and several runs overlaid. */
+public final class RunCharts {
+
+    private RunCharts() {
+    }
+
+    /** The tutorial's two panels — loss and accuracy against iteration, train and validation — as base.png/base.svg. */
+    public static void curves(Path base, History h) {
+        double[] x = Charts.steps(h.steps());
+        double[] vx = Charts.doubles(h.valIdx());
+        Charts.Panel loss = new Charts.Panel("Loss", "Iteration", "NLL loss", List.of(
+                new Charts.Series("train", x, Charts.doubles(h.trainLoss()), false),
+                new Charts.Series("validation", vx, Charts.doubles(h.valLoss()), true)));
+        Charts.Panel acc = new Charts.Panel("Accuracy", "Iteration", "accuracy", List.of(
+                new Charts.Series("train", x, Charts.doubles(h.trainAcc()), false),
+                new Charts.Series("validation", vx, Charts.doubles(h.valAcc()), true)));
+        Charts.write(base, List.of(loss, acc));
+    }
+
+    /** One line per run: training loss (moving average over 50 steps) and validation accuracy. */
+    public static void overlay(Path base, Map<String, History> runs) {
+        List<Charts.Series> loss = new ArrayList<>(), acc = new ArrayList<>();
+        runs.forEach((name, h) -> {
+            loss.add(new Charts.Series(name, Charts.steps(h.steps()), Charts.smooth(h.trainLoss(), 50), false));
+            acc.add(new Charts.Series(name, Charts.doubles(h.valIdx()), Charts.doubles(h.valAcc()), true));
+        });
+        Charts.write(base, List.of(
+                new Charts.Panel("Training loss (moving average of 50 steps)", "Iteration", "NLL loss", loss),
+                new Charts.Panel("Validation accuracy", "Iteration", "accuracy", acc)));
+    }
+}

@@ -1,0 +1,167 @@
+package dev.descent.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.descent.io.Checkpoint;
+import dev.descent.io.Safetensors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** train, eval and compare end to end on a small synthetic IDX data set, checking the files they write. */
+class TrainCommandTest {
+
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void makeData() throws IOException {
+        data = ToyData.write(Files.createDirectories(tmp.resolve("toy")), 1200, 300, 1);
+    }
+
+    static List<String> args(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--dataset", data.toString(), "--hidden", "16", "--epochs", "2", "--batch-size", "32",
+                "--val-size", "200", "--log-freq", "10", "--val-freq", "10", "--val-batches", "2", "--lr", "0.01", "--out", out.toString()));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    static MainTest.Result train(Path out, String... extra) {
+        return MainTest.run(args(out, extra).toArray(String[]::new));
+    }
+
+    @Test
+    void trainWritesEveryFileOfARunAndEvalReproducesTheAccuracy() throws IOException {
+        Path out = tmp.resolve("run");
+        MainTest.Result r = train(out);
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String f : List.of("config.json", "metrics.csv", "summary.json", "model.safetensors", "curves.png", "curves.svg")) {
+            assertThat(out.resolve(f)).as(f).isNotEmptyFile();
+        }
+        assertThat(r.out()).contains("[TRAIN] Epoch 1 | Iter     10").contains("[VALID] Epoch 1 | Iter     10");
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).startsWith("test accuracy ");
+
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        for (String k : List.of("test_accuracy", "test_loss", "val_accuracy", "epochs", "steps", "train_seconds", "examples_per_second", "seed", "descent_version")) {
+            assertThat(summary.has(k)).as(k).isTrue();
+        }
+        assertThat(summary.get("test_accuracy").asDouble()).isGreaterThan(0.9);
+        assertThat(summary.get("steps").asInt()).isEqualTo(64); // 1000 examples / 32 → 32 steps × 2 epochs
+
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(csv.get(0)).isEqualTo("step,epoch,train_loss,train_acc,val_loss,val_acc");
+        assertThat(csv).hasSize(65);
+        assertThat(csv.get(9)).matches("9,1,[0-9.E-]+,[0-9.E-]+,,");
+        assertThat(csv.get(10)).matches("10,1,[0-9.E-]+,[0-9.E-]+,[0-9.E-]+,[0-9.E-]+");
+
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertThat(config.get("optimizer").asText()).isEqualTo("adam");
+        assertThat(config.get("lr").asDouble()).isEqualTo(0.01);
+        assertThat(config.get("in_dim").asInt()).isEqualTo(64);
+        assertThat(config.get("out_dim").asInt()).isEqualTo(4);
+        assertThat(Safetensors.read(out.resolve("model.safetensors")).metadata()).containsEntry("hidden", "16").containsEntry("in_dim", "64");
+
+        assertThat(Files.readAllBytes(out.resolve("curves.png"))).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(Files.readString(out.resolve("curves.svg"))).contains("<svg");
+
+        MainTest.Result e = MainTest.run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", data.toString(), "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode ev = JSON.readTree(e.out());
+        assertThat(ev.get("test_accuracy").asDouble()).isEqualTo(summary.get("test_accuracy").asDouble());
+        assertThat(ev.get("confusion")).hasSize(4);
+
+        MainTest.Result text = MainTest.run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", data.toString());
+        assertThat(text.out()).contains("confusion matrix").contains("worst classes:");
+    }
+
+    @Test
+    void theSameSeedGivesBitIdenticalMetricsOnOneAndTwoThreads() throws IOException {
+        Path one = tmp.resolve("t1"), two = tmp.resolve("t2");
+        assertThat(train(one, "--threads", "1", "--hidden", "300,40").code()).isZero();
+        assertThat(train(two, "--threads", "2", "--hidden", "300,40").code()).isZero();
+        assertThat(Files.readAllLines(two.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(one.resolve("metrics.csv")));
+    }
+
+    @Test
+    void resumingAFinishedRunChangesNothing() throws IOException {
+        Path run = tmp.resolve("done");
+        assertThat(train(run, "--optimizer", "momentum", "--schedule", "cosine", "--epochs", "3").code()).isZero();
+        List<String> before = Files.readAllLines(run.resolve("metrics.csv"));
+        byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+        MainTest.Result again = MainTest.run("train", "--resume", run.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming").contains("at step 96 of 96");
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).isEqualTo(before);
+        assertThat(Files.readAllBytes(run.resolve("model.safetensors"))).isEqualTo(model);
+    }
+
+    @Test
+    void aRunInterruptedBySigtermLeavesACheckpointThatResumesToTheSameResult() throws Exception {
+        Path full = tmp.resolve("sig-full"), run = tmp.resolve("sig-run");
+        String[] extra = {"--optimizer", "adam", "--epochs", "40", "--val-freq", "5", "--log-freq", "5"};
+        assertThat(train(full, extra).code()).isZero();
+
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args(run, extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("sig.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(run.resolve("trainer-state.json")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("sig.log"))).doesNotContain("Exception");
+        assertThat(Checkpoint.load(run.resolve("model.safetensors")).spec().hiddenDims()).containsExactly(16);
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("stop_reason").asText()).isIn("interrupted", "completed");
+
+        MainTest.Result resumed = MainTest.run("train", "--resume", run.toString());
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(full.resolve("metrics.csv")));
+        assertThat(Files.readAllBytes(run.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(full.resolve("model.safetensors")));
+    }
+
+    @Test
+    void theLinearModelWithGradientDescentAndAPoorSgdSettingBothRun() {
+        MainTest.Result linear = train(tmp.resolve("linear"), "--hidden", "", "--optimizer", "gd", "--lr", "0.1");
+        assertThat(linear.code()).as(linear.err()).isZero();
+        MainTest.Result slow = train(tmp.resolve("slow"), "--optimizer", "sgd", "--lr", "1e-5");
+        assertThat(slow.code()).as(slow.err()).isZero();
+        assertThat(slow.out()).contains("test accuracy");
+    }
+
+    @Test
+    void compareProducesTheTableAndOverlayCharts() throws IOException {
+        Path out = tmp.resolve("cmp");
+        MainTest.Result r = MainTest.run("compare", "--optimizers", "sgd,momentum,rmsprop,adam", "--dataset", data.toString(), "--hidden", "16",
+                "--epochs", "1", "--batch-size", "32", "--val-size", "200", "--val-freq", "8", "--log-freq", "8", "--val-batches", "1",
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("optimizer").contains("steps to 95%");
+        for (String n : List.of("sgd", "momentum", "rmsprop", "adam")) {
+            assertThat(r.out()).containsPattern("(?m)^" + n + " +[0-9.]+% +[0-9.]+%");
+            assertThat(out.resolve(n).resolve("summary.json")).isNotEmptyFile();
+        }
+        assertThat(out.resolve("compare.png")).isNotEmptyFile();
+        assertThat(out.resolve("compare.svg")).isNotEmptyFile();
+        assertThat(JSON.readTree(out.resolve("compare.json").toFile()).get("runs")).hasSize(4);
+        // Same seed, same initial weights: the first step's loss is the same for every optimizer.
+        String first = Files.readAllLines(out.resolve("sgd/metrics.csv")).get(1).split(",")[2];
+        assertThat(Files.readAllLines(out.resolve("adam/metrics.csv")).get(1).split(",")[2]).isEqualTo(first);
+    }
+}

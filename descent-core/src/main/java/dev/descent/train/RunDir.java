@@ -1,0 +1,227 @@
+package dev.descent.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.descent.io.AtomicFiles;
+import dev.descent.io.Checkpoint;
+import dev.descent.io.FormatException;
+import dev.descent.io.OptimizerCheckpoint;
+import dev.descent.nn.Mlp;
+import dev.descent.optim.Optimizer;
+
+/**
+ * A run directory: {@code config.json} (every option, resolved), {@code metrics.csv}
+ * ({@code step,epoch,train_loss,train_acc,val_loss,val_acc}, val columns empty between validations),
+ * {@code summary.json}, {@code model.safetensors}, and for resuming {@code optimizer.safetensors}
+ * and {@code trainer-state.json}. Every file but the metrics log is replaced atomically, so an
+ * interrupted run always leaves readable files.
+ */
+public final class RunDir {
+
+    /** The file names. */
+    public static final String CONFIG = "config.json", METRICS = "metrics.csv", SUMMARY = "summary.json",
+            MODEL = "model.safetensors", OPTIMIZER = "optimizer.safetensors", STATE = "trainer-state.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    private RunDir(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * A new run directory (created if needed).
+     *
+     * @throws IllegalArgumentException if it cannot be created or written, or already holds a run
+     */
+    public static RunDir create(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        if (Files.exists(dir.resolve(METRICS)) || Files.exists(dir.resolve(STATE))) {
+            throw new IllegalArgumentException("--out " + dir + " already holds a run; choose another directory or continue it with --resume " + dir);
+        }
+        checkWritable(dir);
+        return new RunDir(dir);
+    }
+
+    /** An existing run directory to resume. */
+    public static RunDir existing(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(STATE)) || !Files.isRegularFile(dir.resolve(MODEL))) {
+            throw new IllegalArgumentException("--resume " + dir + ": no checkpoint there (" + STATE + " and " + MODEL + " are needed)");
+        }
+        checkWritable(dir);
+        return new RunDir(dir);
+    }
+
+    private static void checkWritable(Path dir) {
+        try {
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out " + dir + " is not writable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The directory. */
+    public Path path() {
+        return dir;
+    }
+
+    /** A file in the directory. */
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** Writes a JSON document atomically. */
+    public void writeJson(String name, JsonNode node) {
+        try {
+            AtomicFiles.writeString(dir.resolve(name), JSON.writeValueAsString(node) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a JSON document of this run. */
+    public JsonNode readJson(String name) {
+        try {
+            return JSON.readTree(dir.resolve(name).toFile());
+        } catch (IOException e) {
+            throw new FormatException(dir.resolve(name) + ": not readable JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Saves the model, the optimizer and the trainer's state: everything a resume needs. */
+    public void checkpoint(Mlp model, Optimizer<?> optimizer, Trainer trainer) {
+        Checkpoint.save(dir.resolve(MODEL), model);
+        OptimizerCheckpoint.save(dir.resolve(OPTIMIZER), optimizer);
+        writeJson(STATE, stateJson(trainer.state(), trainer.history()));
+    }
+
+    private static JsonNode stateJson(TrainerState s, History h) {
+        ObjectNode o = JSON.createObjectNode();
+        o.set("state", JSON.valueToTree(s));
+        ObjectNode hist = o.putObject("history");
+        hist.set("train_loss", JSON.valueToTree(h.trainLoss()));
+        hist.set("train_acc", JSON.valueToTree(h.trainAcc()));
+        hist.set("train_epoch", JSON.valueToTree(h.trainEpoch()));
+        hist.set("val_idx", JSON.valueToTree(h.valIdx()));
+        hist.set("val_loss", JSON.valueToTree(h.valLoss()));
+        hist.set("val_acc", JSON.valueToTree(h.valAcc()));
+        return o;
+    }
+
+    /** A saved trainer state and history. */
+    public record Saved(TrainerState state, History history) {
+    }
+
+    /** Reads {@code trainer-state.json}. */
+    public Saved readState() {
+        JsonNode o = readJson(STATE);
+        try {
+            TrainerState s = JSON.treeToValue(o.get("state"), TrainerState.class);
+            JsonNode h = o.get("history");
+            float[] tl = JSON.treeToValue(h.get("train_loss"), float[].class), ta = JSON.treeToValue(h.get("train_acc"), float[].class);
+            int[] te = JSON.treeToValue(h.get("train_epoch"), int[].class), vi = JSON.treeToValue(h.get("val_idx"), int[].class);
+            float[] vl = JSON.treeToValue(h.get("val_loss"), float[].class), va = JSON.treeToValue(h.get("val_acc"), float[].class);
+            History hist = new History();
+            for (int i = 0; i < tl.length; i++) {
+                hist.addTrain(te[i], tl[i], ta[i]);
+            }
+            for (int i = 0; i < vi.length; i++) {
+                hist.addValidation(vi[i], vl[i], va[i]);
+            }
+            return new Saved(s, hist);
+        } catch (IOException | RuntimeException e) {
+            throw new FormatException(dir.resolve(STATE) + ": not a trainer state (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A listener that appends one line per step to {@code metrics.csv}, flushed at every validation. */
+    public TrainListener metricsLog() {
+        return new MetricsLog(dir.resolve(METRICS));
+    }
+
+    /** Rewrites {@code metrics.csv} from a history (before appending to it on resume). */
+    public void writeMetrics(History h) {
+        StringBuilder sb = new StringBuilder(MetricsLog.HEADER);
+        float[] tl = h.trainLoss(), ta = h.trainAcc();
+        int[] te = h.trainEpoch(), vi = h.valIdx();
+        float[] vl = h.valLoss(), va = h.valAcc();
+        int v = 0;
+        for (int i = 0; i < tl.length; i++) {
+            int step = i + 1;
+            boolean hasVal = v < vi.length && vi[v] == step;
+            sb.append(MetricsLog.row(step, te[i], tl[i], ta[i], hasVal ? vl[v] : Float.NaN, hasVal ? va[v] : Float.NaN));
+            if (hasVal) {
+                v++;
+            }
+        }
+        AtomicFiles.writeString(dir.resolve(METRICS), sb.toString());
+    }
+
+    private static final class MetricsLog implements TrainListener {
+        static final String HEADER = "step,epoch,train_loss,train_acc,val_loss,val_acc\n";
+        private final Path file;
+        private BufferedWriter out;
+
+        MetricsLog(Path file) {
+            this.file = file;
+        }
+
+        static String row(int step, int epoch, float loss, float acc, float valLoss, float valAcc) {
+            return step + "," + epoch + "," + loss + "," + acc + "," + (Float.isNaN(valLoss) ? "" : Float.toString(valLoss)) + ","
+                    + (Float.isNaN(valAcc) ? "" : Float.toString(valAcc)) + "\n";
+        }
+
+        @Override
+        public void onStart(Trainer trainer) {
+            try {
+                boolean fresh = !Files.exists(file);
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                if (fresh) {
+                    out.write(HEADER);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void onStep(Trainer trainer, StepReport r) {
+            try {
+                Evaluation v = r.validation();
+                out.write(row(r.step(), r.epoch(), r.loss(), r.accuracy(), v == null ? Float.NaN : (float) v.loss(), v == null ? Float.NaN : (float) v.accuracy()));
+                if (v != null) {
+                    out.flush();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void onEnd(Trainer trainer, TrainResult result) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,31 @@
+package dev.descent.train;
+
+/** Callbacks of a training run: progress displays, metric logs, checkpoints. */
+public interface TrainListener {
+
+    /** Called once before the first step (or the first step after a resume). */
+    default void onStart(Trainer trainer) {
+    }
+
+    /** Called after every batch (and its validation, when one ran at this step). */
+    default void onStep(Trainer trainer, StepReport report) {
+    }
+
+    /** A [TRAIN] or [VALID] line of the tutorial's log. */
+    default void onLog(String line) {
+    }
+
+    /** Called once when the run ends, however it ends. */
+    default void onEnd(Trainer trainer, TrainResult result) {
+    }
+
+    /**
+     * What happened at one step.
+     *
+     * @param validation the validation run after this step, or null
+     * @param updated    whether the optimizer stepped (false mid-accumulation)
+     */
+    record StepReport(int step, int epoch, int batchInEpoch, int batchesPerEpoch, float loss, float accuracy, double lr,
+                      Evaluation validation, double examplesPerSecond, boolean updated) {
+    }
+}

@@ -1,0 +1,244 @@
+package dev.descent.train;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+import dev.descent.data.Batch;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.nn.Module;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.schedule.LrScheduler;
+import dev.descent.optim.schedule.ReduceLrOnPlateau;
+import dev.descent.tensor.F;
+import dev.descent.tensor.Reduction;
+import dev.descent.tensor.Tensor;
+
+/**
+ * The tutorial's training loop: for every epoch, for every shuffled batch — zero the gradients,
+ * forward, {@code nll_loss}, backward, step — recording the loss and accuracy of every step and,
+ * every {@code valFreq} steps, an estimate on {@code valBatches} validation batches.
+ *
+ * <p>Around that core: gradient accumulation over k batches (loss scaled by 1/k), clipping before
+ * each optimizer step, an LR schedule stepped after each optimizer step, ReduceLROnPlateau and early
+ * stopping on validation loss, a stop with a clear message when the loss becomes NaN or infinite,
+ * and {@link #requestStop()} for an orderly interruption at the next batch boundary. Its
+ * {@link #state()} with the model, optimizer and history is everything needed to resume bit-exactly.
+ */
+public final class Trainer {
+
+    private final Module model;
+    private final Optimizer<?> optimizer;
+    private final LrScheduler scheduler;
+    private final ReduceLrOnPlateau plateau;
+    private final DataLoader loader;
+    private final Dataset val;
+    private final TrainConfig cfg;
+    private final List<TrainListener> listeners;
+    private final History history = new History();
+
+    private int step;
+    private int epoch;
+    private int batchInEpoch;
+    private long[] epochStartGen;
+    private double bestVal = Double.POSITIVE_INFINITY;
+    private int badValidations;
+    private double trainSeconds;
+    private long examples;
+    private volatile boolean stopRequested;
+
+    /**
+     * @param scheduler a per-step LR schedule, or null
+     * @param plateau   a plateau schedule fed with the validation loss, or null
+     * @param val       the validation set, or null
+     */
+    public Trainer(Module model, Optimizer<?> optimizer, LrScheduler scheduler, ReduceLrOnPlateau plateau,
+                   DataLoader loader, Dataset val, TrainConfig cfg, List<TrainListener> listeners) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.scheduler = scheduler;
+        this.plateau = plateau;
+        this.loader = loader;
+        this.val = val;
+        this.cfg = cfg;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** The recorded metrics. */
+    public History history() {
+        return history;
+    }
+
+    /** The model being trained. */
+    public Module model() {
+        return model;
+    }
+
+    /** The optimizer. */
+    public Optimizer<?> optimizer() {
+        return optimizer;
+    }
+
+    /** The settings. */
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    /** Steps taken so far. */
+    public int step() {
+        return step;
+    }
+
+    /** Total steps of the whole run. */
+    public int totalSteps() {
+        return cfg.epochs() * loader.numBatches();
+    }
+
+    /** Asks the loop to stop at the next batch boundary (safe to call from another thread). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Where the run stands (valid between steps, e.g. in {@link TrainListener#onStep}). */
+    public TrainerState state() {
+        return new TrainerState(step, epoch, batchInEpoch, epochStartGen == null ? null : epochStartGen.clone(),
+                scheduler == null ? 0 : scheduler.lastEpoch(), plateau == null ? null : plateau.state(),
+                bestVal, badValidations, trainSeconds, examples);
+    }
+
+    /** Continues from a saved state; the model and optimizer must have been restored already. */
+    public void restore(TrainerState s, History saved) {
+        step = s.step();
+        epoch = s.epoch();
+        batchInEpoch = s.batchInEpoch();
+        epochStartGen = s.epochStartGenerator() == null ? null : s.epochStartGenerator().clone();
+        if (scheduler != null) {
+            scheduler.loadState(s.schedulerEpoch());
+        }
+        if (plateau != null && s.plateau() != null) {
+            plateau.loadState(s.plateau());
+        }
+        bestVal = s.bestValLoss();
+        badValidations = s.badValidations();
+        trainSeconds = s.trainSeconds();
+        examples = s.examples();
+        float[] loss = saved.trainLoss(), acc = saved.trainAcc();
+        int[] ep = saved.trainEpoch();
+        for (int i = 0; i < Math.min(step, loss.length); i++) {
+            history.addTrain(ep[i], loss[i], acc[i]);
+        }
+        int[] vi = saved.valIdx();
+        float[] vl = saved.valLoss(), va = saved.valAcc();
+        for (int i = 0; i < vi.length; i++) {
+            if (vi[i] <= step) {
+                history.addValidation(vi[i], vl[i], va[i]);
+            }
+        }
+    }
+
+    /** Runs (or continues) the loop until all epochs are done or it stops early. */
+    public TrainResult fit() {
+        listeners.forEach(l -> l.onStart(this));
+        TrainResult result = loop();
+        listeners.forEach(l -> l.onEnd(this, result));
+        return result;
+    }
+
+    private TrainResult loop() {
+        int k = cfg.accumulate();
+        int perEpoch = loader.numBatches();
+        List<Tensor> params = model.parameters();
+        for (; epoch < cfg.epochs(); epoch++, batchInEpoch = 0) {
+            if (loader.generator() != null) {
+                if (batchInEpoch == 0 || epochStartGen == null) {
+                    epochStartGen = loader.generator().state();
+                } else {
+                    loader.generator().setState(epochStartGen);
+                }
+            }
+            Iterator<Batch> it = loader.iterator(batchInEpoch);
+            while (it.hasNext()) {
+                if (stopRequested) {
+                    return result(TrainResult.Stop.INTERRUPTED, "interrupted at step " + step + " (epoch " + (epoch + 1) + ")");
+                }
+                long t0 = System.nanoTime();
+                Batch b = it.next();
+                if (step % k == 0) {
+                    optimizer.zeroGrad();
+                }
+                Tensor logp = model.forward(b.x());
+                Tensor loss = F.nllLoss(logp, b.y(), cfg.classWeights(), Reduction.MEAN, F.IGNORE_INDEX);
+                float lv = loss.item();
+                if (!Float.isFinite(lv)) {
+                    return result(TrainResult.Stop.DIVERGED, String.format(Locale.ROOT,
+                            "the loss became %s at step %d (epoch %d): training diverged; try a smaller learning rate (--lr) or gradient clipping (--clip-norm)",
+                            Float.isNaN(lv) ? "NaN" : "infinite", step + 1, epoch + 1));
+                }
+                (k > 1 ? loss.mul(1f / k) : loss).backward();
+                int[] pred = logp.argmax(1);
+                int correct = 0;
+                for (int i = 0; i < pred.length; i++) {
+                    if (pred[i] == b.y()[i]) {
+                        correct++;
+                    }
+                }
+                float acc = (float) correct / b.size();
+                step++;
+                batchInEpoch++;
+                boolean last = epoch == cfg.epochs() - 1 && !it.hasNext();
+                boolean update = step % k == 0 || last;
+                if (update) {
+                    cfg.clipping().apply(params);
+                    optimizer.step();
+                    if (scheduler != null) {
+                        scheduler.step();
+                    }
+                }
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                examples += b.size();
+                history.addTrain(epoch + 1, lv, acc);
+                if (step % cfg.logFreq() == 0) {
+                    log(String.format(Locale.ROOT, "[TRAIN] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step,
+                            history.meanTrainLoss(step - cfg.logFreq(), step), 100 * history.meanTrainAcc(step - cfg.logFreq(), step)));
+                }
+                Evaluation ev = null;
+                if (val != null && cfg.valFreq() > 0 && step % cfg.valFreq() == 0) {
+                    ev = validate();
+                }
+                TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
+                        optimizer.paramGroups().get(0).lr(), ev, examples / Math.max(trainSeconds, 1e-9), update);
+                listeners.forEach(l -> l.onStep(this, r));
+                if (ev != null && cfg.earlyStoppingPatience() > 0 && badValidations >= cfg.earlyStoppingPatience()) {
+                    return result(TrainResult.Stop.EARLY_STOPPED, String.format(Locale.ROOT,
+                            "early stopping at step %d: the validation loss has not improved on %.4f for %d validations", step, bestVal, badValidations));
+                }
+            }
+        }
+        return result(TrainResult.Stop.COMPLETED, "");
+    }
+
+    private Evaluation validate() {
+        Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights());
+        history.addValidation(step, (float) ev.loss(), (float) ev.accuracy());
+        log(String.format(Locale.ROOT, "[VALID] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step, ev.loss(), 100 * ev.accuracy()));
+        if (ev.loss() < bestVal) {
+            bestVal = ev.loss();
+            badValidations = 0;
+        } else {
+            badValidations++;
+        }
+        if (plateau != null) {
+            plateau.step(ev.loss());
+        }
+        return ev;
+    }
+
+    private void log(String line) {
+        listeners.forEach(l -> l.onLog(line));
+    }
+
+    private TrainResult result(TrainResult.Stop reason, String message) {
+        return new TrainResult(reason, message, step, trainSeconds, examples / Math.max(trainSeconds, 1e-9));
+    }
+}
