@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-import dev.descent.data.DataCache;
 import dev.descent.data.FetchListener;
 import dev.descent.data.MnistFamily;
 import dev.descent.data.MnistFiles;
@@ -41,7 +40,7 @@ public final class DataCommand implements Runnable {
     }
 
     static Path root(Path dataDir) {
-        return dataDir != null ? dataDir : DataCache.root();
+        return DataSource.rootOf(dataDir);
     }
 
     /** Downloads and verifies a data set. */

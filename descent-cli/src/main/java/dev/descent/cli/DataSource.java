@@ -27,6 +27,11 @@ public final class DataSource {
 
     /** The cache root in effect. */
     public Path root() {
+        return rootOf(dataDir);
+    }
+
+    /** {@code dataDir}, or the default cache root when it is null. */
+    static Path rootOf(Path dataDir) {
         return dataDir != null ? dataDir : DataCache.root();
     }
 

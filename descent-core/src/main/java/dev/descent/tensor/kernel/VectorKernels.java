@@ -320,11 +320,41 @@ final class VectorKernels implements Kernels {
 
     // ---------------------------------------------------------------- optimizer updates (memory-bound: one pass)
 
+    /**
+     * Element-wise updates of at least this many values are split across the kernel threads: the
+     * update is memory-bound and the other core is otherwise idle while the optimizer runs. Chunks
+     * start at multiples of {@link #CHUNK_ALIGN}, so every element takes the same (vector) path
+     * whatever the split, and results stay bit-identical for any thread count.
+     */
+    private static final int PARALLEL_ELEMENTS = 1 << 15;
+    private static final int CHUNK_ALIGN = 64;
+
+    /** An element-wise kernel on the range [from, to). */
+    @FunctionalInterface
+    private interface RangeKernel {
+        void run(int from, int to);
+    }
+
+    private static void elementwise(int n, RangeKernel k) {
+        int tasks = n < PARALLEL_ELEMENTS ? 1 : Math.min(Parallel.threads(), n / (PARALLEL_ELEMENTS / 2));
+        if (tasks <= 1) {
+            k.run(0, n);
+            return;
+        }
+        int[] cuts = Gemm.cuts(n, tasks, CHUNK_ALIGN);
+        Parallel.run(tasks, t -> k.run(cuts[t], cuts[t + 1]));
+    }
+
     @Override
     public void sgdMomentum(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
                             boolean nesterov, boolean first) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+        elementwise(n, (from, to) -> sgdMomentumRange(p, g, buf, from, to, lr, momentum, dampening, nesterov, first));
+    }
+
+    private static void sgdMomentumRange(float[] p, float[] g, float[] buf, int from, int n, float lr, float momentum, float dampening,
+                                         boolean nesterov, boolean first) {
+        int i = from;
+        for (int bound = from + S.loopBound(n - from); i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector b = first ? gv : FloatVector.fromArray(S, buf, i).mul(momentum).add(gv.mul(1 - dampening));
             b.intoArray(buf, i);
@@ -341,9 +371,14 @@ final class VectorKernels implements Kernels {
     @Override
     public void adam(float[] p, float[] g, float[] m, float[] v, int n, float beta1, float beta2, float stepSize,
                      float bc2Sqrt, float eps) {
+        elementwise(n, (from, to) -> adamRange(p, g, m, v, from, to, beta1, beta2, stepSize, bc2Sqrt, eps));
+    }
+
+    private static void adamRange(float[] p, float[] g, float[] m, float[] v, int from, int n, float beta1, float beta2, float stepSize,
+                                  float bc2Sqrt, float eps) {
         float c1 = 1 - beta1, c2 = 1 - beta2;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(n - from); i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(c1));
             FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(c2));
@@ -362,9 +397,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void rmsprop(float[] p, float[] g, float[] v, int n, float lr, float alpha, float eps) {
+        elementwise(n, (from, to) -> rmspropRange(p, g, v, from, to, lr, alpha, eps));
+    }
+
+    private static void rmspropRange(float[] p, float[] g, float[] v, int from, int n, float lr, float alpha, float eps) {
         float c = 1 - alpha;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(n - from); i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector vv = FloatVector.fromArray(S, v, i).mul(alpha).add(gv.mul(gv).mul(c));
             vv.intoArray(v, i);

@@ -1,0 +1,67 @@
+"""The PyTorch side of `descent bench`: the tutorial's MLP trained with Adam on MNIST, timed per epoch.
+
+Used only for side-by-side measurements (never at run time). Data come from the same IDX files as
+Descent's run and are held in memory as tensors (a TensorDataset: PyTorch's fastest input path), so
+the comparison is of the training loops. Prints one JSON line per batch size.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+class MLP(nn.Module):
+    def __init__(self, in_dim, out_dim, hidden_dims=(), use_bias=True):
+        super().__init__()
+        self.in_dim = in_dim
+        dims = [in_dim] + list(hidden_dims) + [out_dim]
+        layers = []
+        for i in range(len(dims) - 1):
+            if i > 0:
+                layers.append(nn.ReLU())
+            layers.append(nn.Linear(dims[i], dims[i + 1], bias=use_bias))
+        self.main = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return F.log_softmax(self.main(x.view(-1, self.in_dim)), dim=1)
+
+
+def main():
+    images, labels, batch_sizes, epochs, threads, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+    torch.set_num_threads(threads)
+    x = torch.from_numpy(read_idx(images).astype(np.float32) / 255.0).view(-1, 1, 28, 28)
+    y = torch.from_numpy(read_idx(labels).astype(np.int64))
+    g = torch.Generator().manual_seed(seed)
+    perm = torch.randperm(len(y), generator=g)[:50000]
+    train = torch.utils.data.TensorDataset(x[perm], y[perm])
+    for bs in [int(b) for b in batch_sizes.split(",")]:
+        torch.manual_seed(seed)
+        model = MLP(784, 10, [200, 100, 50])
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loader = torch.utils.data.DataLoader(train, batch_size=bs, shuffle=True)
+        times = []
+        for _ in range(epochs):
+            t0 = time.perf_counter()
+            for xb, yb in loader:
+                opt.zero_grad()
+                loss = F.nll_loss(model(xb), yb)
+                loss.backward()
+                opt.step()
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"batch": bs, "epoch_seconds": times, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
