@@ -1,0 +1,127 @@
+package dev.descent.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.descent.data.DataLoader;
+import dev.descent.data.TensorDataset;
+import dev.descent.nn.Mlp;
+import dev.descent.optim.Adam;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerState;
+import dev.descent.optim.Sgd;
+import dev.descent.optim.schedule.LrScheduler;
+import dev.descent.optim.schedule.Schedule;
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The training loop: exact resume mid-epoch, divergence, early stopping, accumulation. */
+class TrainerTest {
+
+    /** 256 examples of 6 features, 3 classes, learnable. */
+    static TensorDataset data(long seed) {
+        Generator g = new Generator(seed);
+        int n = 256;
+        float[] x = new float[n * 6];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = g.nextInt(3);
+            for (int f = 0; f < 6; f++) {
+                x[i * 6 + f] = (float) (g.nextGaussian() * 0.5 + (f % 3 == y[i] ? 1.5 : 0));
+            }
+        }
+        return new TensorDataset(Tensor.of(x, n, 6), y, 3);
+    }
+
+    record Run(Mlp model, Optimizer<Adam.Options> opt, LrScheduler sched, DataLoader loader, Trainer trainer) {
+    }
+
+    static Run run(List<TrainListener> listeners) {
+        Mlp model = Mlp.of(6, List.of(8), 3, 1);
+        Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 0.01, 0, Adam.Options.defaults());
+        LrScheduler sched = new LrScheduler(opt, new Schedule.CosineAnnealingLr(50, 0));
+        DataLoader loader = new DataLoader(data(1), 16, true, false, true, new Generator(7));
+        TrainConfig cfg = new TrainConfig(3, 5, 5, 2, 32, 1, new Clipping.None(), 0, null);
+        return new Run(model, opt, sched, loader, new Trainer(model, opt, sched, null, loader, data(2), cfg, listeners));
+    }
+
+    @Test
+    void stoppingMidEpochAndResumingIsBitIdenticalToAnUninterruptedRun() {
+        Run straight = run(List.of());
+        straight.trainer().fit();
+
+        // Stop after step 21 (epoch 2, batch 5 of 16) and keep what a checkpoint keeps.
+        TrainerState[] saved = new TrainerState[1];
+        Object[] snapshot = new Object[2];
+        List<TrainListener> stopper = new ArrayList<>();
+        stopper.add(new TrainListener() {
+            @Override
+            public void onStep(Trainer t, StepReport r) {
+                if (r.step() == 21) {
+                    saved[0] = t.state();
+                    snapshot[0] = ((Mlp) t.model()).stateDict();
+                    snapshot[1] = t.optimizer().stateDict();
+                    t.requestStop();
+                }
+            }
+        });
+        Run first = run(stopper);
+        TrainResult r = first.trainer().fit();
+        assertThat(r.reason()).isEqualTo(TrainResult.Stop.INTERRUPTED);
+        History h = first.trainer().history();
+
+        Run resumed = run(List.of());
+        resumed.model().loadStateDict(deepCopy((java.util.Map<String, Tensor>) snapshot[0]));
+        resumed.opt().loadStateDict((OptimizerState<Adam.Options>) snapshot[1]);
+        resumed.trainer().restore(saved[0], h);
+        resumed.trainer().fit();
+
+        assertThat(resumed.trainer().history().trainLoss()).containsExactly(straight.trainer().history().trainLoss());
+        assertThat(resumed.trainer().history().valLoss()).containsExactly(straight.trainer().history().valLoss());
+        straight.model().namedParameters().forEach((k, p) ->
+                assertThat(resumed.model().namedParameters().get(k).toArray()).as(k).containsExactly(p.toArray()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Tensor> deepCopy(java.util.Map<String, Tensor> m) {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, Tensor.of(v.toArray(), v.shape())));
+        return out;
+    }
+
+    @Test
+    void aDivergingRunStopsWithAClearMessage() {
+        Mlp model = Mlp.of(6, List.of(8), 3, 1);
+        Optimizer<Sgd.Options> opt = Sgd.create(model.parameters(), 1e12);
+        DataLoader loader = new DataLoader(data(1), 16, true, false, true, new Generator(7));
+        TrainResult r = new Trainer(model, opt, null, null, loader, null, TrainConfig.tutorial(3), List.of()).fit();
+        assertThat(r.reason()).isEqualTo(TrainResult.Stop.DIVERGED);
+        assertThat(r.message()).contains("diverged").contains("--lr");
+    }
+
+    @Test
+    void earlyStoppingStopsWhenValidationLossStallsAndGradientAccumulationMatchesALargerBatch() {
+        Mlp model = Mlp.of(6, List.of(8), 3, 1);
+        Optimizer<Sgd.Options> opt = Sgd.create(model.parameters(), 1e-9);
+        DataLoader loader = new DataLoader(data(1), 16, true, false, true, new Generator(7));
+        TrainConfig cfg = new TrainConfig(20, 5, 4, 2, 32, 1, new Clipping.None(), 2, null);
+        TrainResult r = new Trainer(model, opt, null, null, loader, data(2), cfg, List.of()).fit();
+        assertThat(r.reason()).isEqualTo(TrainResult.Stop.EARLY_STOPPED);
+        assertThat(r.steps()).isLessThan(20 * 16);
+
+        // Two accumulated batches of 16 in order == one batch of 32 (SGD, no shuffle).
+        Mlp a = Mlp.of(6, List.of(8), 3, 3), b = Mlp.of(6, List.of(8), 3, 3);
+        TrainConfig acc = new TrainConfig(1, 100, 0, 1, 32, 2, new Clipping.None(), 0, null);
+        TrainConfig one = new TrainConfig(1, 100, 0, 1, 32, 1, new Clipping.None(), 0, null);
+        new Trainer(a, Sgd.create(a.parameters(), 0.1), null, null, new DataLoader(data(1), 16, false, false, true, null), null, acc, List.of()).fit();
+        new Trainer(b, Sgd.create(b.parameters(), 0.1), null, null, new DataLoader(data(1), 32, false, false, true, null), null, one, List.of()).fit();
+        float[] pa = a.linears().get(0).weight().toArray(), pb = b.linears().get(0).weight().toArray();
+        for (int i = 0; i < pa.length; i++) {
+            assertThat(pa[i]).isCloseTo(pb[i], org.assertj.core.api.Assertions.within(1e-5f));
+        }
+    }
+}
