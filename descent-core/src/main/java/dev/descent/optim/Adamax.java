@@ -49,9 +49,7 @@ public final class Adamax implements UpdateRule<Adamax.Options> {
 
     @Override
     public void validate(Options o) {
-        Checks.eps(o.eps());
-        Checks.beta("beta parameter at index 0", o.beta1());
-        Checks.beta("beta parameter at index 1", o.beta2());
+        Checks.adamLike(o.beta1(), o.beta2(), o.eps());
     }
 
     @Override

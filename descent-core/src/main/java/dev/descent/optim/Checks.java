@@ -50,4 +50,11 @@ public final class Checks {
         }
         return v;
     }
+
+    /** The Adam family's checks: ε ≥ 0 and both betas in [0, 1), PyTorch's wording. */
+    public static void adamLike(double beta1, double beta2, double eps) {
+        eps(eps);
+        beta("beta parameter at index 0", beta1);
+        beta("beta parameter at index 1", beta2);
+    }
 }

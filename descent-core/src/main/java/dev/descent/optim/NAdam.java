@@ -63,9 +63,7 @@ public final class NAdam implements UpdateRule<NAdam.Options> {
 
     @Override
     public void validate(Options o) {
-        Checks.eps(o.eps());
-        Checks.beta("beta parameter at index 0", o.beta1());
-        Checks.beta("beta parameter at index 1", o.beta2());
+        Checks.adamLike(o.beta1(), o.beta2(), o.eps());
         Checks.nonNegative("momentum_decay", o.momentumDecay());
     }
 

@@ -49,9 +49,7 @@ public final class RAdam implements UpdateRule<RAdam.Options> {
 
     @Override
     public void validate(Options o) {
-        Checks.eps(o.eps());
-        Checks.beta("beta parameter at index 0", o.beta1());
-        Checks.beta("beta parameter at index 1", o.beta2());
+        Checks.adamLike(o.beta1(), o.beta2(), o.eps());
     }
 
     @Override

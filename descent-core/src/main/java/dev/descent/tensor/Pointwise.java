@@ -174,23 +174,6 @@ final class Pointwise {
 
     /** For each element of {@code outShape}, the flat index of the element of {@code shape} it reads. */
     static int[] broadcastIndex(int[] shape, int[] outShape, int n) {
-        int rank = outShape.length;
-        int[] strides = Shape.broadcastStrides(shape, outShape);
-        int[] index = new int[n];
-        int[] counter = new int[rank];
-        int flat = 0;
-        for (int i = 0; i < n; i++) {
-            index[i] = flat;
-            for (int d = rank - 1; d >= 0; d--) {
-                counter[d]++;
-                flat += strides[d];
-                if (counter[d] < outShape[d]) {
-                    break;
-                }
-                flat -= strides[d] * counter[d];
-                counter[d] = 0;
-            }
-        }
-        return index;
+        return Shape.strideWalk(outShape, Shape.broadcastStrides(shape, outShape));
     }
 }

@@ -101,4 +101,29 @@ final class Shape {
         }
         return s;
     }
+
+    /**
+     * For each element of {@code shape} in row-major order, the flat index {@code Σ counter[d]·strides[d]}
+     * of the element it reads (broadcasting and transposition are both this walk with other strides).
+     */
+    static int[] strideWalk(int[] shape, int[] strides) {
+        int rank = shape.length;
+        int n = numel(shape);
+        int[] index = new int[n];
+        int[] counter = new int[rank];
+        int flat = 0;
+        for (int i = 0; i < n; i++) {
+            index[i] = flat;
+            for (int d = rank - 1; d >= 0; d--) {
+                counter[d]++;
+                flat += strides[d];
+                if (counter[d] < shape[d]) {
+                    break;
+                }
+                flat -= strides[d] * counter[d];
+                counter[d] = 0;
+            }
+        }
+        return index;
+    }
 }

@@ -94,23 +94,7 @@ final class Views {
             outShape[i] = shape[perm[i]];
             outStrides[i] = strides[perm[i]];
         }
-        int n = Shape.numel(shape);
-        int[] index = new int[n];
-        int[] counter = new int[rank];
-        int flat = 0;
-        for (int i = 0; i < n; i++) {
-            index[i] = flat;
-            for (int d = rank - 1; d >= 0; d--) {
-                counter[d]++;
-                flat += outStrides[d];
-                if (counter[d] < outShape[d]) {
-                    break;
-                }
-                flat -= outStrides[d] * counter[d];
-                counter[d] = 0;
-            }
-        }
-        return index;
+        return Shape.strideWalk(outShape, outStrides);
     }
 
     static Tensor indexSelect(Tensor x, int[] indices) {

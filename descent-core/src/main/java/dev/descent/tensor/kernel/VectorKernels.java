@@ -270,6 +270,17 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** The lanes' sum in lane order: {@code reduceLanes} leaves the order unspecified, which would break determinism. */
+    private static float laneSum(FloatVector acc) {
+        float[] lanes = LANES.get();
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
+        }
+        return s;
+    }
+
     @Override
     public float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
@@ -277,12 +288,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        float[] lanes = LANES.get();
-        acc.intoArray(lanes, 0);
-        float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += lanes[l];
-        }
+        float s = laneSum(acc);
         for (; i < n; i++) {
             s += x[off + i];
         }
@@ -296,12 +302,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
         }
-        float[] lanes = LANES.get();
-        acc.intoArray(lanes, 0);
-        float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += lanes[l];
-        }
+        float s = laneSum(acc);
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
         }
