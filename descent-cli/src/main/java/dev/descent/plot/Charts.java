@@ -26,8 +26,12 @@ public final class Charts {
     public record Series(String name, double[] x, double[] y, boolean markers) {
     }
 
-    /** One panel: a title, axis labels and its lines. */
-    public record Panel(String title, String xLabel, String yLabel, List<Series> series) {
+    /** One panel: a title, axis labels, its lines, and whether the y axis is logarithmic. */
+    public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        /** A panel with a linear y axis. */
+        public Panel(String title, String xLabel, String yLabel, List<Series> series) {
+            this(title, xLabel, yLabel, series, false);
+        }
     }
 
     private static final int W = 640, H = 440;
@@ -63,8 +67,10 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE);
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        s.setXAxisDecimalPattern("#");
-        s.setXAxisTickMarkSpacingHint(90);
+        // Whole iterations without a thousands separator, so that labels stay short and apart.
+        s.setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(x)));
+        s.setXAxisTickMarkSpacingHint(100);
+        s.setYAxisLogarithmic(p.logY());
         for (Series line : p.series()) {
             if (line.x().length == 0) {
                 continue;

@@ -34,7 +34,7 @@ public final class RunCharts {
             acc.add(new Charts.Series(name, Charts.doubles(h.valIdx()), Charts.doubles(h.valAcc()), true));
         });
         Charts.write(base, List.of(
-                new Charts.Panel("Training loss (moving average of 50 steps)", "Iteration", "NLL loss", loss),
+                new Charts.Panel("Training loss (moving average of 50 steps, log scale)", "Iteration", "NLL loss", loss, true),
                 new Charts.Panel("Validation accuracy", "Iteration", "accuracy", acc)));
     }
 }
