@@ -165,7 +165,8 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 Batch b = it.next();
                 if (step % k == 0) {
-                    optimizer.zeroGrad();
+                    // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
+                    optimizer.zeroGrad(false);
                 }
                 Tensor logp = model.forward(b.x());
                 Tensor loss = F.nllLoss(logp, b.y(), cfg.classWeights(), Reduction.MEAN, F.IGNORE_INDEX);
