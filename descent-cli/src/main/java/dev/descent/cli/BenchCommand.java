@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
  * warm-up (JIT), the median of the others is reported. When a Python with PyTorch is found, the same
  * loop runs in PyTorch in the same invocation and the ratio is printed.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Seconds per epoch and examples/s of the benchmark MLP with Adam, optionally side by side with PyTorch.")
 public final class BenchCommand implements Callable<Integer> {
 

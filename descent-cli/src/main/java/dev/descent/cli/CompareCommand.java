@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code descent compare}: trains one model per optimizer from the same initial weights, split and
  * batch order (the same seed), then prints one table and overlays their curves.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Train several optimizers from the same initial weights and seed; one table, overlaid curves (compare.png/svg).")
 public final class CompareCommand implements Callable<Integer> {
 

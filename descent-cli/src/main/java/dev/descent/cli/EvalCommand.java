@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code descent eval}: a checkpoint's test loss, accuracy, per-class accuracy and confusion matrix. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a checkpoint on the test set: loss, accuracy, per-class accuracy, confusion matrix.")
+@Command(name = "eval", mixinStandardHelpOptions = true, abbreviateSynopsis = true, description = "Evaluate a checkpoint on the test set: loss, accuracy, per-class accuracy, confusion matrix.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Spec

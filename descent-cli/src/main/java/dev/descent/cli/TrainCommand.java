@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code descent train}: the tutorial's benchmark by default — MLP 784-200-100-50-10, Adam lr 1e-3,
  * batch 64, 2 epochs, seed 2021, 50,000/10,000 split, log and validate every 200 steps.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = {"Train a model. With no options: the tutorial's benchmark (MLP 784-200-100-50-10, Adam lr 1e-3, batch 64, 2 epochs, seed 2021).",
                 "Writes config.json, metrics.csv, summary.json, model.safetensors and curves.png/svg to the run directory."})
 public final class TrainCommand implements Callable<Integer> {
