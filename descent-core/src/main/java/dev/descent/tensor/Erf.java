@@ -1,7 +1,7 @@
 package dev.descent.tensor;
 
-/** The error function, which Java's Math lacks; needed by the exact form of GELU. */
-final class Erf {
+/** The error function, which Java's Math lacks; needed by the exact form of GELU and its derivatives. */
+public final class Erf {
 
     private Erf() {
     }
@@ -10,7 +10,7 @@ final class Erf {
      * erf(x) through the Chebyshev-fitted erfc of Numerical Recipes (§6.2, "erfcc"): fractional error
      * below 1.2e-7 everywhere, finer than float32 needs.
      */
-    static double erf(double x) {
+    public static double erf(double x) {
         double z = Math.abs(x);
         double t = 1.0 / (1.0 + 0.5 * z);
         double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418

@@ -117,7 +117,9 @@ public final class Golden {
         for (int i = 1; i < dims.length - 1; i++) {
             hidden.add(dims[i]);
         }
-        Activation act = m.has("activation") ? Activation.valueOf(m.get("activation").asText().toUpperCase()) : Activation.RELU;
+        // A model without hidden layers has no activation ("activation": null); the value is then unused.
+        JsonNode an = m.get("activation");
+        Activation act = an == null || an.isNull() ? Activation.RELU : Activation.valueOf(an.asText().toUpperCase());
         Mlp mlp = new Mlp(new MlpSpec(dims[0], hidden, dims[dims.length - 1], true, act), new Generator(0));
         mlp.loadStateDict(tensors(root.get("params")));
         return mlp;

@@ -1,0 +1,69 @@
+package dev.descent.analysis;
+
+import java.util.function.UnaryOperator;
+
+import dev.descent.tensor.Generator;
+
+/** Hessian diagnostics built on Hessian-vector products. */
+public final class Hessians {
+
+    private Hessians() {
+    }
+
+    /** The dense Hessian from n products with the unit vectors (for small models), symmetrised. */
+    public static double[][] dense(UnaryOperator<double[]> hvp, int n) {
+        double[][] h = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double[] e = new double[n];
+            e[i] = 1;
+            h[i] = hvp.apply(e);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double s = (h[i][j] + h[j][i]) / 2;
+                h[i][j] = s;
+                h[j][i] = s;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * The condition number λ_max / λ_min over the eigenvalues that are not numerically zero:
+     * |λ| ≤ {@code relTol}·|λ|_max counts as zero (softmax regression has a null space). Returns
+     * +∞ when the smallest remaining eigenvalue is negative (the problem is not locally convex).
+     */
+    public static double conditionNumber(double[] eigenvalues, double relTol) {
+        double max = 0;
+        for (double e : eigenvalues) {
+            max = Math.max(max, Math.abs(e));
+        }
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double e : eigenvalues) {
+            if (Math.abs(e) > relTol * max) {
+                lo = Math.min(lo, e);
+                hi = Math.max(hi, e);
+            }
+        }
+        if (!(lo > 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return hi / lo;
+    }
+
+    /** Hutchinson's estimator of tr(H): the mean of zᵀHz over Rademacher vectors z. */
+    public static double hutchinsonTrace(UnaryOperator<double[]> hvp, int n, int samples, Generator gen) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("Hutchinson: samples must be positive, got " + samples);
+        }
+        double sum = 0;
+        for (int s = 0; s < samples; s++) {
+            double[] z = new double[n];
+            for (int i = 0; i < n; i++) {
+                z[i] = gen.nextLong() < 0 ? -1 : 1;
+            }
+            sum += Lanczos.dot(z, hvp.apply(z));
+        }
+        return sum / samples;
+    }
+}
