@@ -23,17 +23,7 @@ public final class LossSlices {
 
     /** L(θ + α·d) for each α. */
     public static double[] line(Mlp model, ToDoubleFunction<Mlp> loss, double[] d, double[] alphas) {
-        double[] theta = MlpCurvature.flatten(model);
-        double[] out = new double[alphas.length];
-        try {
-            for (int i = 0; i < alphas.length; i++) {
-                MlpCurvature.unflatten(step(theta, d, alphas[i], null, 0), model);
-                out[i] = loss.applyAsDouble(model);
-            }
-        } finally {
-            MlpCurvature.unflatten(theta, model);
-        }
-        return out;
+        return along(model, loss, MlpCurvature.flatten(model), d, alphas);
     }
 
     /**
@@ -41,12 +31,16 @@ public final class LossSlices {
      * θ_a, α = 1 is θ_b; values outside [0, 1] extrapolate).
      */
     public static double[] interpolate(Mlp model, ToDoubleFunction<Mlp> loss, double[] thetaA, double[] thetaB, double[] alphas) {
+        return along(model, loss, thetaA, Directions.between(thetaA, thetaB), alphas);
+    }
+
+    /** L(origin + α·d) for each α; the model's parameters are restored afterwards. */
+    private static double[] along(Mlp model, ToDoubleFunction<Mlp> loss, double[] origin, double[] d, double[] alphas) {
         double[] saved = MlpCurvature.flatten(model);
-        double[] d = Directions.between(thetaA, thetaB);
         double[] out = new double[alphas.length];
         try {
             for (int i = 0; i < alphas.length; i++) {
-                MlpCurvature.unflatten(step(thetaA, d, alphas[i], null, 0), model);
+                MlpCurvature.unflatten(step(origin, d, alphas[i], null, 0), model);
                 out[i] = loss.applyAsDouble(model);
             }
         } finally {
