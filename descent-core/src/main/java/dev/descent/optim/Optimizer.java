@@ -97,6 +97,18 @@ public final class Optimizer<O> {
 
     /** Applies one update to every parameter that has a gradient. */
     public void step() {
+        step(false);
+    }
+
+    /**
+     * {@link #step()} followed by {@link #zeroGrad(boolean) zeroGrad(false)}, with each gradient zeroed
+     * right after its update, while it is still in cache: a training loop saves a pass over memory.
+     */
+    public void stepAndZeroGrad() {
+        step(true);
+    }
+
+    private void step(boolean zeroAfter) {
         for (ParamGroup<O> group : groups) {
             for (Tensor p : group.params()) {
                 float[] grad = p.gradData();
@@ -111,6 +123,9 @@ public final class Optimizer<O> {
                 }
                 s.increment();
                 rule.update(p.data(), grad == null ? null : effectiveGradient(p.data(), grad, group), s, group);
+                if (zeroAfter && grad != null) {
+                    java.util.Arrays.fill(grad, 0f);
+                }
             }
         }
         steps++;

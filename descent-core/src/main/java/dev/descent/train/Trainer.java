@@ -47,6 +47,8 @@ public final class Trainer {
     private double trainSeconds;
     private long examples;
     private volatile boolean stopRequested;
+    /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
+    private boolean gradsZeroed;
 
     /**
      * @param scheduler a per-step LR schedule, or null
@@ -164,7 +166,7 @@ public final class Trainer {
                 }
                 long t0 = System.nanoTime();
                 Batch b = it.next();
-                if (step % k == 0) {
+                if (step % k == 0 && !gradsZeroed) {
                     // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
                     optimizer.zeroGrad(false);
                 }
@@ -177,6 +179,7 @@ public final class Trainer {
                             Float.isNaN(lv) ? "NaN" : "infinite", step + 1, epoch + 1));
                 }
                 (k > 1 ? loss.mul(1f / k) : loss).backward();
+                gradsZeroed = false;
                 int[] pred = logp.argmax(1);
                 int correct = 0;
                 for (int i = 0; i < pred.length; i++) {
@@ -191,7 +194,9 @@ public final class Trainer {
                 boolean update = step % k == 0 || last;
                 if (update) {
                     cfg.clipping().apply(params);
-                    optimizer.step();
+                    // The update leaves the gradients at zero for the next step (one pass over memory fewer).
+                    optimizer.stepAndZeroGrad();
+                    gradsZeroed = true;
                     if (scheduler != null) {
                         scheduler.step();
                     }
