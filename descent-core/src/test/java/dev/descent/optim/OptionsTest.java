@@ -72,4 +72,20 @@ class OptionsTest {
         opt.zeroGrad();
         assertThat(a.grad()).isNull();
     }
+
+    @Test
+    void stepAndZeroGradEqualsStepThenZeroGrad() {
+        Tensor a = Tensor.vector(1f, 2f, 3f).requiresGrad(true), b = Tensor.vector(1f, 2f, 3f).requiresGrad(true);
+        Optimizer<Adam.Options> oa = Adam.adam(List.of(a), 0.1, 0.01, Adam.Options.defaults());
+        Optimizer<Adam.Options> ob = Adam.adam(List.of(b), 0.1, 0.01, Adam.Options.defaults());
+        for (int i = 0; i < 3; i++) {
+            a.mul(a).sum().backward();
+            b.mul(b).sum().backward();
+            oa.step();
+            oa.zeroGrad(false);
+            ob.stepAndZeroGrad();
+            assertThat(b.toArray()).containsExactly(a.toArray());
+            assertThat(b.grad().toArray()).containsExactly(0f, 0f, 0f);
+        }
+    }
 }
