@@ -19,6 +19,8 @@ final class ConsoleProgress implements TrainListener {
     private final PrintWriter out;
     private final boolean bar;
     private ProgressBar pb;
+    private long total;
+    private long startNanos;
 
     ConsoleProgress(PrintWriter out, boolean terminal) {
         this.out = out;
@@ -28,14 +30,24 @@ final class ConsoleProgress implements TrainListener {
     @Override
     public void onStart(Trainer trainer) {
         if (bar) {
-            pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(trainer.totalSteps()).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                    .setUpdateIntervalMillis(250).continuousUpdate().build();
-            pb.stepTo(trainer.step());
+            total = trainer.totalSteps();
+            startNanos = System.nanoTime();
+            open(trainer.step());
         }
+    }
+
+    /** A bar continuing from {@code step}, keeping the elapsed time so that the ETA stays right. */
+    private void open(long step) {
+        pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setUpdateIntervalMillis(250).continuousUpdate()
+                .startsFrom(step, java.time.Duration.ofNanos(System.nanoTime() - startNanos)).build();
     }
 
     @Override
     public void onStep(Trainer trainer, StepReport r) {
+        if (bar && pb == null) {
+            open(r.step());
+        }
         if (pb != null) {
             pb.stepTo(r.step());
             pb.setExtraMessage(String.format(Locale.ROOT, "epoch %d | loss %.4f | acc %.3f | %,.0f ex/s", r.epoch(), r.loss(), r.accuracy(), r.examplesPerSecond()));
@@ -45,8 +57,10 @@ final class ConsoleProgress implements TrainListener {
     @Override
     public void onLog(String line) {
         if (pb != null) {
-            // Keep the bar on the last line: clear it, print, let it redraw.
-            out.print("\r\u001b[2K");
+            // The bar redraws its own line with cursor movements, which would overwrite lines printed
+            // in between: finish it, print, and open a new one at the next step.
+            pb.close();
+            pb = null;
         }
         out.println(line);
         out.flush();
