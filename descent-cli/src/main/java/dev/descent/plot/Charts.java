@@ -26,11 +26,11 @@ public final class Charts {
     public record Series(String name, double[] x, double[] y, boolean markers) {
     }
 
-    /** One panel: a title, axis labels, its lines, and whether the y axis is logarithmic. */
-    public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
-        /** A panel with a linear y axis. */
+    /** One panel: a title, axis labels, its lines, and which axes are logarithmic. */
+    public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY) {
+        /** A panel with linear axes. */
         public Panel(String title, String xLabel, String yLabel, List<Series> series) {
-            this(title, xLabel, yLabel, series, false);
+            this(title, xLabel, yLabel, series, false, false);
         }
     }
 
@@ -67,9 +67,13 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE);
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        // Whole iterations without a thousands separator, so that labels stay short and apart.
-        s.setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(x)));
-        s.setXAxisTickMarkSpacingHint(100);
+        if (p.logX()) {
+            s.setXAxisLogarithmic(true);
+        } else {
+            // Whole iterations without a thousands separator, so that labels stay short and apart.
+            s.setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(x)));
+            s.setXAxisTickMarkSpacingHint(100);
+        }
         s.setYAxisLogarithmic(p.logY());
         for (Series line : p.series()) {
             if (line.x().length == 0) {

@@ -34,7 +34,28 @@ public final class RunCharts {
             acc.add(new Charts.Series(name, Charts.doubles(h.valIdx()), Charts.doubles(h.valAcc()), true));
         });
         Charts.write(base, List.of(
-                new Charts.Panel("Training loss (moving average of 50 steps, log scale)", "Iteration", "NLL loss", loss, true),
+                new Charts.Panel("Training loss (moving average of 50 steps, log scale)", "Iteration", "NLL loss", loss, false, true),
                 new Charts.Panel("Validation accuracy", "Iteration", "accuracy", acc)));
+    }
+
+    /**
+     * The LR range test: the smoothed loss against the learning rate (log scale), suggestions marked.
+     * Raw losses are left out, as fastai does: one spike would flatten the curve that matters.
+     */
+    public static void lrFind(Path base, dev.descent.tune.LrFinder.Result r) {
+        List<Charts.Series> lines = new ArrayList<>(List.of(new Charts.Series("smoothed loss", r.lrs(), r.smoothed(), false)));
+        lines.add(mark("steepest", r, r.steepest()));
+        lines.add(mark("valley", r, r.valley()));
+        Charts.write(base, List.of(new Charts.Panel("Learning-rate range test", "learning rate (log scale)", "NLL loss", lines, true, false)));
+    }
+
+    private static Charts.Series mark(String name, dev.descent.tune.LrFinder.Result r, double lr) {
+        int best = 0;
+        for (int i = 0; i < r.lrs().length; i++) {
+            if (Math.abs(Math.log(r.lrs()[i] / lr)) < Math.abs(Math.log(r.lrs()[best] / lr))) {
+                best = i;
+            }
+        }
+        return new Charts.Series(name + " " + String.format(java.util.Locale.ROOT, "%.2g", lr), new double[] {r.lrs()[best]}, new double[] {r.smoothed()[best]}, true);
     }
 }
