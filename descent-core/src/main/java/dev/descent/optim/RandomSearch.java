@@ -90,7 +90,14 @@ public final class RandomSearch implements UpdateRule<RandomSearch.Options> {
      * @return the loss after the step (the old loss when the move was rejected)
      */
     public static double stepIfBetter(Optimizer<Options> optimizer, DoubleSupplier loss) {
-        double before = loss.getAsDouble();
+        return stepIfBetter(optimizer, loss, loss.getAsDouble());
+    }
+
+    /**
+     * The accept-if-better step when the current loss is already known (the previous step's result):
+     * one evaluation per step instead of two.
+     */
+    public static double stepIfBetter(Optimizer<Options> optimizer, DoubleSupplier loss, double before) {
         List<float[]> saved = new ArrayList<>();
         for (ParamGroup<Options> g : optimizer.paramGroups()) {
             for (Tensor p : g.params()) {
