@@ -23,19 +23,24 @@ public final class ModelOptions {
 
     /** The hidden sizes, checked. */
     List<Integer> hiddenDims() {
+        return parseHidden("--hidden", hidden);
+    }
+
+    /** Hidden sizes written as "200,100,50" ("" for none), checked; errors name {@code option}. */
+    static List<Integer> parseHidden(String option, String text) {
         List<Integer> dims = new ArrayList<>();
-        if (hidden.isBlank()) {
+        if (text.isBlank()) {
             return dims;
         }
-        for (String part : hidden.split(",")) {
+        for (String part : text.split(",")) {
             int h;
             try {
                 h = Integer.parseInt(part.trim());
             } catch (NumberFormatException e) {
-                throw new BadInputException("--hidden: '" + part.trim() + "' is not a whole number (expected e.g. 200,100,50)");
+                throw new BadInputException(option + ": '" + part.trim() + "' is not a whole number (expected e.g. 200,100,50)");
             }
             if (h <= 0) {
-                throw new BadInputException("--hidden: layer sizes must be positive, got " + h);
+                throw new BadInputException(option + ": layer sizes must be positive, got " + h);
             }
             dims.add(h);
         }

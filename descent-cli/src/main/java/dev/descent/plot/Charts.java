@@ -9,7 +9,6 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import dev.descent.io.AtomicFiles;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -22,12 +21,30 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Charts {
 
-    /** One line: a name and its points. */
-    public record Series(String name, double[] x, double[] y, boolean markers) {
+    /**
+     * One line: a name and its points.
+     *
+     * @param color  its colour, or null for the chart's palette
+     * @param legend whether it appears in the legend (contour lines do not)
+     */
+    public record Series(String name, double[] x, double[] y, boolean markers, Color color, boolean legend) {
+        /** A line in the palette's next colour, in the legend. */
+        public Series(String name, double[] x, double[] y, boolean markers) {
+            this(name, x, y, markers, null, true);
+        }
     }
 
-    /** One panel: a title, axis labels, its lines, and which axes are logarithmic. */
-    public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY) {
+    /**
+     * One panel: a title, axis labels, its lines, which axes are logarithmic, and optional fixed axis
+     * ranges ({min, max}, or null to fit the data).
+     */
+    public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY,
+                        double[] xRange, double[] yRange) {
+        /** A panel fitted to its data. */
+        public Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY) {
+            this(title, xLabel, yLabel, series, logX, logY, null, null);
+        }
+
         /** A panel with linear axes. */
         public Panel(String title, String xLabel, String yLabel, List<Series> series) {
             this(title, xLabel, yLabel, series, false, false);
@@ -48,16 +65,35 @@ public final class Charts {
 
     /** Writes {@code base.png} and {@code base.svg} with the panels in a row. */
     public static void write(Path base, List<Panel> panels) {
+        write(base, panels, panels.size());
+    }
+
+    /** Writes {@code base.png} and {@code base.svg} with the panels in rows of {@code columns}. */
+    public static void write(Path base, List<Panel> panels, int columns) {
         List<XYChart> charts = panels.stream().map(Charts::chart).toList();
+        int cols = Math.max(1, Math.min(columns, charts.size())), rows = Math.ceilDiv(charts.size(), cols);
         Path png = base.resolveSibling(base.getFileName() + ".png");
         Path svg = base.resolveSibling(base.getFileName() + ".svg");
-        AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(png, out -> {
+            // Composed here: XChart's own grid needs exactly rows × columns charts.
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(W * cols, H * rows, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % cols) * W, (i / cols) * H, W, H);
+                charts.get(i).paint(cell, W, H);
+                cell.dispose();
+            }
+            g.dispose();
+            javax.imageio.ImageIO.write(img, "png", out);
+        });
         AtomicFiles.write(svg, out -> {
             VectorGraphics2D g = new VectorGraphics2D();
             for (int i = 0; i < charts.size(); i++) {
-                charts.get(i).paint((VectorGraphics2D) g.create(i * W, 0, W, H), W, H);
+                charts.get(i).paint((VectorGraphics2D) g.create((i % cols) * W, (i / cols) * H, W, H), W, H);
             }
-            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, (double) W * charts.size(), H)).writeTo(out);
+            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, (double) W * cols, (double) H * rows)).writeTo(out);
         });
     }
 
@@ -69,20 +105,51 @@ public final class Charts {
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         if (p.logX()) {
             s.setXAxisLogarithmic(true);
-        } else {
+        } else if (integral(p)) {
             // Whole iterations without a thousands separator, so that labels stay short and apart.
             s.setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(x)));
             s.setXAxisTickMarkSpacingHint(100);
         }
         s.setYAxisLogarithmic(p.logY());
+        if (p.xRange() != null) {
+            s.setXAxisMin(p.xRange()[0]);
+            s.setXAxisMax(p.xRange()[1]);
+        }
+        if (p.yRange() != null) {
+            s.setYAxisMin(p.yRange()[0]);
+            s.setYAxisMax(p.yRange()[1]);
+        }
+        s.setLegendVisible(p.series().stream().anyMatch(Series::legend));
+        int hidden = 0;
         for (Series line : p.series()) {
             if (line.x().length == 0) {
                 continue;
             }
-            XYSeries xs = c.addSeries(line.name(), line.x(), line.y());
+            // XChart needs unique series names; lines left out of the legend get a private suffix.
+            XYSeries xs = c.addSeries(line.legend() ? line.name() : line.name() + "\u200b#" + hidden++, line.x(), line.y());
             xs.setMarker(line.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            xs.setShowInLegend(line.legend());
+            if (line.color() != null) {
+                xs.setLineColor(line.color());
+                xs.setMarkerColor(line.color());
+            }
+            if (!line.legend()) {
+                xs.setLineWidth(1f);
+            }
         }
         return c;
+    }
+
+    /** Whether every x value is a whole number (iterations, steps). */
+    private static boolean integral(Panel p) {
+        for (Series line : p.series()) {
+            for (double x : line.x()) {
+                if (x != Math.rint(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** 0-based indices as x values 1..n. */
