@@ -26,11 +26,22 @@ public final class Charts {
      *
      * @param color  its colour, or null for the chart's palette
      * @param legend whether it appears in the legend (contour lines do not)
+     * @param line   whether the points are joined (false: a scatter of markers)
      */
-    public record Series(String name, double[] x, double[] y, boolean markers, Color color, boolean legend) {
+    public record Series(String name, double[] x, double[] y, boolean markers, Color color, boolean legend, boolean line) {
         /** A line in the palette's next colour, in the legend. */
         public Series(String name, double[] x, double[] y, boolean markers) {
             this(name, x, y, markers, null, true);
+        }
+
+        /** A line, or markers too, in {@code color}. */
+        public Series(String name, double[] x, double[] y, boolean markers, Color color, boolean legend) {
+            this(name, x, y, markers, color, legend, true);
+        }
+
+        /** Unjoined points (a scatter). */
+        public static Series points(String name, double[] x, double[] y, Color color) {
+            return new Series(name, x, y, true, color, true, false);
         }
     }
 
@@ -129,6 +140,9 @@ public final class Charts {
             XYSeries xs = c.addSeries(line.legend() ? line.name() : line.name() + "\u200b#" + hidden++, line.x(), line.y());
             xs.setMarker(line.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             xs.setShowInLegend(line.legend());
+            if (!line.line()) {
+                xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
             if (line.color() != null) {
                 xs.setLineColor(line.color());
                 xs.setMarkerColor(line.color());
