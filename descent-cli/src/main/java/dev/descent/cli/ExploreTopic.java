@@ -76,8 +76,8 @@ abstract class ExploreTopic implements Callable<Integer> {
         result.set("figures", TrainingSession.JSON.valueToTree(o.figures().stream().flatMap(f -> List.of(f + ".png", f + ".svg").stream()).toList()));
         dir.writeJson("result.json", result);
         out.println(o.finding());
-        out.printf(Locale.ROOT, "figures: %s (%.1f s)%n",
-                String.join(", ", o.figures().stream().map(f -> dir.file(f + ".png").toString()).toList()), seconds);
+        out.printf(Locale.ROOT, "%s(%.1f s)%n", o.figures().isEmpty() ? ""
+                : "figures: " + String.join(", ", o.figures().stream().map(f -> dir.file(f + ".png").toString()).toList()) + " ", seconds);
         return o;
     }
 

@@ -90,4 +90,44 @@ public final class TensorDataset implements Dataset {
     public TensorDataset flattened() {
         return new TensorDataset(x.reshape(y.length, rowSize), y, numClasses);
     }
+
+    /**
+     * A copy with images shrunk by averaging {@code k}×{@code k} blocks (as {@code avg_pool2d} with
+     * stride k; trailing rows and columns that do not fill a block are dropped). Inputs must be
+     * [N, H, W] or [N, C, H, W].
+     */
+    public TensorDataset pooled(int k) {
+        int[] shape = x.shape();
+        if (k < 1) {
+            throw new IllegalArgumentException("pool: block size must be positive, got " + k);
+        }
+        if (shape.length < 3) {
+            throw new IllegalArgumentException("pool: inputs must be images [N, (C,) H, W], got " + java.util.Arrays.toString(shape));
+        }
+        int h = shape[shape.length - 2], w = shape[shape.length - 1], oh = h / k, ow = w / k;
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("pool: block size " + k + " is larger than the " + h + "x" + w + " images");
+        }
+        int planes = x.numel() / (h * w);
+        float[] in = x.data(), out = new float[planes * oh * ow];
+        float scale = 1f / (k * k);
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float s = 0;
+                    for (int a = 0; a < k; a++) {
+                        int row = p * h * w + (i * k + a) * w + j * k;
+                        for (int b = 0; b < k; b++) {
+                            s += in[row + b];
+                        }
+                    }
+                    out[(p * oh + i) * ow + j] = s * scale;
+                }
+            }
+        }
+        int[] ns = shape.clone();
+        ns[ns.length - 2] = oh;
+        ns[ns.length - 1] = ow;
+        return new TensorDataset(Tensor.of(out, ns), y, numClasses);
+    }
 }
