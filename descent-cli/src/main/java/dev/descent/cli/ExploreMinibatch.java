@@ -98,8 +98,10 @@ final class ExploreMinibatch extends ExploreTopic {
         MlpSpec spec = MlpSpec.of(train.exampleNumel(), ModelOptions.parseHidden("--hidden", hidden), train.numClasses());
         out.printf(Locale.ROOT, "gradient descent (lr %s) on %,d examples, %.1f s per batch size; loss on %,d training images%n", lr, train.size(), seconds,
                 Math.min(evalExamples, train.size()));
+        // A batch as large as the data set is the full batch: run it once.
+        List<Integer> sizes = sizes().stream().map(b -> b >= train.size() ? Integer.MAX_VALUE : b).distinct().toList();
         List<MinibatchRace.Curve> curves = MinibatchRace.run(train, new MinibatchRace.Config(spec,
-                new OptimizerSpec<>(TutorialRules.GradientDescent.RULE, lr, 0, new TutorialRules.NoOptions()), sizes(), seconds, evalExamples, 41, seed));
+                new OptimizerSpec<>(TutorialRules.GradientDescent.RULE, lr, 0, new TutorialRules.NoOptions()), sizes, seconds, evalExamples, 41, seed));
         out.printf(Locale.ROOT, "%12s %10s %14s %12s%n", "batch size", "steps", "examples seen", "final loss");
         List<Charts.Series> byTime = new ArrayList<>(), byExamples = new ArrayList<>();
         ArrayNode rows = result.putArray("batch_sizes");

@@ -87,13 +87,17 @@ public final class Contours {
         Map<Key, List<Integer>> byEnd = new HashMap<>();
         for (int s = 0; s < segments.size(); s++) {
             double[] g = segments.get(s);
+            if (g[0] == g[2] && g[1] == g[3]) {
+                continue; // degenerate: the level passes exactly through a grid point
+            }
             byEnd.computeIfAbsent(new Key(g[0], g[1]), k -> new ArrayList<>()).add(s);
             byEnd.computeIfAbsent(new Key(g[2], g[3]), k -> new ArrayList<>()).add(s);
         }
         boolean[] used = new boolean[segments.size()];
         List<List<double[]>> polys = new ArrayList<>();
         for (int s = 0; s < segments.size(); s++) {
-            if (used[s]) {
+            double[] d = segments.get(s);
+            if (used[s] || (d[0] == d[2] && d[1] == d[3])) {
                 continue;
             }
             used[s] = true;
