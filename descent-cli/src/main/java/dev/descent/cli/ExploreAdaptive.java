@@ -73,12 +73,8 @@ final class ExploreAdaptive extends ExploreTopic {
     @Override
     void validate() {
         positive("--factor", factor);
-        if (steps < 1) {
-            throw new BadInputException("--steps must be positive, got " + steps);
-        }
-        if (!(tol > 0 && tol < 1)) {
-            throw new BadInputException("--tol must be in (0, 1), got " + tol);
-        }
+        atLeast("--steps", steps, 1);
+        fraction("--tol", tol);
         positive("--mlp-lrs", mlpLrs);
         if (mlpLrs.size() != NAMES.size()) {
             throw new BadInputException("--mlp-lrs takes " + NAMES.size() + " values (" + String.join(", ", NAMES) + "), got " + mlpLrs.size());

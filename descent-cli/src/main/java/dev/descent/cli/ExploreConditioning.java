@@ -72,15 +72,9 @@ final class ExploreConditioning extends ExploreTopic {
         if (lr != null) {
             positive("--lr", lr);
         }
-        if (!(beta >= 0 && beta < 1)) {
-            throw new BadInputException("--beta must be in [0, 1), got " + beta);
-        }
-        if (maxSteps < 1) {
-            throw new BadInputException("--max-steps must be positive, got " + maxSteps);
-        }
-        if (!(tol > 0 && tol < 1)) {
-            throw new BadInputException("--tol must be in (0, 1), got " + tol);
-        }
+        momentum("--beta", beta);
+        atLeast("--max-steps", maxSteps, 1);
+        fraction("--tol", tol);
         surface.validate();
     }
 

@@ -73,15 +73,9 @@ final class ExploreMomentum extends ExploreTopic {
         if (lr != null) {
             positive("--lr", lr);
         }
-        if (!(beta >= 0 && beta < 1)) {
-            throw new BadInputException("--beta must be in [0, 1), got " + beta);
-        }
-        if (steps < 1) {
-            throw new BadInputException("--steps must be positive, got " + steps);
-        }
-        if (!(tol > 0 && tol < 1)) {
-            throw new BadInputException("--tol must be in (0, 1), got " + tol);
-        }
+        momentum("--beta", beta);
+        atLeast("--steps", steps, 1);
+        fraction("--tol", tol);
         surface.validate();
         mlp.validate();
     }

@@ -87,6 +87,27 @@ abstract class ExploreTopic implements Callable<Integer> {
         }
     }
 
+    /** Checks 0 < v < 1 (a tolerance). */
+    static void fraction(String option, double v) {
+        if (!(v > 0 && v < 1)) {
+            throw new BadInputException(option + " must be in (0, 1), got " + v);
+        }
+    }
+
+    /** Checks 0 ≤ β < 1 (a momentum). */
+    static void momentum(String option, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new BadInputException(option + " must be in [0, 1), got " + v);
+        }
+    }
+
+    /** Checks v ≥ min for a count. */
+    static void atLeast(String option, int v, int min) {
+        if (v < min) {
+            throw new BadInputException(option + " must be at least " + min + ", got " + v);
+        }
+    }
+
     static void positive(String option, List<? extends Number> values) {
         if (values.isEmpty()) {
             throw new BadInputException(option + " needs at least one value");
