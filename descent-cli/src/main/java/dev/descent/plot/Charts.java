@@ -118,8 +118,9 @@ public final class Charts {
             s.setXAxisLogarithmic(true);
         } else if (integral(p)) {
             // Whole iterations without a thousands separator, so that labels stay short and apart.
-            s.setxAxisTickLabelsFormattingFunction(x -> Long.toString(Math.round(x)));
-            s.setXAxisTickMarkSpacingHint(100);
+            // (A pattern, not a formatting function: XChart places ticks for a function at every
+            // data point's spacing, which crowds the labels.)
+            s.setXAxisDecimalPattern("#");
         }
         s.setYAxisLogarithmic(p.logY());
         if (p.xRange() != null) {
