@@ -109,7 +109,7 @@ final class ExploreConditioning extends ExploreTopic {
             r.put("gd_diverged", gd.diverged());
             contours.add(SurfaceFigures.contours(String.format(Locale.ROOT, "factor %s: κ = %.1f, GD %s steps", f, c.conditionNumber(), steps(sg, gd, maxSteps)),
                     c, Map.of("gradient descent", gd), surface.grid));
-            subopt.add(new Charts.Series(String.format(Locale.ROOT, "κ = %.1f", c.conditionNumber()), Charts.steps(gd.loss().length - 1 + 1),
+            subopt.add(new Charts.Series(String.format(Locale.ROOT, "κ = %.1f", c.conditionNumber()), Charts.steps(gd.loss().length),
                     gd.suboptimality(c.fMin(), 1e-12), false));
             if (sg >= 0) {
                 kappas.add(c.conditionNumber());

@@ -79,12 +79,7 @@ final class ExploreSharpness extends ExploreTopic {
     }
 
     private Activation act() {
-        try {
-            return Activation.valueOf(activation.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--activation: unknown '" + activation + "' (known: " + String.join(", ",
-                    java.util.Arrays.stream(Activation.values()).map(a -> a.name().toLowerCase(Locale.ROOT)).toList()) + ")");
-        }
+        return ModelOptions.parseActivation(activation);
     }
 
     @Override

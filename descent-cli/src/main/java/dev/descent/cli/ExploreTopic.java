@@ -58,8 +58,18 @@ abstract class ExploreTopic implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         validate();
-        RunDir dir = RunDir.create(outDir != null ? outDir : TrainingSession.defaultOut("explore-" + topic()));
-        execute(dir, data.load(out), out);
+        Path target = outDir != null ? outDir : TrainingSession.defaultOut("explore-" + topic());
+        boolean existed = java.nio.file.Files.exists(target);
+        RunDir dir = RunDir.create(target);
+        try {
+            execute(dir, data.load(out), out);
+        } catch (RuntimeException e) {
+            // Some knobs (a pixel, a class) can only be checked against the data: leave no half-written directory.
+            if (!existed) {
+                deleteTree(target);
+            }
+            throw e;
+        }
         return 0;
     }
 
@@ -79,6 +89,16 @@ abstract class ExploreTopic implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s(%.1f s)%n", o.figures().isEmpty() ? ""
                 : "figures: " + String.join(", ", o.figures().stream().map(f -> dir.file(f + ".png").toString()).toList()) + " ", seconds);
         return o;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // Best effort: the error being reported matters more.
+        }
     }
 
     static void positive(String option, double v) {

@@ -48,10 +48,15 @@ public final class ModelOptions {
     }
 
     Activation activation() {
+        return parseActivation(activation);
+    }
+
+    /** An activation by name ("relu", "leaky-relu", "tanh", …), checked. */
+    static Activation parseActivation(String name) {
         try {
-            return Activation.valueOf(activation.toUpperCase(Locale.ROOT).replace('-', '_'));
+            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--activation: unknown '" + activation + "' (known: relu, leaky_relu, tanh, sigmoid, gelu)");
+            throw new BadInputException("--activation: unknown '" + name + "' (known: relu, leaky_relu, tanh, sigmoid, gelu)");
         }
     }
 

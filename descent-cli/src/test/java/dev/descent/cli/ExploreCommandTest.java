@@ -156,4 +156,13 @@ class ExploreCommandTest {
         }
         assertThat(tmp.resolve("bad")).doesNotExist();
     }
+
+    @Test
+    void aKnobCheckedAgainstTheDataLeavesNoDirectory() throws IOException {
+        Path out = tmp.resolve("pixel");
+        MainTest.Result r = MainTest.run("explore", "conditioning", "--dataset", toy().toString(), "--pixel", "9999", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("--pixel 9999 is outside the image (64 inputs)");
+        assertThat(out).doesNotExist();
+    }
 }
