@@ -45,6 +45,7 @@ public final class Study implements AutoCloseable {
     private final List<TrialRecord> trials = new ArrayList<>();
     private final Deque<Integer> toRetry = new ArrayDeque<>();
     private volatile boolean stopRequested;
+    private volatile boolean abandoned;
 
     private Study(Path dir, SearchSpace space, Direction direction, Sampler sampler, Pruner pruner, ObjectNode attrs, StudyJournal journal) {
         this.dir = dir;
@@ -182,6 +183,16 @@ public final class Study implements AutoCloseable {
     }
 
     /**
+     * Stops starting trials and leaves the running ones unfinished in the journal, as a crash would,
+     * so that a resume runs them again: for an orderly shutdown (Ctrl-C) that interrupts trials whose
+     * results would otherwise be recorded from a partial run.
+     */
+    public void abandon() {
+        abandoned = true;
+        stopRequested = true;
+    }
+
+    /**
      * Runs trials on {@code jobs} threads until the budget is spent (or the sampler's grid is
      * exhausted, or {@link #requestStop()}), then waits for the running trials.
      *
@@ -208,7 +219,9 @@ public final class Study implements AutoCloseable {
                     for (Next n; (n = next(budget, start)) != null; ) {
                         l.onTrialStart(n.trial(), n.retry());
                         TrialRecord done = run(objective, n.trial());
-                        l.onTrialEnd(done, best().orElse(null));
+                        if (done.state().finished()) {
+                            l.onTrialEnd(done, best().orElse(null));
+                        }
                     }
                     return null;
                 }));
@@ -292,6 +305,9 @@ public final class Study implements AutoCloseable {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         synchronized (this) {
+            if (abandoned) {
+                return trials.get(t.number());
+            }
             TrialRecord done = trials.get(t.number()).finished(state, state == TrialState.COMPLETE ? value : Double.NaN, secs, message);
             trials.set(t.number(), done);
             journal.finished(done);

@@ -1,0 +1,112 @@
+package dev.descent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import dev.descent.train.RunDir;
+import dev.descent.train.TrainListener;
+import dev.descent.train.TrainResult;
+import dev.descent.train.Trainer;
+import dev.descent.tune.Objective;
+import dev.descent.tune.SearchSpace;
+import dev.descent.tune.Study;
+import dev.descent.tune.Trial;
+import dev.descent.tune.TrialPrunedException;
+
+/**
+ * One tuning trial = one {@code train} run in {@code STUDY/trials/NNNN/}, with {@code reportsPerEpoch}
+ * validations per epoch reported to the study (report k after k/reportsPerEpoch epochs, whatever the
+ * batch size) so that the pruner can stop it; its value is the chosen metric on the whole validation set.
+ */
+final class TuneObjective implements Objective {
+
+    private final TrainingSession.Data data;
+    private final List<String> base;
+    private final Study study;
+    private final TuneMetric metric;
+    private final int reportsPerEpoch;
+
+    TuneObjective(TrainingSession.Data data, List<String> base, Study study, TuneMetric metric, int reportsPerEpoch) {
+        this.data = data;
+        this.base = List.copyOf(base);
+        this.study = study;
+        this.metric = metric;
+        this.reportsPerEpoch = reportsPerEpoch;
+    }
+
+    /** The run directory of trial {@code n}. */
+    static Path trialDir(Path study, int n) {
+        return study.resolve("trials").resolve(String.format(Locale.ROOT, "%04d", n));
+    }
+
+    /** The training command line of a trial with {@code trial}'s parameters. */
+    static List<String> args(List<String> base, SearchSpace space, java.util.Map<String, Object> params) {
+        List<String> args = new ArrayList<>(base);
+        for (SearchSpace.Param p : space.params()) {
+            if (params.containsKey(p.name())) {
+                args.addAll(TrialOptions.override(p.name(), params.get(p.name())));
+            }
+        }
+        return args;
+    }
+
+    @Override
+    public double evaluate(Trial trial) {
+        List<String> args = args(base, study.space(), trial.params());
+        TrialOptions o = TrialOptions.parse(args, "trial " + trial.number() + ": ").check();
+        int batches = Math.ceilDiv(data.train().size(), o.train.batchSize);
+        int every = Math.max(1, batches / reportsPerEpoch);
+        o.train.valFreq = every;
+        o.train.logFreq = Integer.MAX_VALUE;
+        Path dir = trialDir(study.dir(), trial.number());
+        deleteTree(dir); // what a crashed attempt left
+        List<String> argv = new ArrayList<>(args);
+        argv.add("--out");
+        argv.add(dir.toString());
+        boolean[] pruned = {false};
+        TrainListener pruning = new TrainListener() {
+            @Override
+            public void onStep(Trainer trainer, StepReport r) {
+                if (r.validation() != null && !pruned[0]) {
+                    trial.report(r.step() / every, metric.of(r.validation()));
+                    if (trial.shouldPrune()) {
+                        pruned[0] = true;
+                        trainer.requestStop();
+                    }
+                }
+            }
+        };
+        TrainingSession.Outcome out = TrainingSession.run(data, o.model, o.optimizer, o.optimizer.name(), o.schedule, o.train, RunDir.create(dir),
+                false, argv, List.of(pruning), new PrintWriter(Writer.nullWriter()));
+        if (pruned[0]) {
+            throw new TrialPrunedException("pruned after " + out.result().steps() + " steps");
+        }
+        if (out.result().reason() == TrainResult.Stop.INTERRUPTED) {
+            study.abandon(); // Ctrl-C: the partial run must not count; a resume runs it again
+            throw new IllegalStateException("interrupted");
+        }
+        return metric.of(out.val());
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
