@@ -1,0 +1,168 @@
+package dev.descent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.descent.train.Evaluation;
+import dev.descent.train.RunDir;
+import dev.descent.tune.Budget;
+import dev.descent.tune.Pruner;
+import dev.descent.tune.SearchSpace;
+import dev.descent.tune.Study;
+import dev.descent.tune.TpeSampler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code descent challenge}: the tutorial's "putting it all together" — train the benchmark model
+ * (MLP 200-100-50, Adam lr 1e-3, batch 64, 2 epochs, seed 2021), then search for a better recipe under
+ * the same budget of epochs per trial, and compare the two on the test set, class by class.
+ */
+@Command(name = "challenge", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
+        description = {"Beat the tutorial's benchmark model: train it, search recipes with the same epochs per trial (TPE + median pruning),",
+                "and compare the best found with the benchmark on the test set. Writes OUT/benchmark, OUT/study and OUT/challenge.json."})
+public final class ChallengeCommand implements Callable<Integer> {
+
+    /** The search when none is given: optimizer, lr, batch size, width and depth, schedule. */
+    static final String DEFAULT_SPACE = """
+            {"optimizer":  {"type": "categorical", "choices": ["adam", "adamw", "nadam", "rmsprop"]},
+             "lr":         {"type": "float", "low": 1e-4, "high": 1e-2, "log": true},
+             "batch-size": {"type": "categorical", "choices": [32, 64, 128, 256]},
+             "hidden":     {"type": "categorical", "choices": ["200,100,50", "512,256", "1024", "800,400", "512,256,128"]},
+             "schedule":   {"type": "categorical", "choices": ["none", "cosine"]}}""";
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--trials", defaultValue = "40", paramLabel = "N", description = "at most N trials (default: ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--timeout", defaultValue = "11m", paramLabel = "TIME", description = "stop starting trials after this long (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = "--jobs", defaultValue = "2", paramLabel = "N", description = "trials run in parallel (default: ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "epochs of the benchmark and of every trial (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--val-size", defaultValue = "10000", paramLabel = "N", description = "training examples held out for validation (default: ${DEFAULT-VALUE})")
+    int valSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the benchmark, the study and challenge.json go (default: runs/<timestamp>-challenge)")
+    Path out;
+
+    @Mixin
+    SpaceOptions space = new SpaceOptions();
+    @Mixin
+    DataSource data = new DataSource();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter log = spec.commandLine().getOut();
+        SearchSpace s = space.params.isEmpty() && space.file == null
+                ? dev.descent.tune.SearchSpaceJson.read(TrainingSession.JSON.readTree(DEFAULT_SPACE)) : space.space();
+        List<String> base = new ArrayList<>(List.of("--epochs", Integer.toString(epochs), "--val-size", Integer.toString(valSize)));
+        if (threads != null) {
+            base.addAll(List.of("--threads", threads.toString()));
+        }
+        TrialOptions bench = TrialOptions.parse(base, "").check();
+        TrialOptions.checkSpace(s, base);
+        if (valSize < 1) {
+            throw new BadInputException("--val-size must be positive: the search compares recipes on the validation set");
+        }
+        if (jobs < 1 || trials < 1) {
+            throw new BadInputException("--jobs and --trials must be >= 1");
+        }
+        Budget budget = new Budget(trials, 0, TuneCommand.parseDuration(timeout));
+        Path dir = out != null ? out : TrainingSession.defaultOut("challenge");
+        Path studyDir = dir.resolve("study");
+        if (Study.exists(studyDir)) {
+            throw new BadInputException("--out " + dir + " already holds a challenge; choose another directory");
+        }
+        long t0 = System.nanoTime();
+        TrainingSession.Data d = TrainingSession.load(data, bench.train, log);
+
+        log.printf(Locale.ROOT, "benchmark: the tutorial's MLP 200-100-50, Adam lr 1e-3, batch 64, %d epochs, seed %d%n", epochs, bench.train.seed);
+        List<String> benchArgv = new ArrayList<>(base);
+        benchArgv.addAll(List.of("--out", dir.resolve("benchmark").toString()));
+        TrainingSession.Outcome b = TrainingSession.run(d, bench.model, bench.optimizer, bench.optimizer.name(), bench.schedule, bench.train,
+                RunDir.create(dir.resolve("benchmark")), false, benchArgv, List.of(), new PrintWriter(java.io.Writer.nullWriter()));
+        log.printf(Locale.ROOT, "benchmark: validation accuracy %.2f%%, test accuracy %.2f%% (%.1f s)%n%n", 100 * b.val().accuracy(), 100 * b.test().accuracy(),
+                b.result().trainSeconds());
+
+        TuneMetric metric = TuneMetric.VAL_ACCURACY;
+        List<String> argv = Argv.forRun(spec.commandLine().getParseResult().originalArgs(), "challenge");
+        log.printf(Locale.ROOT, "searching %d parameters with TPE and median pruning: at most %d trials, %s, %d jobs, %d epochs each%n", s.params().size(), trials,
+                timeout, jobs, epochs);
+        JsonNode best;
+        try (Study study = Study.create(studyDir, s, metric.direction, TpeSampler.multivariate(bench.train.seed), Pruner.Median.withDefaults(),
+                TuneSession.attrs(argv, metric))) {
+            TuneSession.optimize(study, new TuneObjective(d, base, study, metric, 4), budget, jobs, metric, log);
+            best = TuneSession.report(study, metric, base, log);
+            if (best == null) {
+                return 1;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return compare(log, dir, b, best, study, seconds);
+        }
+    }
+
+    private int compare(PrintWriter log, Path dir, TrainingSession.Outcome benchmark, JsonNode best, Study study, double seconds) {
+        Evaluation bt = benchmark.test();
+        double bestAcc = best.path("test_accuracy").asDouble();
+        double delta = 100 * (bestAcc - bt.accuracy());
+        log.printf(Locale.ROOT, "%n%-22s %10s %10s%n", "", "benchmark", "best found");
+        log.printf(Locale.ROOT, "%-22s %9.2f%% %9.2f%%%n", "test accuracy", 100 * bt.accuracy(), 100 * bestAcc);
+        log.printf(Locale.ROOT, "%-22s %10.4f %10.4f%n", "test loss", bt.loss(), best.path("test_loss").asDouble());
+        double[] perClass = bt.perClassAccuracy();
+        JsonNode found = best.path("test_per_class_accuracy");
+        for (int c = 0; c < perClass.length; c++) {
+            log.printf(Locale.ROOT, "%-22s %9.2f%% %9.2f%%  %+.2f%n", "class " + c, 100 * perClass[c], 100 * found.path(c).asDouble(),
+                    100 * (found.path(c).asDouble() - perClass[c]));
+        }
+        boolean beat = bestAcc > bt.accuracy();
+        log.printf(Locale.ROOT, "%n%s: %s %.2f%% vs the benchmark's %.2f%% (%+.2f points) in %.1f min%n", beat ? "beaten" : "not beaten",
+                "the best recipe reaches", 100 * bestAcc, 100 * bt.accuracy(), delta, seconds / 60);
+
+        ObjectNode j = TrainingSession.JSON.createObjectNode();
+        ObjectNode bj = j.putObject("benchmark");
+        bj.put("test_accuracy", bt.accuracy());
+        bj.put("test_loss", bt.loss());
+        bj.set("test_per_class_accuracy", TrainingSession.JSON.valueToTree(perClass));
+        bj.put("run_dir", dir.resolve("benchmark").toString());
+        ObjectNode fj = j.putObject("best");
+        fj.put("test_accuracy", bestAcc);
+        fj.put("test_loss", best.path("test_loss").asDouble());
+        fj.set("test_per_class_accuracy", found);
+        fj.put("trial", study.best().orElseThrow().number());
+        fj.set("params", TrainingSession.JSON.valueToTree(study.params(study.best().orElseThrow())));
+        fj.put("run_dir", TuneObjective.trialDir(study.dir(), study.best().orElseThrow().number()).toString());
+        j.put("beaten", beat);
+        j.put("improvement_points", delta);
+        j.put("trials", study.trials().size());
+        j.put("seconds", seconds);
+        ArrayNode cmd = j.putArray("command_line");
+        spec.commandLine().getParseResult().originalArgs().forEach(cmd::add);
+        try {
+            dev.descent.io.AtomicFiles.writeString(dir.resolve("challenge.json"), TrainingSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return 0;
+    }
+}
