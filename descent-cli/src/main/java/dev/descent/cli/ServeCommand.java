@@ -1,0 +1,49 @@
+package dev.descent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.descent.web.Dashboard;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code descent serve}: the web dashboard over a runs directory, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
+        description = {"The dashboard: a table of runs, live curves, overlays, per-class reports, and the optimizer playground.",
+                "Serves only the runs directory, on the loopback interface unless --host says otherwise."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR", description = "the runs directory (default: ${DEFAULT-VALUE})")
+    Path runs;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "address to bind (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("--port must be between 0 and 65535, got " + port);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Dashboard d = Dashboard.start(runs, host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            d.close();
+            stopped.countDown();
+        }, "descent-serve-stop"));
+        out.printf("serving %s at http://%s:%d/ (Ctrl-C to stop)%n", d.runs(), host.contains(":") ? "[" + host + "]" : host, d.port());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

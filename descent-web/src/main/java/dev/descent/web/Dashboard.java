@@ -1,0 +1,115 @@
+package dev.descent.web;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+
+/**
+ * {@code descent serve}: a Javalin server with a JSON API over the run directories under one root,
+ * and the pages that use it (runs table, run page with live curves, overlay, optimizer playground).
+ *
+ * <pre>
+ * GET /api/runs                          every run: optimizer, lr, batch, epochs, test accuracy, time, status
+ * GET /api/run?id=RUN                    config.json, summary.json and status
+ * GET /api/metrics?id=RUN&amp;since=N        the rows of metrics.csv after the first N
+ * GET /api/report?id=RUN                 per-class accuracy and confusion matrix of the test set
+ * GET /api/playground?fn=&amp;kappa=&amp;steps=&amp;x0=&amp;y0=&amp;opt=adam:lr=0.1&amp;opt=…
+ * </pre>
+ * Errors are JSON {@code {"error": "…"}} with a 4xx status; nothing outside the runs directory is served.
+ */
+public final class Dashboard implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Javalin app;
+    private final RunStore runs;
+
+    private Dashboard(Javalin app, RunStore runs) {
+        this.app = app;
+        this.runs = runs;
+    }
+
+    /**
+     * Starts the server on {@code host}:{@code port} (0 for any free port).
+     *
+     * @throws IllegalArgumentException if the runs directory does not exist or the port cannot be bound
+     */
+    public static Dashboard start(Path runsDir, String host, int port) {
+        if (!java.nio.file.Files.isDirectory(runsDir)) {
+            throw new IllegalArgumentException("--runs " + runsDir + ": no such directory");
+        }
+        RunStore store = new RunStore(runsDir);
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.staticFiles.add("/public", Location.CLASSPATH);
+            cfg.staticFiles.enableWebjars();
+        });
+        app.get("/api/runs", ctx -> json(ctx, store.list()));
+        app.get("/api/run", ctx -> json(ctx, store.run(ctx.queryParam("id"))));
+        app.get("/api/metrics", ctx -> json(ctx, store.metrics(ctx.queryParam("id"), since(ctx.queryParam("since")))));
+        app.get("/api/report", ctx -> json(ctx, store.report(ctx.queryParam("id"))));
+        app.get("/api/playground", ctx -> json(ctx, Playground.compute(ctx.queryParamMap())));
+        app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.path().startsWith("/api/")) {
+                error(ctx, 404, "not found: " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method()));
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+        }
+        return new Dashboard(app, store);
+    }
+
+    private static int since(String s) {
+        if (s == null) {
+            return 0;
+        }
+        try {
+            int v = Integer.parseInt(s);
+            if (v < 0) {
+                throw BadRequest.invalid("since must be >= 0, got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw BadRequest.invalid("since must be a whole number, got '" + s + "'");
+        }
+    }
+
+    private static void json(Context ctx, Object body) throws Exception {
+        ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json");
+        try {
+            ctx.result(JSON.writeValueAsString(Map.of("error", message)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.result("{\"error\":\"internal error\"}");
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The runs directory served. */
+    public Path runs() {
+        return runs.root();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,100 @@
+// One run: the tutorial's loss and accuracy curves (train and validation), updated live while the run
+// is being written, its configuration, and the per-class report of its test evaluation.
+const id = new URLSearchParams(location.search).get('id');
+const loss = lineChart(document.getElementById('loss'), 'loss', 'loss');
+const acc = lineChart(document.getElementById('accuracy'), 'accuracy', 'accuracy');
+loss.data.datasets = [
+  { label: 'train', data: [], borderColor: COLORS[0], borderWidth: 1 },
+  { label: 'validation', data: [], borderColor: COLORS[1], pointRadius: 2 },
+];
+acc.data.datasets = [
+  { label: 'train', data: [], borderColor: COLORS[0], borderWidth: 1 },
+  { label: 'validation', data: [], borderColor: COLORS[1], pointRadius: 2 },
+];
+window.descentCharts = { loss, accuracy: acc };
+let seen = 0;
+let reported = false;
+
+function table(el, obj) {
+  el.replaceChildren(...Object.entries(obj || {})
+    .filter(([, v]) => typeof v !== 'object' || v === null || (Array.isArray(v) && v.length <= 12 && !v.some(x => typeof x === 'object')))
+    .map(([k, v]) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('td');
+      th.textContent = k;
+      const td = document.createElement('td');
+      td.textContent = Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? fmt(v, 6) : String(v);
+      tr.append(th, td);
+      return tr;
+    }));
+}
+
+async function poll() {
+  const m = await getJson(`/api/metrics?id=${encodeURIComponent(id)}&since=${seen}`);
+  for (const r of m.rows) {
+    loss.data.datasets[0].data.push({ x: r[0], y: r[2] });
+    acc.data.datasets[0].data.push({ x: r[0], y: r[3] });
+    if (r[4] !== null) {
+      loss.data.datasets[1].data.push({ x: r[0], y: r[4] });
+      acc.data.datasets[1].data.push({ x: r[0], y: r[5] });
+    }
+  }
+  seen += m.rows.length;
+  if (m.rows.length) {
+    loss.update();
+    acc.update();
+  }
+  document.getElementById('status').textContent = m.status;
+  document.getElementById('status').className = 'status-' + m.status;
+  document.getElementById('points').textContent = `${seen} steps`;
+  if (m.status !== 'running' && !reported) {
+    reported = true;
+    await loadRun();
+  }
+  if (m.status === 'running') reported = false;
+}
+
+async function loadRun() {
+  const r = await getJson('/api/run?id=' + encodeURIComponent(id));
+  document.getElementById('title').textContent = r.id;
+  table(document.getElementById('config'), r.config);
+  table(document.getElementById('summary'), r.summary);
+  if (!r.summary) return;
+  const rep = await getJson('/api/report?id=' + encodeURIComponent(id));
+  const pc = rep.per_class_accuracy;
+  if (!window.descentCharts.perClass) {
+    window.descentCharts.perClass = new Chart(document.getElementById('per-class'), {
+      type: 'bar',
+      data: { labels: pc.map((_, i) => String(i)), datasets: [{ label: 'accuracy', data: pc, backgroundColor: COLORS[0] }] },
+      options: { animation: false, scales: { y: { min: Math.max(0, Math.min(...pc) - 0.05), max: 1 } } },
+    });
+  }
+  const cm = rep.confusion;
+  const max = Math.max(...cm.flat());
+  const t = document.getElementById('confusion');
+  const head = document.createElement('tr');
+  head.append(document.createElement('th'), ...cm.map((_, j) => { const th = document.createElement('th'); th.textContent = j; return th; }));
+  t.replaceChildren(head, ...cm.map((row, i) => {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.textContent = i;
+    tr.append(th, ...row.map(v => {
+      const td = document.createElement('td');
+      td.className = 'num';
+      td.textContent = v;
+      const a = max ? Math.sqrt(v / max) : 0; // square root: off-diagonal mistakes stay visible
+      td.style.background = `rgba(31,119,180,${a.toFixed(3)})`;
+      td.style.color = a > 0.6 ? 'white' : '#222';
+      return td;
+    }));
+    return tr;
+  }));
+}
+
+if (!id) {
+  showError(new Error('no run id in the address'));
+} else {
+  loadRun().catch(showError);
+  poll().catch(showError);
+  setInterval(() => poll().catch(showError), 1000);
+}

@@ -1,0 +1,78 @@
+// The runs table: sortable by any column, filtered by text, several runs overlaid.
+let runs = [];
+let sortKey = 'modified', ascending = false;
+const selected = new Set();
+
+function render() {
+  const q = document.getElementById('filter').value.trim().toLowerCase();
+  const rows = runs.filter(r => !q || [r.id, r.optimizer, r.status].join(' ').toLowerCase().includes(q));
+  rows.sort((a, b) => {
+    const x = a[sortKey], y = b[sortKey];
+    const c = (x === null) - (y === null) || (x < y ? -1 : x > y ? 1 : 0);
+    return ascending ? c : -c;
+  });
+  const body = document.querySelector('#runs tbody');
+  body.replaceChildren(...rows.map(r => {
+    const tr = document.createElement('tr');
+    tr.dataset.id = r.id;
+    const acc = r.test_accuracy === null ? '–' : (100 * r.test_accuracy).toFixed(2) + '%';
+    tr.innerHTML = `<td><input type="checkbox"></td><td><a></a></td><td></td><td class="num">${fmt(r.lr, 3)}</td>
+      <td class="num">${r.batch_size}</td><td class="num">${r.epochs}</td><td class="num">${acc}</td>
+      <td class="num">${r.seconds === null ? '–' : r.seconds.toFixed(1)}</td><td class="status-${r.status}"></td>`;
+    const link = tr.querySelector('a');
+    link.href = '/run.html?id=' + encodeURIComponent(r.id);
+    link.textContent = r.id;
+    tr.children[2].textContent = r.optimizer;
+    tr.children[8].textContent = r.status;
+    const box = tr.querySelector('input');
+    box.checked = selected.has(r.id);
+    box.addEventListener('change', () => box.checked ? selected.add(r.id) : selected.delete(r.id));
+    return tr;
+  }));
+  document.getElementById('count').textContent = `${rows.length} of ${runs.length} runs`;
+  document.querySelectorAll('#runs th').forEach(th => {
+    th.classList.toggle('sorted', th.dataset.key === sortKey);
+    th.classList.toggle('asc', th.dataset.key === sortKey && ascending);
+  });
+}
+
+let lossChart, accChart;
+async function overlay() {
+  const ids = [...selected];
+  if (ids.length === 0) return;
+  document.getElementById('overlay-panel').style.display = '';
+  lossChart = lossChart || lineChart(document.getElementById('overlay-loss'), 'validation loss', 'loss');
+  accChart = accChart || lineChart(document.getElementById('overlay-acc'), 'validation accuracy', 'accuracy');
+  lossChart.data.datasets = [];
+  accChart.data.datasets = [];
+  for (const [i, id] of ids.entries()) {
+    const m = await getJson('/api/metrics?id=' + encodeURIComponent(id));
+    const val = m.rows.filter(r => r[4] !== null);
+    const color = COLORS[i % COLORS.length];
+    lossChart.data.datasets.push({ label: id, data: val.map(r => ({ x: r[0], y: r[4] })), borderColor: color });
+    accChart.data.datasets.push({ label: id, data: val.map(r => ({ x: r[0], y: r[5] })), borderColor: color });
+  }
+  lossChart.update();
+  accChart.update();
+  window.descentCharts = { loss: lossChart, accuracy: accChart };
+}
+
+async function load() {
+  try {
+    runs = await getJson('/api/runs');
+    render();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+document.querySelectorAll('#runs th').forEach(th => th.addEventListener('click', () => {
+  if (th.dataset.key === 'select') return;
+  ascending = sortKey === th.dataset.key ? !ascending : true;
+  sortKey = th.dataset.key;
+  render();
+}));
+document.getElementById('filter').addEventListener('input', render);
+document.getElementById('overlay').addEventListener('click', () => overlay().catch(showError));
+load();
+setInterval(load, 5000);
