@@ -30,6 +30,7 @@ function render() {
     return tr;
   }));
   document.getElementById('count').textContent = `${rows.length} of ${runs.length} runs`;
+  window.descentRenderedAt = performance.now(); // for the page-load benchmark
   document.querySelectorAll('#runs th').forEach(th => {
     th.classList.toggle('sorted', th.dataset.key === sortKey);
     th.classList.toggle('asc', th.dataset.key === sortKey && ascending);

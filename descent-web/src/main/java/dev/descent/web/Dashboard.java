@@ -57,7 +57,8 @@ public final class Dashboard implements AutoCloseable {
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.path().startsWith("/api/")) {
+            String body = ctx.result();
+            if (body == null || !body.startsWith("{")) { // not already a JSON error of ours
                 error(ctx, 404, "not found: " + ctx.path());
             }
         });
