@@ -41,7 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
             d.close();
             stopped.countDown();
         }, "descent-serve-stop"));
-        out.printf("serving %s at http://%s:%d/ (Ctrl-C to stop)%n", d.runs(), host.contains(":") ? "[" + host + "]" : host, d.port());
+        out.printf("serving %s at http://%s:%d/ (Ctrl-C to stop)%n", runs, host.contains(":") ? "[" + host + "]" : host, d.port());
         out.flush();
         stopped.await();
         return 0;

@@ -191,10 +191,17 @@ final class ParzenEstimator {
     /** The log density (log mass for discrete parameters) of the internal value {@code v}. */
     double logPdf(double v) {
         double[] terms = new double[mixture.length];
-        double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < mixture.length; k++) {
             terms[k] = Math.log(mixture[k]) + componentLogPdf(k, v);
-            max = Math.max(max, terms[k]);
+        }
+        return logSumExp(terms);
+    }
+
+    /** log Σ exp(t), without overflow. */
+    static double logSumExp(double[] terms) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double t : terms) {
+            max = Math.max(max, t);
         }
         if (max == Double.NEGATIVE_INFINITY) {
             return max;

@@ -105,23 +105,14 @@ public record TpeSampler(long seed, int startupTrials, int eiCandidates, double 
     private static double jointLogPdf(ParzenEstimator[] est, double[] x) {
         double[] w = est[0].mixture();
         double[] terms = new double[w.length];
-        double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < w.length; k++) {
             double t = Math.log(w[k]);
             for (int d = 0; d < est.length; d++) {
                 t += est[d].componentLogPdf(k, x[d]);
             }
             terms[k] = t;
-            max = Math.max(max, t);
         }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double s = 0;
-        for (double t : terms) {
-            s += Math.exp(t - max);
-        }
-        return max + Math.log(s);
+        return ParzenEstimator.logSumExp(terms);
     }
 
     private double sampleOne(SearchSpace.Param p, List<TrialRecord> done, Direction direction, SplittableRandom rng) {
