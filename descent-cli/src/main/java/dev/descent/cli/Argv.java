@@ -9,6 +9,22 @@ final class Argv {
     private Argv() {
     }
 
+    /**
+     * Parses a command line saved by {@code --resume}-able commands into a fresh {@code command}
+     * object (repeated options take their last value) and returns its parse result.
+     */
+    static picocli.CommandLine reparse(Object command, List<String> saved, String where, java.io.PrintWriter out) {
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setOut(out);
+        try {
+            cl.parseArgs(saved.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new BadInputException(where + ": the saved command line does not parse (" + e.getMessage() + ")");
+        }
+        return cl;
+    }
+
     /** The arguments after the sub-command's name, without {@code option} and its value. */
     static List<String> forRun(List<String> original, String command, String... drop) {
         List<String> out = new ArrayList<>(original);

@@ -30,7 +30,6 @@ import dev.descent.data.MnistFamily;
 import dev.descent.data.MnistFiles;
 import dev.descent.data.MnistStore;
 import dev.descent.data.RemoteDataset;
-import dev.descent.io.AtomicFiles;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
@@ -137,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
             o.put("threads", nThreads);
             o.put("kernels", KernelProvider.kernels().name());
             o.set("results", rows);
-            AtomicFiles.writeString(json, TrainingSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+            TrainingSession.writePrettyJson(json, o);
         }
         return 0;
     }

@@ -158,11 +158,7 @@ public final class ChallengeCommand implements Callable<Integer> {
         j.put("seconds", seconds);
         ArrayNode cmd = j.putArray("command_line");
         spec.commandLine().getParseResult().originalArgs().forEach(cmd::add);
-        try {
-            dev.descent.io.AtomicFiles.writeString(dir.resolve("challenge.json"), TrainingSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        TrainingSession.writePrettyJson(dir.resolve("challenge.json"), j);
         return 0;
     }
 }

@@ -87,15 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>();
         cfg.path("command_line").forEach(a -> argv.add(a.asText()));
         TrainCommand original = new TrainCommand();
-        CommandLine cl = new CommandLine(original);
-        cl.setOverwrittenOptionsAllowed(true);
-        cl.setOut(spec.commandLine().getOut());
-        try {
-            cl.parseArgs(argv.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new BadInputException("--resume " + resume + ": the run's saved command line does not parse (" + e.getMessage() + ")");
-        }
-        original.spec = cl.getCommandSpec();
+        original.spec = Argv.reparse(original, argv, "--resume " + resume, spec.commandLine().getOut()).getCommandSpec();
         return original.run(out, original.optimizer.name(), dir, true, argv);
     }
 }

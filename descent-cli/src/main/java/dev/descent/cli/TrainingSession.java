@@ -69,6 +69,15 @@ final class TrainingSession {
         return new Data(parts.get(0), parts.get(1), tt.test(), source.name());
     }
 
+    /** Writes {@code node} as indented JSON to {@code file}, atomically. */
+    static void writePrettyJson(Path file, com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            dev.descent.io.AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Path defaultOut(String optimizer) {
         return Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-" + optimizer);
     }

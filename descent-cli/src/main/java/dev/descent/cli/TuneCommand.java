@@ -200,13 +200,7 @@ public final class TuneCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>();
         h.attrs().path("command_line").forEach(a -> argv.add(a.asText()));
         TuneCommand original = new TuneCommand();
-        CommandLine cl = new CommandLine(original);
-        cl.setOverwrittenOptionsAllowed(true);
-        try {
-            cl.parseArgs(argv.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new BadInputException("--resume " + resume + ": the study's saved command line does not parse (" + e.getMessage() + ")");
-        }
+        CommandLine cl = Argv.reparse(original, argv, "--resume " + resume, out);
         original.spec = cl.getCommandSpec();
         Plan plan = original.plan(TuneSession.baseArgs(cl.getParseResult()));
         if (!plan.space().equals(h.space())) {

@@ -148,11 +148,7 @@ final class TuneSession {
         } else {
             out.println("no trial completed");
         }
-        try {
-            AtomicFiles.writeString(dir.resolve("study.json"), TrainingSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        TrainingSession.writePrettyJson(dir.resolve("study.json"), s);
         long pruned = trials.stream().filter(t -> t.state() == TrialState.PRUNED).count();
         out.printf(Locale.ROOT, "%d trials (%d complete, %d pruned, %d failed); study %s%n", trials.size(),
                 trials.stream().filter(t -> t.state() == TrialState.COMPLETE).count(), pruned,

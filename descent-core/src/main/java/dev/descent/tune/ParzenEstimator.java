@@ -18,6 +18,8 @@ final class ParzenEstimator {
 
     private final Distribution dist;
     private final double[] mixture;
+    /** Whether the kernels live in log space (a log-scale range). */
+    private final boolean log;
     // numeric
     private final double low;
     private final double high;
@@ -71,10 +73,11 @@ final class ParzenEstimator {
             }
             low = high = step = 0;
             mus = sigmas = null;
+            log = false;
             return;
         }
         probs = null;
-        boolean log = dist instanceof Distribution.FloatRange f ? f.log() : ((Distribution.IntRange) dist).log();
+        log = dist instanceof Distribution.FloatRange f ? f.log() : ((Distribution.IntRange) dist).log();
         if (dist instanceof Distribution.IntRange r) {
             // As Optuna: integers on a log scale become continuous on [log(low − ½), log(high + ½)].
             low = log ? Math.log(r.low() - 0.5) : r.low();
@@ -218,7 +221,6 @@ final class ParzenEstimator {
         if (probs != null) {
             return Math.log(probs[k][(int) v]);
         }
-        boolean log = dist instanceof Distribution.FloatRange f ? f.log() : ((Distribution.IntRange) dist).log();
         double x = log ? Math.log(v) : v;
         double mu = mus[k];
         double sg = sigmas[k];

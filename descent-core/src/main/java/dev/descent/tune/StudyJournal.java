@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -213,19 +211,6 @@ final class StudyJournal implements AutoCloseable {
             o.put("value", Double.toString(v));
         }
         return o;
-    }
-
-    /** Every line's {@code op} values, for tests and tools. */
-    static List<String> ops(Path file) {
-        List<String> out = new ArrayList<>();
-        try {
-            for (String l : Files.readAllLines(file)) {
-                out.add(JSON.readTree(l).path("op").asText());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
     }
 
     @Override
