@@ -3,8 +3,10 @@ package dev.descent.tensor.kernel;
 /**
  * Dense matrix products on contiguous row-major matrices, parallel over outputs.
  *
- * <p>Every layout splits C by column panels, so that each task packs only its own panels of B. Products below {@link #PARALLEL_FLOPS} run on the calling thread, where the
- * hand-off would cost more than it saves. Because every kernel computes each element of C the same
+ * <p>Every layout splits C by columns, so that each task packs only its own panels of B; the cuts
+ * fall on multiples of {@link Kernels#splitWidth()}, one vector, so that small n (100 or 200 columns
+ * with 48-column AVX-512 panels) still divide evenly. Products below {@link #PARALLEL_FLOPS} run on
+ * the calling thread, where the hand-off would cost more than it saves. Because every kernel computes each element of C the same
  * way whatever block it is in, the result is bit-identical for any thread count.
  */
 public final class Gemm {
@@ -37,7 +39,7 @@ public final class Gemm {
             kx.gemmNN(m, n, k, a, aOff, k, b, bOff, n, c, cOff, n, accumulate);
             return;
         }
-        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        int[] cuts = cuts(n, tasks, kx.splitWidth());
         Parallel.run(tasks, t -> kx.gemmNN(m, cuts[t + 1] - cuts[t], k, a, aOff, k, b, bOff + cuts[t], n, c, cOff + cuts[t], n, accumulate));
     }
 
@@ -48,7 +50,7 @@ public final class Gemm {
             kx.gemmTN(m, n, k, a, aOff, m, b, bOff, n, c, cOff, n, accumulate);
             return;
         }
-        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        int[] cuts = cuts(n, tasks, kx.splitWidth());
         Parallel.run(tasks, t -> kx.gemmTN(m, cuts[t + 1] - cuts[t], k, a, aOff, m, b, bOff + cuts[t], n, c, cOff + cuts[t], n, accumulate));
     }
 
@@ -59,7 +61,7 @@ public final class Gemm {
             kx.gemmNT(m, n, k, a, aOff, k, b, bOff, k, c, cOff, n, accumulate);
             return;
         }
-        int[] cuts = cuts(n, tasks, kx.panelWidth());
+        int[] cuts = cuts(n, tasks, kx.splitWidth());
         Parallel.run(tasks, t -> kx.gemmNT(m, cuts[t + 1] - cuts[t], k, a, aOff, k, b, bOff + cuts[t] * k, k, c, cOff + cuts[t], n, accumulate));
     }
 
@@ -67,7 +69,7 @@ public final class Gemm {
         if ((long) m * n * k * 2 < PARALLEL_FLOPS) {
             return 1;
         }
-        return Math.min(Parallel.threads(), Math.ceilDiv(n, kx.panelWidth()));
+        return Math.min(Parallel.threads(), Math.ceilDiv(n, kx.splitWidth()));
     }
 
     /** Splits [0, total) into {@code parts} ranges whose inner boundaries are multiples of {@code align}. */

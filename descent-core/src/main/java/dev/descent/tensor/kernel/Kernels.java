@@ -18,8 +18,11 @@ public interface Kernels {
     /** A short name for logs and benchmarks ("vector-256", "scalar"). */
     String name();
 
-    /** Width in columns of the panels the NN/TN kernels work on; parallel splits of n should be multiples of it. */
-    int panelWidth();
+    /**
+     * Column granularity of parallel splits of C: a part whose width is a multiple of it runs only
+     * full-speed kernels, so {@link Gemm} cuts n at multiples of it.
+     */
+    int splitWidth();
 
     /**
      * {@code C[m,n] (+)= A[m,k] · B[k,n]}.

@@ -18,7 +18,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public int panelWidth() {
+    public int splitWidth() {
         return 16;
     }
 

@@ -30,8 +30,11 @@ final class VectorKernels implements Kernels {
     private static final int L = S.length();
     /** Panel width of the broadcast-form kernel: three vectors. */
     private static final int NR = 3 * L;
-    /** Depth of a k-block: a packed B block of KC×NR floats is 24 KiB with AVX2, inside a 32 KiB L1. */
-    static final int KC = 256;
+    /**
+     * Depth of a k-block: a packed B block of KC×NR floats is 24 KiB (256×24 with AVX2, 128×48 with
+     * AVX-512), half of a 48 KiB L1 and most of a 32 KiB one, leaving room for the rows of A and C.
+     */
+    static final int KC = Math.max(64, 6144 / NR);
 
     static final VectorKernels INSTANCE = new VectorKernels();
 
@@ -52,8 +55,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public int panelWidth() {
-        return NR;
+    public int splitWidth() {
+        return L;
     }
 
     // ---------------------------------------------------------------- GEMM
@@ -112,19 +115,49 @@ final class VectorKernels implements Kernels {
                         kernel1(a, aBase + i * ars, acs, bp, kc, c, cOff + i * ldc + j0);
                     }
                 } else {
-                    // Narrow last panel: run the full-width kernel on a zero-padded copy of the C tile.
-                    for (int i = 0; i < m4; i += 4) {
-                        copyTileIn(c, cOff + i * ldc + j0, ldc, 4, w, tile);
-                        kernel4(a, aBase + i * ars, ars, acs, bp, kc, tile, 0, NR);
-                        copyTileOut(tile, 4, w, c, cOff + i * ldc + j0, ldc);
-                    }
-                    for (int i = m4; i < m; i++) {
-                        copyTileIn(c, cOff + i * ldc + j0, ldc, 1, w, tile);
-                        kernel1(a, aBase + i * ars, acs, bp, kc, tile, 0);
-                        copyTileOut(tile, 1, w, c, cOff + i * ldc + j0, ldc);
-                    }
+                    narrowPanel(m, w, a, aBase, ars, acs, bp, kc, c, cOff + j0, ldc, tile);
                 }
             }
+        }
+    }
+
+    /**
+     * A panel narrower than NR (the last of C, or of a part when n is split across threads): one or
+     * two vectors wide kernels do a third or two thirds of the full kernel's FMAs. A panel that is a
+     * whole number of vectors wide is computed in place; a ragged one on a zero-padded copy of the
+     * C tile (the packed B is zero-padded to NR).
+     */
+    private static void narrowPanel(int m, int w, float[] a, int aBase, int ars, int acs, float[] bp, int kc,
+                                    float[] c, int cBase, int ldc, float[] tile) {
+        int vectors = Math.ceilDiv(w, L);
+        boolean inPlace = w % L == 0;
+        int m4 = m - m % 4;
+        for (int i = 0; i < m4; i += 4) {
+            int ci = cBase + i * ldc;
+            if (inPlace) {
+                kernel4Narrow(vectors, a, aBase + i * ars, ars, acs, bp, kc, c, ci, ldc);
+            } else {
+                copyTileIn(c, ci, ldc, 4, w, tile);
+                kernel4Narrow(vectors, a, aBase + i * ars, ars, acs, bp, kc, tile, 0, NR);
+                copyTileOut(tile, 4, w, c, ci, ldc);
+            }
+        }
+        for (int i = m4; i < m; i++) {
+            int ci = cBase + i * ldc;
+            copyTileIn(c, ci, ldc, 1, w, tile);
+            kernel1(a, aBase + i * ars, acs, bp, kc, tile, 0);
+            copyTileOut(tile, 1, w, c, ci, ldc);
+        }
+    }
+
+    private static void kernel4Narrow(int vectors, float[] a, int ai, int ars, int acs, float[] bp, int kc,
+                                      float[] c, int ci, int ldc) {
+        if (vectors == 1) {
+            kernel4x1(a, ai, ars, acs, bp, kc, c, ci, ldc);
+        } else if (vectors == 2) {
+            kernel4x2(a, ai, ars, acs, bp, kc, c, ci, ldc);
+        } else {
+            kernel4(a, ai, ars, acs, bp, kc, c, ci, ldc);
         }
     }
 
@@ -195,6 +228,50 @@ final class VectorKernels implements Kernels {
         c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
         c20.intoArray(c, c2); c21.intoArray(c, c2 + L); c22.intoArray(c, c2 + 2 * L);
         c30.intoArray(c, c3); c31.intoArray(c, c3 + L); c32.intoArray(c, c3 + 2 * L);
+    }
+
+    /** C[4, 2L] += A[4, kc] · Bp[kc, 0:2L]: {@link #kernel4} on the first two vectors of each packed row. */
+    private static void kernel4x2(float[] a, int ai, int ars, int acs, float[] bp, int kc,
+                                  float[] c, int ci, int ldc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2), c21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3), c31 = FloatVector.fromArray(S, c, c3 + L);
+        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars;
+        for (int p = 0, bi = 0; p < kc; p++, ai += acs, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        c10.intoArray(c, c1); c11.intoArray(c, c1 + L);
+        c20.intoArray(c, c2); c21.intoArray(c, c2 + L);
+        c30.intoArray(c, c3); c31.intoArray(c, c3 + L);
+    }
+
+    /** C[4, L] += A[4, kc] · Bp[kc, 0:L]: {@link #kernel4} on the first vector of each packed row. */
+    private static void kernel4x1(float[] a, int ai, int ars, int acs, float[] bp, int kc,
+                                  float[] c, int ci, int ldc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c10 = FloatVector.fromArray(S, c, c1);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2), c30 = FloatVector.fromArray(S, c, c3);
+        int a1 = ars, a2 = 2 * ars, a3 = 3 * ars;
+        for (int p = 0, bi = 0; p < kc; p++, ai += acs, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c00 = FloatVector.broadcast(S, a[ai]).fma(b0, c00);
+            c10 = FloatVector.broadcast(S, a[ai + a1]).fma(b0, c10);
+            c20 = FloatVector.broadcast(S, a[ai + a2]).fma(b0, c20);
+            c30 = FloatVector.broadcast(S, a[ai + a3]).fma(b0, c30);
+        }
+        c00.intoArray(c, ci); c10.intoArray(c, c1); c20.intoArray(c, c2); c30.intoArray(c, c3);
     }
 
     /** C[1, NR] += A[1, kc] · Bp[kc, NR]: the rows left over when m is not a multiple of 4. */
