@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -40,12 +41,17 @@ import dev.descent.io.Idx;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g", "-XX:+UseParallelGC"})
 public class DataBenchmark {
 
+    /** Kernel threads: a batch of 64 is gathered on both when there are two. */
+    @Param({"1", "2"})
+    int threads;
+
     MnistFiles files;
     DataLoader loader;
     Iterator<Batch> it;
 
     @Setup
     public void setup() {
+        dev.descent.tensor.kernel.Parallel.setThreads(threads);
         files = MnistStore.defaults(DataCache.root()).ensure(MnistFamily.MNIST.remote(), FetchListener.SILENT);
         IdxImages.TrainTest tt = IdxImages.load(files, 10);
         loader = new DataLoader(Datasets.split(tt.train(), 2021, 50_000, 10_000).get(0), 64, true, false, true, new dev.descent.tensor.Generator(1));

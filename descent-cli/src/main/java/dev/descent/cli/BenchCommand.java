@@ -26,9 +26,7 @@ import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
 import dev.descent.data.FetchListener;
 import dev.descent.data.IdxImages;
-import dev.descent.data.MnistFamily;
 import dev.descent.data.MnistFiles;
-import dev.descent.data.MnistStore;
 import dev.descent.data.RemoteDataset;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
@@ -37,12 +35,14 @@ import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
+import dev.descent.tensor.kernel.Peak;
 import dev.descent.train.Clipping;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainListener;
 import dev.descent.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -72,13 +72,23 @@ public final class BenchCommand implements Callable<Integer> {
             description = "compare with PyTorch: auto finds a python3 with torch, off skips it, or a python executable (default: ${DEFAULT-VALUE})")
     String torch;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the data cache (default: $DESCENT_DATA, else ~/.cache/descent)")
-    Path dataDir;
+    @Mixin
+    DataSource data = new DataSource();
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
-    private static final long MACS = 784 * 200 + 200 * 100 + 100 * 50 + 50 * 10;
+    private static final List<Integer> HIDDEN = List.of(200, 100, 50);
+
+    private static String describe(MlpSpec spec) {
+        return java.util.Arrays.stream(spec.dims()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("-"));
+    }
+
+    /** FLOPs of one example's forward and backward: 2·MACs each for the forward, the weight gradients and the input gradients (none for the data). */
+    private static double flopsPerExample(MlpSpec spec) {
+        int[] d = spec.dims();
+        return 2.0 * (3 * spec.macsPerExample() - (long) d[0] * d[1]);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -98,24 +108,35 @@ public final class BenchCommand implements Callable<Integer> {
             Parallel.setThreads(threads);
         }
         int nThreads = Parallel.threads();
-        MnistFiles files = MnistStore.defaults(DataSource.rootOf(dataDir)).ensure(MnistFamily.MNIST.remote(), out::println);
-        IdxImages.TrainTest tt = IdxImages.load(files, 10);
-        Dataset train = Datasets.split(tt.train(), 2021, 50_000, 10_000).get(0);
-        out.printf(Locale.ROOT, "benchmark MLP 784-200-100-50-10, Adam lr 1e-3, %,d examples per epoch, %d threads, kernels %s, median of %d epochs after a warm-up%n",
-                train.size(), nThreads, KernelProvider.kernels().name(), epochs - 1);
+        MnistFiles files = data.files(out);
+        IdxImages.TrainTest tt = data.load(out);
+        // train's split: 50,000 of MNIST's 60,000 training images, the other 10,000 for validation
+        int held = Math.min(10_000, tt.train().size() / 6);
+        Dataset train = Datasets.split(tt.train(), 2021, tt.train().size() - held, held).get(0);
+        MlpSpec spec = MlpSpec.of(train.exampleNumel(), HIDDEN, train.numClasses());
+        out.printf(Locale.ROOT, "benchmark MLP %s, Adam lr 1e-3, %,d examples per epoch, %d threads, kernels %s, median of %d epochs after a warm-up%n",
+                describe(spec), train.size(), nThreads, KernelProvider.kernels().name(), epochs - 1);
 
+        List<CoreProbe> probes = new ArrayList<>();
+        probes.add(CoreProbe.measure("before Descent", nThreads, out));
         Map<Integer, double[]> ours = new LinkedHashMap<>();
         for (int b : batchSizes) {
-            ours.put(b, descentEpochs(train, b));
+            ours.put(b, descentEpochs(train, spec, b));
         }
-        Map<Integer, double[]> theirs = torchEpochs(files, nThreads, out);
+        if (!torch.equals("off")) {
+            probes.add(CoreProbe.measure("after Descent", nThreads, out));
+        }
+        Map<Integer, double[]> theirs = torchEpochs(files, train, nThreads, out);
+        if (!theirs.isEmpty()) {
+            probes.add(CoreProbe.measure("after PyTorch", nThreads, out));
+        }
 
         out.println();
         out.printf(Locale.ROOT, "%6s %12s %12s %10s %14s %12s %8s%n", "batch", "s/epoch", "examples/s", "GFLOP/s", "PyTorch s/ep", "PyTorch ex/s", "speed-up");
         ArrayNode rows = TrainingSession.JSON.createArrayNode();
         for (int b : batchSizes) {
             double s = median(ours.get(b));
-            double flops = train.size() * 2.0 * (3 * MACS - 784 * 200);
+            double flops = train.size() * flopsPerExample(spec);
             double[] t = theirs.get(b);
             String ts = t == null ? "-" : String.format(Locale.ROOT, "%.3f", median(t));
             String te = t == null ? "-" : String.format(Locale.ROOT, "%,.0f", train.size() / median(t));
@@ -135,10 +156,26 @@ public final class BenchCommand implements Callable<Integer> {
             ObjectNode o = TrainingSession.JSON.createObjectNode();
             o.put("threads", nThreads);
             o.put("kernels", KernelProvider.kernels().name());
+            o.set("fma_probes", TrainingSession.JSON.valueToTree(probes));
             o.set("results", rows);
             TrainingSession.writePrettyJson(json, o);
         }
         return 0;
+    }
+
+    /**
+     * The machine's FMA throughput on one thread and on all, measured at one moment of the run. On a
+     * shared VM the second core sometimes adds nothing (its virtual cores share one physical core),
+     * which slows both sides; printing it lets a reader tell a slow machine from a slow program.
+     */
+    record CoreProbe(String when, double oneThreadGflops, double allThreadsGflops) {
+
+        static CoreProbe measure(String when, int threads, PrintWriter out) {
+            CoreProbe p = new CoreProbe(when, Peak.throughput(1), Peak.throughput(threads));
+            out.printf(Locale.ROOT, "FMA peak %s: %.0f GFLOP/s on 1 thread, %.0f on %d (%.2fx)%n",
+                    when, p.oneThreadGflops, p.allThreadsGflops, threads, p.allThreadsGflops / p.oneThreadGflops);
+            return p;
+        }
     }
 
     static double median(double[] epochSeconds) {
@@ -147,8 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
         return m.length % 2 == 1 ? m[m.length / 2] : (m[m.length / 2 - 1] + m[m.length / 2]) / 2;
     }
 
-    private double[] descentEpochs(Dataset train, int batch) {
-        Mlp model = new Mlp(MlpSpec.of(784, List.of(200, 100, 50), 10), new Generator(2021));
+    private double[] descentEpochs(Dataset train, MlpSpec spec, int batch) {
+        Mlp model = new Mlp(spec, new Generator(2021));
         Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
         DataLoader loader = new DataLoader(train, batch, true, false, true, new Generator(2022));
         double[] times = new double[epochs];
@@ -168,7 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
         return times;
     }
 
-    private Map<Integer, double[]> torchEpochs(MnistFiles files, int nThreads, PrintWriter out) throws IOException, InterruptedException {
+    private Map<Integer, double[]> torchEpochs(MnistFiles files, Dataset train, int nThreads, PrintWriter out) throws IOException, InterruptedException {
         Map<Integer, double[]> res = new LinkedHashMap<>();
         if (torch.equals("off")) {
             return res;
@@ -185,7 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             List<String> cmd = List.of(python, script.toString(), files.get(RemoteDataset.FileRole.TRAIN_IMAGES).toString(),
                     files.get(RemoteDataset.FileRole.TRAIN_LABELS).toString(), String.join(",", batchSizes.stream().map(String::valueOf).toList()),
-                    Integer.toString(epochs), Integer.toString(nThreads), "2021");
+                    Integer.toString(epochs), Integer.toString(nThreads), "2021", Integer.toString(train.size()), Integer.toString(train.numClasses()));
             out.println("running the same loop in PyTorch (" + python + ")...");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             List<String> other = new ArrayList<>();

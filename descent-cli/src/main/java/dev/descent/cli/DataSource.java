@@ -8,6 +8,7 @@ import dev.descent.data.DataCache;
 import dev.descent.data.FetchListener;
 import dev.descent.data.IdxImages;
 import dev.descent.data.MnistFamily;
+import dev.descent.data.MnistFiles;
 import dev.descent.data.MnistStore;
 import picocli.CommandLine.Option;
 
@@ -48,14 +49,20 @@ public final class DataSource {
     /** Loads the training and test sets, fetching a named data set if it is not cached. */
     public IdxImages.TrainTest load(PrintWriter log) {
         MnistFamily fam = family();
+        return IdxImages.load(files(log), fam != null ? fam.numClasses() : 0);
+    }
+
+    /** The four IDX files, fetched into the cache first when a named data set is missing. */
+    public MnistFiles files(PrintWriter log) {
+        MnistFamily fam = family();
         if (fam != null) {
             FetchListener l = log::println;
-            return IdxImages.load(MnistStore.defaults(root()).ensure(fam.remote(), l), fam.numClasses());
+            return MnistStore.defaults(root()).ensure(fam.remote(), l);
         }
         Path dir = Path.of(dataset);
         if (!Files.isDirectory(dir)) {
             throw new BadInputException("--dataset: '" + dataset + "' is neither mnist, fashion-mnist nor a directory");
         }
-        return IdxImages.load(IdxImages.locate(dir), 0);
+        return IdxImages.locate(dir);
     }
 }

@@ -4,6 +4,7 @@ Used only for side-by-side measurements (never at run time). Data come from the 
 Descent's run and are held in memory as tensors (a TensorDataset: PyTorch's fastest input path), so
 the comparison is of the training loops. Prints one JSON line per batch size.
 """
+import gzip
 import json
 import sys
 import time
@@ -15,7 +16,7 @@ import torch.nn.functional as F
 
 
 def read_idx(path):
-    with open(path, "rb") as f:
+    with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
         data = f.read()
     ndim = data[3]
     dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
@@ -40,15 +41,18 @@ class MLP(nn.Module):
 
 def main():
     images, labels, batch_sizes, epochs, threads, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+    n_train, classes = int(sys.argv[7]), int(sys.argv[8])
     torch.set_num_threads(threads)
-    x = torch.from_numpy(read_idx(images).astype(np.float32) / 255.0).view(-1, 1, 28, 28)
+    pixels = read_idx(images)
+    in_dim = int(np.prod(pixels.shape[1:]))
+    x = torch.from_numpy(pixels.astype(np.float32) / 255.0).view(len(pixels), -1)
     y = torch.from_numpy(read_idx(labels).astype(np.int64))
     g = torch.Generator().manual_seed(seed)
-    perm = torch.randperm(len(y), generator=g)[:50000]
+    perm = torch.randperm(len(y), generator=g)[:n_train]
     train = torch.utils.data.TensorDataset(x[perm], y[perm])
     for bs in [int(b) for b in batch_sizes.split(",")]:
         torch.manual_seed(seed)
-        model = MLP(784, 10, [200, 100, 50])
+        model = MLP(in_dim, classes, [200, 100, 50])
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         loader = torch.utils.data.DataLoader(train, batch_size=bs, shuffle=True)
         times = []

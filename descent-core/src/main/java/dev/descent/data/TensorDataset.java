@@ -3,6 +3,7 @@ package dev.descent.data;
 import java.util.Arrays;
 
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.Parallel;
 
 /**
  * A data set held as one contiguous tensor of inputs [N, …] and an int label per example, as
@@ -14,6 +15,9 @@ public final class TensorDataset implements Dataset {
     private final int[] y;
     private final int numClasses;
     private final int rowSize;
+
+    /** Batches of fewer floats than this (64 KB) are gathered on the calling thread. */
+    private static final long PARALLEL_FLOATS = 16_384;
 
     /**
      * @throws IllegalArgumentException if the counts differ or a label is outside [0, numClasses)
@@ -54,14 +58,24 @@ public final class TensorDataset implements Dataset {
         return y[i];
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A shuffled batch reads rows scattered over the whole data set, so the copy waits on memory,
+     * not arithmetic; large batches are split across the kernel threads to keep more reads in flight.
+     */
     @Override
     public void gather(int[] indices, int from, int count, float[] out, int[] labels) {
         float[] d = x.data();
-        for (int k = 0; k < count; k++) {
-            int i = indices[from + k];
-            System.arraycopy(d, i * rowSize, out, k * rowSize, rowSize);
-            labels[k] = y[i];
-        }
+        int tasks = (long) count * rowSize < PARALLEL_FLOATS ? 1 : Math.min(Parallel.threads(), count);
+        Parallel.run(tasks, t -> {
+            int lo = (int) ((long) count * t / tasks), hi = (int) ((long) count * (t + 1) / tasks);
+            for (int k = lo; k < hi; k++) {
+                int i = indices[from + k];
+                System.arraycopy(d, i * rowSize, out, k * rowSize, rowSize);
+                labels[k] = y[i];
+            }
+        });
     }
 
     /** All inputs [N, …] (shared, not copied). */

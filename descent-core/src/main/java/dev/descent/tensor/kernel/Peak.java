@@ -35,4 +35,32 @@ public final class Peak {
         }
         return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).lane(0);
     }
+
+    /**
+     * The aggregate FMA throughput of {@code threads} kernel threads running {@link #fmaChains} at
+     * once, in GFLOP/s: the median of five rounds of a GFLOP per thread (a few milliseconds), after twenty
+     * warm-up rounds. On a VM whose virtual
+     * cores may share one physical core's FMA units, the ratio of {@code throughput(2)} to
+     * {@code throughput(1)} says how much a second thread can add at the moment (1.0 to 2.0).
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public static double throughput(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        int iterations = (int) (1_000_000_000L / flops(1)) + 1;
+        float[] sink = new float[threads];
+        double[] rounds = new double[5];
+        for (int w = 0; w < 20; w++) { // warm-up: C2 compiles fmaChains after a few calls
+            Parallel.run(threads, t -> sink[t] += fmaChains(iterations));
+        }
+        for (int r = 0; r < rounds.length; r++) {
+            long t0 = System.nanoTime();
+            Parallel.run(threads, t -> sink[t] += fmaChains(iterations));
+            rounds[r] = (double) threads * flops(iterations) / (System.nanoTime() - t0);
+        }
+        java.util.Arrays.sort(rounds);
+        return sink[0] == Float.MAX_VALUE ? 0 : rounds[rounds.length / 2];
+    }
 }

@@ -1,0 +1,95 @@
+package dev.descent.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code descent bench} end to end on a synthetic IDX data set: the table, the JSON, and PyTorch's side when Debian's torch is installed. */
+class BenchCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    Path data;
+
+    @BeforeEach
+    void toyData() {
+        data = ToyData.write(tmp.resolve("toy"), 1200, 100, 5);
+    }
+
+    @Test
+    void timesEveryBatchSizeAndWritesTheJson() throws IOException {
+        Path json = tmp.resolve("bench.json");
+        MainTest.Result r = MainTest.run("bench", "--dataset", data.toString(), "--batch-sizes", "16,64", "--epochs", "3",
+                "--torch", "off", "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("benchmark MLP 64-200-100-50-4", "1,000 examples per epoch", "FMA peak before Descent");
+        assertThat(r.out()).containsPattern("(?m)^\\s+16\\s+\\d+\\.\\d{3}").containsPattern("(?m)^\\s+64\\s+\\d+\\.\\d{3}");
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("results")).hasSize(2);
+        for (JsonNode row : j.get("results")) {
+            assertThat(row.get("descent_epoch_seconds")).hasSize(3);
+            row.get("descent_epoch_seconds").forEach(t -> assertThat(t.asDouble()).isPositive());
+            assertThat(row.has("pytorch_median_seconds")).isFalse();
+        }
+        JsonNode probe = j.get("fma_probes").get(0);
+        assertThat(probe.get("oneThreadGflops").asDouble()).isPositive();
+        assertThat(probe.get("allThreadsGflops").asDouble()).isPositive();
+    }
+
+    @Test
+    void runsTheSameLoopInPyTorchWhenItIsInstalled() throws Exception {
+        assumeTrue(hasTorch(), "Debian's python3-torch is not installed");
+        Path json = tmp.resolve("bench.json");
+        MainTest.Result r = MainTest.run("bench", "--dataset", data.toString(), "--batch-sizes", "64", "--epochs", "2",
+                "--torch", "/usr/bin/python3", "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("PyTorch 1.", "FMA peak after PyTorch");
+        JsonNode row = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
+        assertThat(row.get("pytorch_epoch_seconds")).hasSize(2);
+        assertThat(row.get("speedup").asDouble()).isPositive();
+    }
+
+    @Test
+    void badOptionsExitTwoWithOneLine() {
+        String[][] bad = {
+                {"--epochs", "1"},
+                {"--batch-sizes", "0"},
+                {"--threads", "0"},
+                {"--dataset", tmp.resolve("missing").toString()},
+        };
+        for (String[] b : bad) {
+            String[] args = new String[b.length + 3];
+            args[0] = "bench";
+            args[1] = "--torch";
+            args[2] = "off";
+            System.arraycopy(b, 0, args, 3, b.length);
+            MainTest.Result r = MainTest.run(args);
+            assertThat(r.code()).as(String.join(" ", b)).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        }
+    }
+
+    private static boolean hasTorch() throws InterruptedException {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
