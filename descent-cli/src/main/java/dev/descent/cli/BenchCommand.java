@@ -80,10 +80,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final List<Integer> HIDDEN = List.of(200, 100, 50);
 
-    private static String describe(MlpSpec spec) {
-        return java.util.Arrays.stream(spec.dims()).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("-"));
-    }
-
     /** FLOPs of one example's forward and backward: 2·MACs each for the forward, the weight gradients and the input gradients (none for the data). */
     private static double flopsPerExample(MlpSpec spec) {
         int[] d = spec.dims();
@@ -109,13 +105,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int nThreads = Parallel.threads();
         MnistFiles files = data.files(out);
-        IdxImages.TrainTest tt = data.load(out);
+        IdxImages.TrainTest tt = data.load(files);
         // train's split: 50,000 of MNIST's 60,000 training images, the other 10,000 for validation
         int held = Math.min(10_000, tt.train().size() / 6);
         Dataset train = Datasets.split(tt.train(), 2021, tt.train().size() - held, held).get(0);
         MlpSpec spec = MlpSpec.of(train.exampleNumel(), HIDDEN, train.numClasses());
-        out.printf(Locale.ROOT, "benchmark MLP %s, Adam lr 1e-3, %,d examples per epoch, %d threads, kernels %s, median of %d epochs after a warm-up%n",
-                describe(spec), train.size(), nThreads, KernelProvider.kernels().name(), epochs - 1);
+        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d threads, kernels %s, median of %d epochs after a warm-up%n",
+                TrainingSession.describe(spec), train.size(), nThreads, KernelProvider.kernels().name(), epochs - 1);
 
         List<CoreProbe> probes = new ArrayList<>();
         probes.add(CoreProbe.measure("before Descent", nThreads, out));

@@ -48,8 +48,13 @@ public final class DataSource {
 
     /** Loads the training and test sets, fetching a named data set if it is not cached. */
     public IdxImages.TrainTest load(PrintWriter log) {
+        return load(files(log));
+    }
+
+    /** Loads the training and test sets from files {@link #files} gave. */
+    public IdxImages.TrainTest load(MnistFiles files) {
         MnistFamily fam = family();
-        return IdxImages.load(files(log), fam != null ? fam.numClasses() : 0);
+        return IdxImages.load(files, fam != null ? fam.numClasses() : 0);
     }
 
     /** The four IDX files, fetched into the cache first when a named data set is missing. */

@@ -6,8 +6,8 @@ package dev.descent.tensor.kernel;
  * <p>Every layout splits C by columns, so that each task packs only its own panels of B; the cuts
  * fall on multiples of {@link Kernels#splitWidth()}, one vector, so that small n (100 or 200 columns
  * with 48-column AVX-512 panels) still divide evenly. Products below {@link #PARALLEL_FLOPS} run on
- * the calling thread, where the hand-off would cost more than it saves. Because every kernel computes each element of C the same
- * way whatever block it is in, the result is bit-identical for any thread count.
+ * the calling thread, where the hand-off would cost more than it saves. Because every kernel
+ * computes each element of C the same way whatever block it is in, the result is bit-identical for any thread count.
  */
 public final class Gemm {
 

@@ -38,10 +38,10 @@ public final class Peak {
 
     /**
      * The aggregate FMA throughput of {@code threads} kernel threads running {@link #fmaChains} at
-     * once, in GFLOP/s: the median of five rounds of a GFLOP per thread (a few milliseconds), after twenty
-     * warm-up rounds. On a VM whose virtual
-     * cores may share one physical core's FMA units, the ratio of {@code throughput(2)} to
-     * {@code throughput(1)} says how much a second thread can add at the moment (1.0 to 2.0).
+     * once, in GFLOP/s: the median of five rounds of a GFLOP per thread (a few milliseconds), after
+     * twenty warm-up rounds. On a VM whose virtual cores may share one physical core's FMA units, the
+     * ratio of {@code throughput(2)} to {@code throughput(1)} says how much a second thread can add
+     * at the moment (1.0 to 2.0).
      *
      * @throws IllegalArgumentException if {@code threads < 1}
      */
