@@ -1,5 +1,6 @@
 // One run: the tutorial's loss and accuracy curves (train and validation), updated live while the run
-// is being written, its configuration, and the per-class report of its test evaluation.
+// is being written, its sharpness against 2/lr when it tracked it (train --track-sharpness), its
+// configuration, and the per-class report of its test evaluation.
 const id = new URLSearchParams(location.search).get('id');
 const loss = lineChart(document.getElementById('loss'), 'loss', 'loss');
 const acc = lineChart(document.getElementById('accuracy'), 'accuracy', 'accuracy');
@@ -11,7 +12,14 @@ acc.data.datasets = [
   { label: 'train', data: [], borderColor: COLORS[0], borderWidth: 1 },
   { label: 'validation', data: [], borderColor: COLORS[1], pointRadius: 2 },
 ];
-window.descentCharts = { loss, accuracy: acc };
+// Logarithmic: with Adam's small learning rates 2/lr sits orders of magnitude above the sharpness.
+const sharp = lineChart(document.getElementById('sharpness'), 'sharpness (top Hessian eigenvalue)', 'λ_max (log scale)');
+sharp.options.scales.y.type = 'logarithmic';
+sharp.data.datasets = [
+  { label: 'sharpness', data: [], borderColor: COLORS[2], pointRadius: 2 },
+  { label: '2/lr', data: [], borderColor: COLORS[3], borderDash: [6, 4], borderWidth: 1 },
+];
+window.descentCharts = { loss, accuracy: acc, sharpness: sharp };
 let seen = 0;
 let reported = false;
 
@@ -31,6 +39,7 @@ function table(el, obj) {
 
 async function poll() {
   const m = await getJson(`/api/metrics?id=${encodeURIComponent(id)}&since=${seen}`);
+  const sc = m.columns.indexOf('sharpness'), tc = m.columns.indexOf('two_over_lr');
   for (const r of m.rows) {
     loss.data.datasets[0].data.push({ x: r[0], y: r[2] });
     acc.data.datasets[0].data.push({ x: r[0], y: r[3] });
@@ -38,11 +47,19 @@ async function poll() {
       loss.data.datasets[1].data.push({ x: r[0], y: r[4] });
       acc.data.datasets[1].data.push({ x: r[0], y: r[5] });
     }
+    if (sc >= 0 && r[sc] !== null) {
+      sharp.data.datasets[0].data.push({ x: r[0], y: r[sc] });
+      if (tc >= 0 && r[tc] !== null) sharp.data.datasets[1].data.push({ x: r[0], y: r[tc] });
+    }
   }
   seen += m.rows.length;
   if (m.rows.length) {
     loss.update();
     acc.update();
+  }
+  if (sc >= 0) {
+    document.getElementById('sharpness-card').hidden = false;
+    if (m.rows.length) sharp.update();
   }
   document.getElementById('status').textContent = m.status;
   document.getElementById('status').className = 'status-' + m.status;

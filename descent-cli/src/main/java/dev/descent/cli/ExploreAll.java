@@ -27,7 +27,7 @@ final class ExploreAll extends ExploreTopic {
     /** The topics in the tutorial's order. */
     static List<ExploreTopic> topics() {
         return List.of(new ExploreGdVsRandom(), new ExploreConditioning(), new ExploreMomentum(), new ExploreNonconvex(), new ExploreMinibatch(),
-                new ExploreAdaptive(), new ExploreSharpness());
+                new ExploreAdaptive(), new ExploreSharpness(), new ExploreCurvature());
     }
 
     @Override

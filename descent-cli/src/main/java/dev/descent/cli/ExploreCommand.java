@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "explore", mixinStandardHelpOptions = true,
         description = "The tutorial's experiments, reproducible from one command: figures, a table and the finding.",
-        subcommands = {ExploreGdVsRandom.class, ExploreConditioning.class, ExploreMomentum.class, ExploreAdaptive.class, ExploreNonconvex.class, ExploreMinibatch.class, ExploreSharpness.class, ExploreAll.class})
+        subcommands = {ExploreGdVsRandom.class, ExploreConditioning.class, ExploreMomentum.class, ExploreAdaptive.class, ExploreNonconvex.class, ExploreMinibatch.class, ExploreSharpness.class, ExploreCurvature.class, ExploreAll.class})
 public final class ExploreCommand implements Runnable {
 
     @Spec

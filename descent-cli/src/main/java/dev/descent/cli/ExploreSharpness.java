@@ -1,54 +1,67 @@
 package dev.descent.cli;
 
+import java.awt.Color;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.descent.analysis.SharpnessTracker;
+import dev.descent.analysis.EdgeOfStability;
+import dev.descent.analysis.MlpCurvature;
+import dev.descent.analysis.SharpnessListener;
 import dev.descent.data.IdxImages;
 import dev.descent.data.TensorDataset;
 import dev.descent.nn.Activation;
 import dev.descent.nn.MlpSpec;
 import dev.descent.plot.Charts;
+import dev.descent.train.Loss;
 import dev.descent.train.RunDir;
+import dev.descent.train.TrainListener;
+import dev.descent.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code explore sharpness}: the top Hessian eigenvalue during full-batch gradient descent on a small
- * MLP against the stability threshold 2/η — the edge of stability (Cohen et al., 2021).
+ * {@code explore sharpness}: the edge of stability (Cohen et al., ICLR 2021) in the paper's regime —
+ * full-batch gradient descent with MSE on one-hot targets, a small tanh MLP, 5,000 training images —
+ * with the sharpness λ_max measured every few steps against 2/η for several step sizes η.
  */
 @Command(name = "sharpness", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
-        description = "Edge of stability: the Hessian's top eigenvalue during full-batch gradient descent against 2/lr.")
+        description = {"Edge of stability (Cohen et al., ICLR 2021): full-batch gradient descent, the Hessian's top eigenvalue against 2/lr.",
+                "Defaults: the paper's regime on MNIST (5,000 examples, MSE on one-hot targets, a tanh MLP), four step sizes."})
 final class ExploreSharpness extends ExploreTopic {
 
-    @Option(names = "--lrs", split = ",", defaultValue = "1,2,4", paramLabel = "L1,L2", description = "gradient descent's learning rates (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lrs", split = ",", defaultValue = "0.5,1,2,4", paramLabel = "L1,L2", description = "gradient descent's step sizes (default: ${DEFAULT-VALUE})")
     List<Double> lrs;
 
-    @Option(names = "--steps", defaultValue = "300", paramLabel = "N", description = "full-batch steps per learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "1000", paramLabel = "N", description = "full-batch steps per step size (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--every", defaultValue = "20", paramLabel = "N", description = "steps between sharpness measurements (default: ${DEFAULT-VALUE})")
+    @Option(names = "--every", defaultValue = "10", paramLabel = "N", description = "steps between sharpness measurements (default: ${DEFAULT-VALUE})")
     int every;
 
-    @Option(names = "--lanczos", defaultValue = "10", paramLabel = "K", description = "Lanczos iterations per measurement (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lanczos", defaultValue = "20", paramLabel = "K", description = "at most K Lanczos iterations per measurement, warm-started (default: ${DEFAULT-VALUE})")
     int lanczos;
 
-    @Option(names = "--examples", defaultValue = "500", paramLabel = "N", description = "training images, the full batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--examples", defaultValue = "5000", paramLabel = "N", description = "training images, the full batch (default: ${DEFAULT-VALUE})")
     int examples;
 
     @Option(names = "--pool", defaultValue = "2", paramLabel = "K", description = "average-pool the images by K×K blocks (28×28 → 14×14) to make the MLP small (default: ${DEFAULT-VALUE})")
     int pool;
 
-    @Option(names = "--hidden", defaultValue = "32", paramLabel = "H1,H2", description = "hidden sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--hidden", defaultValue = "100,100", paramLabel = "H1,H2", description = "hidden sizes (default: ${DEFAULT-VALUE})")
     String hidden;
 
-    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME", description = "the hidden activation (default: ${DEFAULT-VALUE}; smooth, as in Cohen et al.)")
+    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME", description = "the hidden activation (default: ${DEFAULT-VALUE}, as the paper's fc-tanh)")
     String activation;
+
+    @Option(names = "--loss", defaultValue = "mse", paramLabel = "NAME", description = "mse (on one-hot targets, the paper's) or nll (default: ${DEFAULT-VALUE})")
+    String loss;
 
     @Override
     String topic() {
@@ -62,7 +75,7 @@ final class ExploreSharpness extends ExploreTopic {
 
     @Override
     List<String> quickArgs() {
-        return List.of("--steps", "200", "--lrs", "1,4");
+        return List.of("--examples", "1000", "--steps", "300", "--lrs", "2,4");
     }
 
     @Override
@@ -76,10 +89,15 @@ final class ExploreSharpness extends ExploreTopic {
         }
         ModelOptions.parseHidden("--hidden", hidden);
         act();
+        lossKind();
     }
 
     private Activation act() {
         return ModelOptions.parseActivation(activation);
+    }
+
+    private Loss lossKind() {
+        return TrainOptions.parseLoss(loss);
     }
 
     @Override
@@ -89,61 +107,145 @@ final class ExploreSharpness extends ExploreTopic {
             train = train.pooled(pool);
         }
         MlpSpec spec = new MlpSpec(train.exampleNumel(), ModelOptions.parseHidden("--hidden", hidden), train.numClasses(), true, act());
-        out.printf(Locale.ROOT, "full-batch gradient descent on %,d examples (%s inputs), MLP %s with %s; sharpness every %d steps (Lanczos, %d iterations)%n",
-                train.size(), train.exampleNumel(), spec.hiddenDims(), activation, every, lanczos);
-        List<SharpnessTracker.Run> runs = SharpnessTracker.run(train, new SharpnessTracker.Config(spec, lrs, steps, every, lanczos, seed));
-        out.printf(Locale.ROOT, "%8s %8s %14s %16s %12s%n", "lr", "2/lr", "max sharpness", "final sharpness", "final loss");
-        List<Charts.Series> sharp = new ArrayList<>(), loss = new ArrayList<>();
-        ArrayNode rows = result.putArray("runs");
-        StringBuilder summary = new StringBuilder();
-        SharpnessTracker.Run edge = null;
-        double edgeCloseness = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < runs.size(); i++) {
-            SharpnessTracker.Run r = runs.get(i);
-            double fin = r.sharpness()[r.sharpness().length - 1];
-            double finalLoss = r.loss()[r.loss().length - 1];
-            out.printf(Locale.ROOT, "%8s %8.3g %14.3f %16.3f %12.4f%n", r.lr(), r.threshold(), r.maxSharpness(), fin, finalLoss);
-            java.awt.Color c = SurfaceFigures.color(i);
-            sharp.add(new Charts.Series("lr " + r.lr(), java.util.Arrays.stream(r.measuredAt()).asDoubleStream().toArray(), r.sharpness(), true, c, true));
-            sharp.add(new Charts.Series("2/lr = " + String.format(Locale.ROOT, "%.3g", r.threshold()), new double[] {0, steps},
-                    new double[] {r.threshold(), r.threshold()}, false, c.darker(), true));
-            double[] st = new double[r.loss().length];
-            for (int k = 0; k < st.length; k++) {
-                st[k] = k;
+        SharpnessListener.Settings how = new SharpnessListener.Settings(every, lanczos, 1e-3, true, MlpCurvature.Precision.FLOAT32, seed);
+        EdgeOfStability.Config cfg = new EdgeOfStability.Config(spec, lossKind(), steps, how, seed);
+        out.printf(Locale.ROOT, "full-batch gradient descent on %,d examples (%d inputs), %s %s, %s loss, %,d steps; sharpness every %d steps (Lanczos, at most %d products)%n",
+                train.size(), train.exampleNumel(), TrainingSession.describe(spec), activation, lossKind().label(), steps, every, lanczos);
+        out.printf(Locale.ROOT, "%7s %8s %9s %14s %11s %9s %11s %9s%n", "lr", "2/lr", "initial", "steps to 2/lr", "mean ratio", "max", "final loss", "time (s)");
+        out.flush();
+        List<EdgeOfStability.Run> runs = new ArrayList<>();
+        for (double lr : lrs) {
+            EdgeOfStability.Run r = EdgeOfStability.run(train, cfg, lr, List.of(new Progress(out, lr, steps)));
+            runs.add(r);
+            OptionalInt reach = r.stepsToReach();
+            OptionalDouble ratio = r.meanRatioAfter();
+            out.printf(Locale.ROOT, "%7s %8.3g %9.3f %14s %11s %9.3f %11.4f %9.1f%n", TrainingSession.fmt(lr), r.threshold(), r.sharpness()[0],
+                    reach.isPresent() ? Integer.toString(reach.getAsInt()) : "never", ratio.isPresent() ? String.format(Locale.ROOT, "%.3f", ratio.getAsDouble()) : "-",
+                    r.maxSharpness(), r.finalLoss(), r.seconds());
+            out.flush();
+        }
+        figure(dir, runs, lossKind());
+        record(result, spec, train, runs);
+        return new Outcome(finding(runs), List.of("sharpness"));
+    }
+
+    /** A line per quarter of a long run, so that minutes of full-batch steps show progress. */
+    private static final class Progress implements TrainListener {
+        private final PrintWriter out;
+        private final double lr;
+        private final int steps;
+
+        Progress(PrintWriter out, double lr, int steps) {
+            this.out = out;
+            this.lr = lr;
+            this.steps = steps;
+        }
+
+        @Override
+        public void onStep(Trainer trainer, StepReport r) {
+            if (steps >= 400 && r.step() % (steps / 4) == 0 && r.step() < steps) {
+                double s = trainer.history().metricAt(SharpnessListener.SHARPNESS, r.step());
+                out.printf(Locale.ROOT, "  lr %s: step %,d of %,d, loss %.4f%s%n", TrainingSession.fmt(lr), r.step(), steps, r.loss(),
+                        Double.isNaN(s) ? "" : String.format(Locale.ROOT, ", sharpness %.3f (2/lr %.3g)", s, 2 / lr));
+                out.flush();
             }
-            loss.add(new Charts.Series("lr " + r.lr(), st, r.loss(), false, c, true));
+        }
+    }
+
+    private void figure(RunDir dir, List<EdgeOfStability.Run> runs, Loss kind) {
+        List<Charts.Series> sharp = new ArrayList<>(), ratio = new ArrayList<>(), loss = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            EdgeOfStability.Run r = runs.get(i);
+            Color c = SurfaceFigures.color(i);
+            double[] at = Charts.doubles(r.measuredAt());
+            sharp.add(new Charts.Series("lr " + TrainingSession.fmt(r.lr()), at, r.sharpness(), false, c, true));
+            sharp.add(new Charts.Series("2/lr", new double[] {0, steps}, new double[] {r.threshold(), r.threshold()}, false, c.darker(), false));
+            double[] q = new double[r.sharpness().length];
+            for (int k = 0; k < q.length; k++) {
+                q[k] = r.sharpness()[k] / r.threshold();
+            }
+            ratio.add(new Charts.Series("lr " + TrainingSession.fmt(r.lr()), at, q, false, c, true));
+            double[] lv = Charts.doubles(r.loss());
+            loss.add(new Charts.Series("lr " + TrainingSession.fmt(r.lr()), Charts.steps(lv.length), lv, false, c, true));
+        }
+        ratio.add(new Charts.Series("2/lr", new double[] {0, steps}, new double[] {1, 1}, false, Color.GRAY, false));
+        Charts.write(dir.file("sharpness"), List.of(
+                new Charts.Panel("Sharpness λ_max, with 2/lr per step size", "step", "λ_max", sharp),
+                new Charts.Panel("λ_max relative to 2/lr", "step", "λ_max · lr / 2", ratio),
+                new Charts.Panel("Full-batch training loss", "step", kind.label() + " loss", loss)), 3);
+    }
+
+    private void record(ObjectNode result, MlpSpec spec, TensorDataset train, List<EdgeOfStability.Run> runs) {
+        result.put("examples", train.size());
+        result.put("inputs", train.exampleNumel());
+        result.put("model", TrainingSession.describe(spec));
+        result.put("activation", spec.activation().name().toLowerCase(Locale.ROOT));
+        result.put("loss", lossKind().label());
+        result.put("steps", steps);
+        result.put("every", every);
+        ArrayNode rows = result.putArray("runs");
+        for (EdgeOfStability.Run r : runs) {
             ObjectNode o = rows.addObject();
             o.put("lr", r.lr());
             o.put("threshold", r.threshold());
+            OptionalInt reach = r.stepsToReach();
+            if (reach.isPresent()) {
+                o.put("steps_to_reach", reach.getAsInt());
+            } else {
+                o.putNull("steps_to_reach");
+            }
+            OptionalDouble ratio = r.meanRatioAfter();
+            if (ratio.isPresent()) {
+                o.put("mean_ratio_after", ratio.getAsDouble());
+            } else {
+                o.putNull("mean_ratio_after");
+            }
+            o.put("initial_sharpness", r.sharpness()[0]);
             o.put("max_sharpness", r.maxSharpness());
-            o.put("final_sharpness", fin);
-            o.put("final_loss", finalLoss);
+            o.put("final_sharpness", r.finalSharpness());
+            o.put("final_loss", r.finalLoss());
+            o.put("stop", r.result().reason().name().toLowerCase(Locale.ROOT));
+            o.put("seconds", r.seconds());
+            o.put("sharpness_seconds", r.sharpnessSeconds());
+            o.put("sharpness_products", r.products());
             o.set("measured_at", TrainingSession.JSON.valueToTree(r.measuredAt()));
             o.set("sharpness", TrainingSession.JSON.valueToTree(r.sharpness()));
-            double late = lateMedian(r.sharpness());
-            o.put("late_median_sharpness", late);
-            summary.append(String.format(Locale.ROOT, "%slr %s: from %.2f it peaks at %.2f and over the second half sits at %.2f, %.0f%% of 2/lr = %.2f",
-                    summary.isEmpty() ? "" : "; ", r.lr(), r.sharpness()[0], r.maxSharpness(), late, 100 * late / r.threshold(), r.threshold()));
-            double closeness = Math.abs(Math.log(late / r.threshold()));
-            if (edge == null || closeness < edgeCloseness) {
-                edge = r;
-                edgeCloseness = closeness;
-            }
+            o.set("loss", TrainingSession.JSON.valueToTree(r.loss()));
         }
-        Charts.write(dir.file("sharpness"), List.of(
-                new Charts.Panel("Sharpness (top Hessian eigenvalue)", "step", "λ_max", sharp),
-                new Charts.Panel("Full-batch training loss", "step", "training loss", loss, false, true)));
-        double ratio = lateMedian(edge.sharpness()) / edge.threshold();
-        String finding = (ratio > 0.8 && ratio < 1.25
-                ? String.format(Locale.ROOT, "At lr %s the sharpness is held at the stability threshold 2/lr while the loss falls, non-monotonically (the edge of stability); ", edge.lr())
-                : "No learning rate here held the sharpness at 2/lr (try larger ones or more steps); ") + summary + ".";
-        return new Outcome(finding, List.of("sharpness"));
     }
 
-    /** The median of the second half of the measurements. */
-    private static double lateMedian(double[] v) {
-        double[] late = java.util.Arrays.copyOfRange(v, v.length / 2, v.length);
-        java.util.Arrays.sort(late);
-        return late.length % 2 == 1 ? late[late.length / 2] : (late[late.length / 2 - 1] + late[late.length / 2]) / 2;
+    /** The finding, from the numbers: which runs reached 2/lr, when, and where the sharpness stayed. */
+    private String finding(List<EdgeOfStability.Run> runs) {
+        List<String> reached = new ArrayList<>(), never = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (EdgeOfStability.Run r : runs) {
+            OptionalInt reach = r.stepsToReach();
+            OptionalDouble ratio = r.meanRatioAfter();
+            String lr = TrainingSession.fmt(r.lr());
+            if (reach.isEmpty()) {
+                never.add(String.format(Locale.ROOT, "lr %s never reached 2/lr = %.3g in %,d steps (its sharpness went from %.3g to at most %.3g)",
+                        lr, r.threshold(), r.loss().length, r.sharpness()[0], r.maxSharpness()));
+            } else if (reach.getAsInt() == 0) {
+                reached.add(String.format(Locale.ROOT, "lr %s started above 2/lr = %.3g (sharpness %.3g)%s", lr, r.threshold(), r.sharpness()[0],
+                        ratio.isPresent() ? String.format(Locale.ROOT, " and then averaged %.2f × 2/lr", ratio.getAsDouble()) : ""));
+            } else {
+                reached.add(String.format(Locale.ROOT, "lr %s rose from %.3g to 2/lr = %.3g by step %,d%s", lr, r.sharpness()[0], r.threshold(), reach.getAsInt(),
+                        ratio.isPresent() ? String.format(Locale.ROOT, " and then averaged %.2f × 2/lr", ratio.getAsDouble()) : " (at the last measurement)"));
+            }
+            if (ratio.isPresent()) {
+                lo = Math.min(lo, ratio.getAsDouble());
+                hi = Math.max(hi, ratio.getAsDouble());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%d of %d step sizes reached the stability threshold 2/lr", reached.size(), runs.size()));
+        if (hi >= lo) {
+            b.append(String.format(Locale.ROOT, "; after reaching it the sharpness averaged %.2f to %.2f times 2/lr", lo, hi));
+        }
+        b.append(": ");
+        List<String> all = new ArrayList<>(reached);
+        all.addAll(never);
+        b.append(String.join("; ", all)).append('.');
+        return b.toString();
     }
 }

@@ -12,6 +12,7 @@ import dev.descent.tensor.Generator;
 import dev.descent.train.Evaluation;
 import dev.descent.train.Evaluator;
 import dev.descent.train.History;
+import dev.descent.train.Loss;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
@@ -43,12 +44,16 @@ final class ExploreTraining {
      * order whatever the optimizer.
      */
     static Run fit(String name, MlpSpec spec, OptimizerSpec<?> optimizer, Dataset train, Dataset test, int epochs, int batchSize, long seed) {
-        Mlp model = new Mlp(spec, new Generator(seed));
+        return fit(name, new Mlp(spec, new Generator(seed)), optimizer, Loss.NLL, train, test, epochs, batchSize, seed);
+    }
+
+    /** Trains {@code model} (already initialised) with {@code loss}; otherwise as above. */
+    static Run fit(String name, Mlp model, OptimizerSpec<?> optimizer, Loss loss, Dataset train, Dataset test, int epochs, int batchSize, long seed) {
         DataLoader loader = new DataLoader(train, batchSize, true, false, true, new Generator(seed + 1));
-        TrainConfig cfg = new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, null, 0, null);
+        TrainConfig cfg = new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, null, 0, null, loss);
         Trainer trainer = new Trainer(model, optimizer.create(model.parameters()), null, null, loader, null, cfg, List.of());
         TrainResult r = trainer.fit();
-        Evaluation e = test == null ? null : Evaluator.evaluate(model, test, 1000);
+        Evaluation e = test == null ? null : Evaluator.evaluate(model, test, 1000, Integer.MAX_VALUE, null, loss);
         return new Run(name, model, trainer.history(), e, r);
     }
 }

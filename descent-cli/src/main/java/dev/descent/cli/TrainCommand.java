@@ -39,6 +39,8 @@ public final class TrainCommand implements Callable<Integer> {
     TrainOptions train = new TrainOptions();
     @Mixin
     DataSource data = new DataSource();
+    @Mixin
+    SharpnessOptions sharpness = new SharpnessOptions();
 
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint (with the options it was started with)")
     Path resume;
@@ -60,10 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
         model.hiddenDims();
         model.activation();
         optimizer.spec(name, train.seed);
-        train.config();
+        sharpness.validate(train.config());
         schedule.build(1e-3, 1);
         TrainingSession.Data d = TrainingSession.load(data, train, out);
-        TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, name, schedule, train, dir, resuming, argv,
+        TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resuming, argv,
                 List.of(new ConsoleProgress(out, System.console() != null)), out);
         TrainResult r = o.result();
         if (!r.message().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.descent.cli;
 import java.nio.file.Path;
 
 import dev.descent.train.Clipping;
+import dev.descent.train.Loss;
 import dev.descent.train.TrainConfig;
 import picocli.CommandLine.Option;
 
@@ -48,8 +49,22 @@ public final class TrainOptions {
     @Option(names = "--class-weights", split = ",", paramLabel = "W0,W1,…", description = "per-class loss weights")
     float[] classWeights;
 
+    @Option(names = "--loss", defaultValue = "nll", paramLabel = "NAME",
+            description = "nll (the tutorial's, on log-softmax outputs) or mse (the scores against one-hot targets, mean over all elements as F.mse_loss) (default: ${DEFAULT-VALUE})")
+    String loss;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<timestamp>-<optimizer>)")
     Path out;
+
+    /** A loss by name ("nll", "mse"), checked. */
+    static Loss parseLoss(String name) {
+        for (Loss l : Loss.values()) {
+            if (l.label().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
+                return l;
+            }
+        }
+        throw new BadInputException("--loss: unknown '" + name + "' (known: nll, mse)");
+    }
 
     /** Validates and builds the loop's configuration. */
     TrainConfig config() {
@@ -67,7 +82,7 @@ public final class TrainOptions {
         }
         try {
             Clipping clip = clipNorm != null ? new Clipping.Norm(clipNorm) : clipValue != null ? new Clipping.Value(clipValue) : new Clipping.None();
-            return new TrainConfig(epochs, logFreq, valFreq, valBatches, 256, accumulate, clip, earlyStopping, classWeights);
+            return new TrainConfig(epochs, logFreq, valFreq, valBatches, 256, accumulate, clip, earlyStopping, classWeights, parseLoss(loss));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

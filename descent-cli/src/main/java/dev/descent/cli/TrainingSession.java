@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.Version;
+import dev.descent.analysis.SharpnessListener;
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
@@ -90,7 +91,14 @@ final class TrainingSession {
      */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
                        RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
+        return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log);
+    }
+
+    /** The same, measuring the sharpness as {@code sh} asks. */
+    static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t, SharpnessOptions sh,
+                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
         TrainConfig cfg = t.config();
+        sh.validate(cfg);
         if (t.threads != null) {
             Parallel.setThreads(t.threads);
         }
@@ -107,7 +115,12 @@ final class TrainingSession {
         ReduceLrOnPlateau plateau = s.plateau(opt);
 
         List<TrainListener> listeners = new ArrayList<>(extra);
-        listeners.add(dir.metricsLog());
+        SharpnessListener sharp = sh.enabled() ? sh.listener(model, data.train(), cfg, t.seed) : null;
+        List<String> columns = sharp == null ? List.of() : SharpnessListener.COLUMNS;
+        if (sharp != null) {
+            listeners.add(sharp);
+        }
+        listeners.add(dir.metricsLog(columns));
         listeners.add(new Checkpointer(dir, model, opt));
         Trainer trainer = new Trainer(model, opt, sched, plateau, loader, data.val(), cfg, listeners);
 
@@ -120,10 +133,15 @@ final class TrainingSession {
             OptimizerCheckpoint.load(dir.file(RunDir.OPTIMIZER), opt);
             RunDir.Saved st = dir.readState();
             trainer.restore(st.state(), st.history());
-            dir.writeMetrics(trainer.history());
+            dir.writeMetrics(trainer.history(), columns);
             log.printf(Locale.ROOT, "resuming %s at step %d of %d%n", dir.path(), st.state().step(), trainer.totalSteps());
         } else {
-            dir.writeJson(RunDir.CONFIG, config(data, spec, os, optimizerName, s, t, cfg, dir, argv));
+            ObjectNode c = config(data, spec, os, optimizerName, s, t, cfg, dir, argv);
+            c.put("track_sharpness", sh.enabled() ? sh.every : 0);
+            if (sharp != null) {
+                c.put("sharpness_examples", sharp.examples());
+            }
+            dir.writeJson(RunDir.CONFIG, c);
             log.printf(Locale.ROOT, "training %s on %s: %,d train / %,d val / %,d test examples, %s lr %s, %d epochs of %d steps -> %s%n",
                     describe(spec), data.name(), data.train().size(), data.val() == null ? 0 : data.val().size(), data.test().size(),
                     optimizerName, fmt(os.lr()), cfg.epochs(), loader.numBatches(), dir.path());
@@ -153,11 +171,24 @@ final class TrainingSession {
                 // Evaluate what the last good checkpoint holds, not the NaN weights.
                 model.loadStateDict(Checkpoint.load(dir.file(RunDir.MODEL)).stateDict());
             }
-            test = Evaluator.evaluate(model, data.test(), 1000);
-            val = data.val() == null ? null : Evaluator.evaluate(model, data.val(), 1000);
-            dir.writeJson(RunDir.SUMMARY, summary(result, test, val, cfg, t, trainer));
+            test = Evaluator.evaluate(model, data.test(), 1000, Integer.MAX_VALUE, null, cfg.loss());
+            val = data.val() == null ? null : Evaluator.evaluate(model, data.val(), 1000, Integer.MAX_VALUE, null, cfg.loss());
+            ObjectNode sum = summary(result, test, val, cfg, t, trainer);
+            if (sharp != null) {
+                sum.put("sharpness_measurements", sharp.measurements());
+                sum.put("sharpness_seconds", sharp.seconds());
+                double[] values = trainer.history().metricValues(SharpnessListener.SHARPNESS);
+                if (values.length > 0) {
+                    sum.put("final_sharpness", values[values.length - 1]);
+                }
+                log.printf(Locale.ROOT, "sharpness: %d measurements on %,d examples (%,d Hessian-vector products) took %.1f s%s%n", sharp.measurements(),
+                        sharp.examples(), sharp.products(), sharp.seconds(), values.length == 0 ? ""
+                                : String.format(Locale.ROOT, "; last %.4g against 2/lr = %.4g", values[values.length - 1],
+                                        trainer.history().metricValues(SharpnessListener.TWO_OVER_LR)[values.length - 1]));
+            }
+            dir.writeJson(RunDir.SUMMARY, sum);
             if (trainer.history().steps() > 0) {
-                RunCharts.curves(dir.file("curves"), trainer.history());
+                RunCharts.curves(dir.file("curves"), trainer.history(), cfg.loss());
             }
         } finally {
             written.countDown();
@@ -212,6 +243,7 @@ final class TrainingSession {
         c.put("clipping", cfg.clipping().toString());
         c.put("early_stopping", cfg.earlyStoppingPatience());
         c.set("class_weights", JSON.valueToTree(cfg.classWeights()));
+        c.put("loss", cfg.loss().label());
         c.put("out", dir.path().toString());
         c.put("descent_version", Version.get());
         return c;

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.descent.analysis.SharpnessListener;
 import dev.descent.train.History;
+import dev.descent.train.Loss;
 
 /** The tutorial's figures: a run's loss and accuracy curves, and several runs overlaid. */
 public final class RunCharts {
@@ -15,15 +17,33 @@ public final class RunCharts {
 
     /** The tutorial's two panels — loss and accuracy against iteration, train and validation — as base.png/base.svg. */
     public static void curves(Path base, History h) {
+        curves(base, h, Loss.NLL);
+    }
+
+    /**
+     * The tutorial's two panels for a run trained with {@code loss}, and a third when the run tracked
+     * its sharpness: λ_max at each measurement and the threshold 2/lr (log scale: the two can be
+     * orders of magnitude apart with Adam's small learning rates).
+     */
+    public static void curves(Path base, History h, Loss lossKind) {
         double[] x = Charts.steps(h.steps());
         double[] vx = Charts.doubles(h.valIdx());
-        Charts.Panel loss = new Charts.Panel("Loss", "Iteration", "NLL loss", List.of(
+        String label = lossKind.label().toUpperCase(java.util.Locale.ROOT) + " loss";
+        List<Charts.Panel> panels = new ArrayList<>();
+        panels.add(new Charts.Panel("Loss", "Iteration", label, List.of(
                 new Charts.Series("train", x, Charts.doubles(h.trainLoss()), false),
-                new Charts.Series("validation", vx, Charts.doubles(h.valLoss()), true)));
-        Charts.Panel acc = new Charts.Panel("Accuracy", "Iteration", "accuracy", List.of(
+                new Charts.Series("validation", vx, Charts.doubles(h.valLoss()), true))));
+        panels.add(new Charts.Panel("Accuracy", "Iteration", "accuracy", List.of(
                 new Charts.Series("train", x, Charts.doubles(h.trainAcc()), false),
-                new Charts.Series("validation", vx, Charts.doubles(h.valAcc()), true)));
-        Charts.write(base, List.of(loss, acc));
+                new Charts.Series("validation", vx, Charts.doubles(h.valAcc()), true))));
+        int[] at = h.metricSteps(SharpnessListener.SHARPNESS);
+        if (at.length > 0) {
+            panels.add(new Charts.Panel("Sharpness (top Hessian eigenvalue)", "Iteration", "log scale", List.of(
+                    new Charts.Series("sharpness", Charts.doubles(at), h.metricValues(SharpnessListener.SHARPNESS), true),
+                    new Charts.Series("2/lr", Charts.doubles(h.metricSteps(SharpnessListener.TWO_OVER_LR)), h.metricValues(SharpnessListener.TWO_OVER_LR), false)),
+                    false, true));
+        }
+        Charts.write(base, panels);
     }
 
     /** One line per run: training loss (moving average over 50 steps) and validation accuracy. */

@@ -10,6 +10,29 @@ final class Activations {
     private Activations() {
     }
 
+    /** f(z), f'(z) and f''(z) into {@code out[0..2]}, evaluating the activation once. */
+    static void all(Activation a, double z, double[] out) {
+        switch (a) {
+            case TANH -> {
+                double t = Math.tanh(z), d = 1 - t * t;
+                out[0] = t;
+                out[1] = d;
+                out[2] = -2 * t * d;
+            }
+            case SIGMOID -> {
+                double s = 1 / (1 + Math.exp(-z)), d = s * (1 - s);
+                out[0] = s;
+                out[1] = d;
+                out[2] = d * (1 - 2 * s);
+            }
+            default -> {
+                for (int k = 0; k < 3; k++) {
+                    out[k] = derivative(a, z, k);
+                }
+            }
+        }
+    }
+
     /** f(z) for order 0, f'(z) for 1, f''(z) for 2. ReLU's derivatives at the kink are 0, as PyTorch's. */
     static double derivative(Activation a, double z, int order) {
         return switch (a) {

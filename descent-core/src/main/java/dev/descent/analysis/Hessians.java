@@ -51,19 +51,45 @@ public final class Hessians {
         return hi / lo;
     }
 
+    /**
+     * A Hutchinson estimate of a trace: the mean of the probes' zᵀHz and its standard error
+     * (the probes' sample standard deviation over √probes; NaN for one probe).
+     */
+    public record TraceEstimate(double trace, double standardError, int probes) {
+    }
+
     /** Hutchinson's estimator of tr(H): the mean of zᵀHz over Rademacher vectors z. */
     public static double hutchinsonTrace(UnaryOperator<double[]> hvp, int n, int samples, Generator gen) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("Hutchinson: samples must be positive, got " + samples);
+        return hutchinson(hvp, n, samples, gen).trace();
+    }
+
+    /**
+     * Hutchinson's estimator (1989) of tr(H) with its standard error: E[zᵀHz] = tr(H) for z with
+     * independent ±1 entries (Rademacher, as PyHessian draws them), whose variance 2·Σ_{i≠j} H_ij² is
+     * the least of any distribution with unit variance.
+     */
+    public static TraceEstimate hutchinson(UnaryOperator<double[]> hvp, int n, int probes, Generator gen) {
+        if (probes < 1) {
+            throw new IllegalArgumentException("Hutchinson: probes must be positive, got " + probes);
         }
-        double sum = 0;
-        for (int s = 0; s < samples; s++) {
-            double[] z = new double[n];
-            for (int i = 0; i < n; i++) {
-                z[i] = gen.nextLong() < 0 ? -1 : 1;
-            }
-            sum += Lanczos.dot(z, hvp.apply(z));
+        double sum = 0, sumSq = 0;
+        for (int s = 0; s < probes; s++) {
+            double[] z = rademacher(n, gen);
+            double q = Lanczos.dot(z, hvp.apply(z));
+            sum += q;
+            sumSq += q * q;
         }
-        return sum / samples;
+        double mean = sum / probes;
+        double se = probes < 2 ? Double.NaN : Math.sqrt(Math.max(0, (sumSq - probes * mean * mean) / (probes - 1)) / probes);
+        return new TraceEstimate(mean, se, probes);
+    }
+
+    /** A vector of independent ±1 entries. */
+    static double[] rademacher(int n, Generator gen) {
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = gen.nextLong() < 0 ? -1 : 1;
+        }
+        return z;
     }
 }

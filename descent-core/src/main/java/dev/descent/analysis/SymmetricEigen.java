@@ -13,11 +13,30 @@ public final class SymmetricEigen {
     }
 
     /**
+     * Eigenvalues ascending and their unit eigenvectors: {@code vectors[i]} belongs to {@code values[i]}.
+     */
+    public record Decomposition(double[] values, double[][] vectors) {
+    }
+
+    /**
      * All eigenvalues, ascending.
      *
      * @throws IllegalArgumentException if the matrix is not square and symmetric (to 1e-9 relative)
      */
     public static double[] eigenvalues(double[][] matrix) {
+        return decompose(matrix, false).values();
+    }
+
+    /**
+     * All eigenvalues, ascending, with their eigenvectors (the accumulated rotations).
+     *
+     * @throws IllegalArgumentException if the matrix is not square and symmetric (to 1e-9 relative)
+     */
+    public static Decomposition decompose(double[][] matrix) {
+        return decompose(matrix, true);
+    }
+
+    private static Decomposition decompose(double[][] matrix, boolean withVectors) {
         int n = matrix.length;
         double[][] a = new double[n][];
         double scale = 0;
@@ -35,6 +54,13 @@ public final class SymmetricEigen {
                 if (Math.abs(a[i][j] - a[j][i]) > 1e-9 * Math.max(scale, 1e-300)) {
                     throw new IllegalArgumentException("eigenvalues: matrix is not symmetric at (" + i + ", " + j + ")");
                 }
+            }
+        }
+        // v accumulates the rotations: A = V·diag·Vᵀ, eigenvector j is column j of V.
+        double[][] v = withVectors ? new double[n][n] : null;
+        if (withVectors) {
+            for (int i = 0; i < n; i++) {
+                v[i][i] = 1;
             }
         }
         for (int sweep = 0; sweep < 100; sweep++) {
@@ -69,14 +95,32 @@ public final class SymmetricEigen {
                         a[p][k] = c * apk - s * aqk;
                         a[q][k] = s * apk + c * aqk;
                     }
+                    if (withVectors) {
+                        for (int k = 0; k < n; k++) {
+                            double vkp = v[k][p], vkq = v[k][q];
+                            v[k][p] = c * vkp - s * vkq;
+                            v[k][q] = s * vkp + c * vkq;
+                        }
+                    }
                 }
             }
         }
-        double[] ev = new double[n];
+        Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
-            ev[i] = a[i][i];
+            order[i] = i;
         }
-        Arrays.sort(ev);
-        return ev;
+        Arrays.sort(order, (i, j) -> Double.compare(a[i][i], a[j][j]));
+        double[] ev = new double[n];
+        double[][] vectors = withVectors ? new double[n][n] : null;
+        for (int r = 0; r < n; r++) {
+            int j = order[r];
+            ev[r] = a[j][j];
+            if (withVectors) {
+                for (int k = 0; k < n; k++) {
+                    vectors[r][k] = v[k][j];
+                }
+            }
+        }
+        return new Decomposition(ev, vectors);
     }
 }

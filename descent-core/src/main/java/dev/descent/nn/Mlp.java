@@ -43,7 +43,13 @@ public final class Mlp extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return main.forward(input.view(-1, spec.inDim())).logSoftmax(1);
+        return scores(input).logSoftmax(1);
+    }
+
+    /** {@code main(x.view(-1, in))}: the outputs before the log-softmax. */
+    @Override
+    public Tensor scores(Tensor input) {
+        return main.forward(input.view(-1, spec.inDim()));
     }
 
     /** The architecture. */

@@ -27,6 +27,16 @@ public abstract class Module {
     /** Computes this module's output for a batch. */
     public abstract Tensor forward(Tensor input);
 
+    /**
+     * The unnormalised class scores (logits) of a batch: what a loss other than the negative
+     * log-likelihood reads, e.g. {@code mse_loss} against one-hot targets. A classifier whose
+     * {@link #forward} ends in {@code log_softmax} returns the values before it; by default this is
+     * {@link #forward}.
+     */
+    public Tensor scores(Tensor input) {
+        return forward(input);
+    }
+
     /** Registers a parameter (it is made to require grad) under {@code name}; returns it. */
     protected final Tensor registerParameter(String name, Tensor parameter) {
         checkName(name);

@@ -80,13 +80,27 @@ public final class F {
         return Losses.nllLoss(logits.logSoftmax(1), targets, weight, reduction, IGNORE_INDEX);
     }
 
-    /** Mean squared error. */
+    /**
+     * {@code F.mse_loss}: the squared error (input − target)² of every element; MEAN (the default, as
+     * PyTorch's) divides the sum by the number of elements — N·C for [N, C] scores, not N.
+     */
     public static Tensor mseLoss(Tensor input, Tensor target) {
         return Losses.mseLoss(input, target, Reduction.MEAN);
     }
 
-    /** Squared error with a reduction. */
+    /** Squared error with a reduction: MEAN over all elements, SUM, or NONE (element-wise, input's shape). */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         return Losses.mseLoss(input, target, reduction);
+    }
+
+    /**
+     * {@code F.one_hot(targets, numClasses)} as float32 (PyTorch returns int64; a loss needs floats, as
+     * {@code F.one_hot(y, C).float()}): row n is 1 at column {@code targets[n]} and 0 elsewhere. A
+     * constant: it records no gradient.
+     *
+     * @throws IllegalArgumentException if a target is outside [0, numClasses)
+     */
+    public static Tensor oneHot(int[] targets, int numClasses) {
+        return Losses.oneHot(targets, numClasses);
     }
 }

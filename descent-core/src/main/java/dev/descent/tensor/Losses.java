@@ -73,6 +73,22 @@ final class Losses {
         }, logp);
     }
 
+    /** One row per target, 1 in the target's column. */
+    static Tensor oneHot(int[] targets, int numClasses) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("one_hot: the number of classes must be positive, got " + numClasses);
+        }
+        float[] y = new float[targets.length * numClasses];
+        for (int i = 0; i < targets.length; i++) {
+            int t = targets[i];
+            if (t < 0 || t >= numClasses) {
+                throw new IllegalArgumentException("one_hot: target " + t + " at position " + i + " is out of range for " + numClasses + " classes");
+            }
+            y[i * numClasses + t] = 1f;
+        }
+        return Tensor.wrap(y, new int[] {targets.length, numClasses});
+    }
+
     /** {@code mse_loss}: (input − target)², reduced by mean, sum or not at all; shapes must agree. */
     static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         if (!Arrays.equals(input.shapeRef(), target.shapeRef())) {

@@ -4,16 +4,14 @@ import dev.descent.data.Batch;
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.nn.Module;
-import dev.descent.tensor.F;
 import dev.descent.tensor.Grad;
-import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 
 /**
  * The tutorial's {@code eval_model}: mean loss and accuracy over at most {@code maxBatches} batches
  * of a data set in order, with no graph recorded and the model in evaluation mode; plus per-class
  * accuracy and the confusion matrix. The loss is the mean over examples of the (class-weighted)
- * negative log-likelihood.
+ * negative log-likelihood, or of the training {@link Loss}.
  */
 public final class Evaluator {
 
@@ -26,11 +24,20 @@ public final class Evaluator {
     }
 
     /**
-     * Evaluates on the first {@code maxBatches} batches of {@code ds}.
+     * Evaluates on the first {@code maxBatches} batches of {@code ds} with the nll loss.
      *
      * @param classWeights per-class loss weights as in training, or null
      */
     public static Evaluation evaluate(Module model, Dataset ds, int batchSize, int maxBatches, float[] classWeights) {
+        return evaluate(model, ds, batchSize, maxBatches, classWeights, Loss.NLL);
+    }
+
+    /**
+     * Evaluates on the first {@code maxBatches} batches of {@code ds} with the training loss.
+     *
+     * @param classWeights per-class loss weights as in training, or null
+     */
+    public static Evaluation evaluate(Module model, Dataset ds, int batchSize, int maxBatches, float[] classWeights, Loss loss) {
         int k = ds.numClasses();
         int[][] confusion = new int[k][k];
         double lossSum = 0, weightSum = 0;
@@ -42,9 +49,9 @@ public final class Evaluator {
                 if (batches++ >= maxBatches) {
                     break;
                 }
-                Tensor logp = model.forward(b.x());
-                float[] per = F.nllLoss(logp, b.y(), classWeights, Reduction.NONE, F.IGNORE_INDEX).data();
-                int[] pred = logp.argmax(1);
+                Tensor out = loss.output(model, b.x());
+                float[] per = loss.perExample(out, b.y(), classWeights);
+                int[] pred = out.argmax(1);
                 for (int i = 0; i < b.size(); i++) {
                     lossSum += per[i];
                     weightSum += classWeights == null ? 1 : classWeights[b.y()[i]];

@@ -1,12 +1,38 @@
 package dev.descent.train;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a run recorded, as the tutorial's {@code history} dict: {@code train_loss} and
- * {@code train_acc} per step, and {@code val_idx}, {@code val_loss}, {@code val_acc} per validation.
+ * {@code train_acc} per step, and {@code val_idx}, {@code val_loss}, {@code val_acc} per validation;
+ * plus named measurements taken at some steps (the sharpness and its threshold 2/lr).
  */
 public final class History {
+
+    /** One named measurement: the steps it was taken at, increasing, and its values. */
+    private static final class Series {
+        int[] steps = new int[16];
+        double[] values = new double[16];
+        int n;
+
+        void add(int step, double value) {
+            if (n > 0 && step <= steps[n - 1]) {
+                throw new IllegalArgumentException("history: measurement at step " + step + " after one at step " + steps[n - 1]);
+            }
+            if (n == steps.length) {
+                steps = Arrays.copyOf(steps, n * 2);
+                values = Arrays.copyOf(values, n * 2);
+            }
+            steps[n] = step;
+            values[n] = value;
+            n++;
+        }
+    }
+
+    private final Map<String, Series> metrics = new LinkedHashMap<>();
 
     private float[] trainLoss = new float[1024], trainAcc = new float[1024];
     private int[] trainEpoch = new int[1024];
@@ -39,6 +65,38 @@ public final class History {
         valLoss[vals] = loss;
         valAcc[vals] = acc;
         vals++;
+    }
+
+    /** Records the measurement {@code name} taken after step {@code step} (later than its previous one). */
+    public void addMetric(String name, int step, double value) {
+        metrics.computeIfAbsent(name, k -> new Series()).add(step, value);
+    }
+
+    /** The names of the measurements recorded, in the order first recorded. */
+    public List<String> metricNames() {
+        return List.copyOf(metrics.keySet());
+    }
+
+    /** The steps at which {@code name} was measured (empty if never). */
+    public int[] metricSteps(String name) {
+        Series m = metrics.get(name);
+        return m == null ? new int[0] : Arrays.copyOf(m.steps, m.n);
+    }
+
+    /** The values of {@code name}, one per {@link #metricSteps} entry. */
+    public double[] metricValues(String name) {
+        Series m = metrics.get(name);
+        return m == null ? new double[0] : Arrays.copyOf(m.values, m.n);
+    }
+
+    /** The value of {@code name} measured after {@code step}, or NaN if none was. */
+    public double metricAt(String name, int step) {
+        Series m = metrics.get(name);
+        if (m == null) {
+            return Double.NaN;
+        }
+        int i = Arrays.binarySearch(m.steps, 0, m.n, step);
+        return i < 0 ? Double.NaN : m.values[i];
     }
 
     /** Training steps recorded. */
@@ -99,6 +157,11 @@ public final class History {
         steps = Math.min(steps, step);
         while (vals > 0 && valIdx[vals - 1] > step) {
             vals--;
+        }
+        for (Series m : metrics.values()) {
+            while (m.n > 0 && m.steps[m.n - 1] > step) {
+                m.n--;
+            }
         }
     }
 }

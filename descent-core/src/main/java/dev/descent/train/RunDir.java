@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,8 @@ import dev.descent.optim.Optimizer;
 
 /**
  * A run directory: {@code config.json} (every option, resolved), {@code metrics.csv}
- * ({@code step,epoch,train_loss,train_acc,val_loss,val_acc}, val columns empty between validations),
+ * ({@code step,epoch,train_loss,train_acc,val_loss,val_acc}, val columns empty between validations,
+ * then any measurement columns such as {@code sharpness,two_over_lr}, empty between measurements),
  * {@code summary.json}, {@code model.safetensors}, and for resuming {@code optimizer.safetensors}
  * and {@code trainer-state.json}. Every file but the metrics log is replaced atomically, so an
  * interrupted run always leaves readable files.
@@ -122,6 +124,12 @@ public final class RunDir {
         hist.set("val_idx", JSON.valueToTree(h.valIdx()));
         hist.set("val_loss", JSON.valueToTree(h.valLoss()));
         hist.set("val_acc", JSON.valueToTree(h.valAcc()));
+        ObjectNode metrics = hist.putObject("metrics");
+        for (String name : h.metricNames()) {
+            ObjectNode m = metrics.putObject(name);
+            m.set("steps", JSON.valueToTree(h.metricSteps(name)));
+            m.set("values", JSON.valueToTree(h.metricValues(name)));
+        }
         return o;
     }
 
@@ -145,6 +153,19 @@ public final class RunDir {
             for (int i = 0; i < vi.length; i++) {
                 hist.addValidation(vi[i], vl[i], va[i]);
             }
+            var names = h.path("metrics").fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                JsonNode m = h.get("metrics").get(name);
+                int[] at = JSON.treeToValue(m.get("steps"), int[].class);
+                double[] v = JSON.treeToValue(m.get("values"), double[].class);
+                if (at.length != v.length) {
+                    throw new IllegalArgumentException("measurement " + name + " has " + at.length + " steps and " + v.length + " values");
+                }
+                for (int i = 0; i < at.length; i++) {
+                    hist.addMetric(name, at[i], v[i]);
+                }
+            }
             return new Saved(s, hist);
         } catch (IOException | RuntimeException e) {
             throw new FormatException(dir.resolve(STATE) + ": not a trainer state (" + e.getMessage() + ")");
@@ -153,12 +174,25 @@ public final class RunDir {
 
     /** A listener that appends one line per step to {@code metrics.csv}, flushed at every validation. */
     public TrainListener metricsLog() {
-        return new MetricsLog(dir.resolve(METRICS));
+        return metricsLog(List.of());
+    }
+
+    /**
+     * The same with extra columns: the history's measurements of those names (such as
+     * {@code sharpness}), empty at steps where none was taken.
+     */
+    public TrainListener metricsLog(List<String> extraColumns) {
+        return new MetricsLog(dir.resolve(METRICS), extraColumns);
     }
 
     /** Rewrites {@code metrics.csv} from a history (before appending to it on resume). */
     public void writeMetrics(History h) {
-        StringBuilder sb = new StringBuilder(MetricsLog.HEADER);
+        writeMetrics(h, List.of());
+    }
+
+    /** Rewrites {@code metrics.csv} from a history with extra measurement columns. */
+    public void writeMetrics(History h, List<String> extraColumns) {
+        StringBuilder sb = new StringBuilder(MetricsLog.header(extraColumns));
         float[] tl = h.trainLoss(), ta = h.trainAcc();
         int[] te = h.trainEpoch(), vi = h.valIdx();
         float[] vl = h.valLoss(), va = h.valAcc();
@@ -166,7 +200,7 @@ public final class RunDir {
         for (int i = 0; i < tl.length; i++) {
             int step = i + 1;
             boolean hasVal = v < vi.length && vi[v] == step;
-            sb.append(MetricsLog.row(step, te[i], tl[i], ta[i], hasVal ? vl[v] : Float.NaN, hasVal ? va[v] : Float.NaN));
+            sb.append(MetricsLog.row(step, te[i], tl[i], ta[i], hasVal ? vl[v] : Float.NaN, hasVal ? va[v] : Float.NaN, h, extraColumns));
             if (hasVal) {
                 v++;
             }
@@ -175,17 +209,29 @@ public final class RunDir {
     }
 
     private static final class MetricsLog implements TrainListener {
-        static final String HEADER = "step,epoch,train_loss,train_acc,val_loss,val_acc\n";
         private final Path file;
+        private final List<String> extra;
         private BufferedWriter out;
 
-        MetricsLog(Path file) {
+        MetricsLog(Path file, List<String> extra) {
             this.file = file;
+            this.extra = List.copyOf(extra);
         }
 
-        static String row(int step, int epoch, float loss, float acc, float valLoss, float valAcc) {
-            return step + "," + epoch + "," + loss + "," + acc + "," + (Float.isNaN(valLoss) ? "" : Float.toString(valLoss)) + ","
-                    + (Float.isNaN(valAcc) ? "" : Float.toString(valAcc)) + "\n";
+        static String header(List<String> extra) {
+            StringBuilder b = new StringBuilder("step,epoch,train_loss,train_acc,val_loss,val_acc");
+            extra.forEach(c -> b.append(',').append(c));
+            return b.append('\n').toString();
+        }
+
+        static String row(int step, int epoch, float loss, float acc, float valLoss, float valAcc, History h, List<String> extra) {
+            StringBuilder b = new StringBuilder().append(step).append(',').append(epoch).append(',').append(loss).append(',').append(acc).append(',')
+                    .append(Float.isNaN(valLoss) ? "" : Float.toString(valLoss)).append(',').append(Float.isNaN(valAcc) ? "" : Float.toString(valAcc));
+            for (String c : extra) {
+                double m = h.metricAt(c, step);
+                b.append(',').append(Double.isNaN(m) ? "" : Double.toString(m));
+            }
+            return b.append('\n').toString();
         }
 
         @Override
@@ -194,7 +240,7 @@ public final class RunDir {
                 boolean fresh = !Files.exists(file);
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (fresh) {
-                    out.write(HEADER);
+                    out.write(header(extra));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
@@ -205,7 +251,8 @@ public final class RunDir {
         public void onStep(Trainer trainer, StepReport r) {
             try {
                 Evaluation v = r.validation();
-                out.write(row(r.step(), r.epoch(), r.loss(), r.accuracy(), v == null ? Float.NaN : (float) v.loss(), v == null ? Float.NaN : (float) v.accuracy()));
+                out.write(row(r.step(), r.epoch(), r.loss(), r.accuracy(), v == null ? Float.NaN : (float) v.loss(), v == null ? Float.NaN : (float) v.accuracy(),
+                        trainer.history(), extra));
                 if (v != null) {
                     out.flush();
                 }

@@ -12,10 +12,11 @@ package dev.descent.train;
  * @param accumulate            batches whose gradients are summed per optimizer step (loss scaled by 1/k)
  * @param clipping              gradient clipping before each step
  * @param earlyStoppingPatience stop after this many validations without a lower validation loss; 0 for never
- * @param classWeights          per-class loss weights, or null
+ * @param classWeights          per-class loss weights (the nll loss only), or null
+ * @param loss                  the training criterion (and the validation loss)
  */
 public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, int valBatchSize, int accumulate,
-                          Clipping clipping, int earlyStoppingPatience, float[] classWeights) {
+                          Clipping clipping, int earlyStoppingPatience, float[] classWeights, Loss loss) {
 
     /** Validates every setting, naming the bad one. */
     public TrainConfig {
@@ -33,6 +34,12 @@ public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, 
         if (clipping == null) {
             clipping = new Clipping.None();
         }
+        if (loss == null) {
+            loss = Loss.NLL;
+        }
+        if (classWeights != null && loss != Loss.NLL) {
+            throw new IllegalArgumentException("class weights apply to the nll loss only, not " + loss.label());
+        }
         if (classWeights != null) {
             classWeights = classWeights.clone();
             for (float w : classWeights) {
@@ -41,6 +48,17 @@ public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, 
                 }
             }
         }
+    }
+
+    /** The same settings with the nll loss. */
+    public TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, int valBatchSize, int accumulate,
+                       Clipping clipping, int earlyStoppingPatience, float[] classWeights) {
+        this(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, clipping, earlyStoppingPatience, classWeights, Loss.NLL);
+    }
+
+    /** The same settings with another loss. */
+    public TrainConfig withLoss(Loss other) {
+        return new TrainConfig(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, clipping, earlyStoppingPatience, classWeights, other);
     }
 
     private static void positive(String name, int v) {

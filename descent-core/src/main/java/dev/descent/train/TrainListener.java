@@ -7,6 +7,14 @@ public interface TrainListener {
     default void onStart(Trainer trainer) {
     }
 
+    /**
+     * Called after every batch (and its validation), before any listener's {@link #onStep}: a
+     * listener that measures the model (the sharpness) records into {@link Trainer#history()} here,
+     * so that every {@code onStep} — the metrics log among them — sees the step's measurements.
+     */
+    default void measure(Trainer trainer, StepReport report) {
+    }
+
     /** Called after every batch (and its validation, when one ran at this step). */
     default void onStep(Trainer trainer, StepReport report) {
     }

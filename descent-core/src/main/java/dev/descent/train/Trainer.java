@@ -11,13 +11,11 @@ import dev.descent.nn.Module;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.schedule.LrScheduler;
 import dev.descent.optim.schedule.ReduceLrOnPlateau;
-import dev.descent.tensor.F;
-import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 
 /**
  * The tutorial's training loop: for every epoch, for every shuffled batch — zero the gradients,
- * forward, {@code nll_loss}, backward, step — recording the loss and accuracy of every step and,
+ * forward, the loss ({@code nll_loss}, or {@code mse_loss} on one-hot targets), backward, step — recording the loss and accuracy of every step and,
  * every {@code valFreq} steps, an estimate on {@code valBatches} validation batches.
  *
  * <p>Around that core: gradient accumulation over k batches (loss scaled by 1/k), clipping before
@@ -137,6 +135,13 @@ public final class Trainer {
                 history.addValidation(vi[i], vl[i], va[i]);
             }
         }
+        for (String name : saved.metricNames()) {
+            int[] at = saved.metricSteps(name);
+            double[] v = saved.metricValues(name);
+            for (int i = 0; i < at.length && at[i] <= step; i++) {
+                history.addMetric(name, at[i], v[i]);
+            }
+        }
     }
 
     /** Runs (or continues) the loop until all epochs are done or it stops early. */
@@ -170,8 +175,8 @@ public final class Trainer {
                     // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
                     optimizer.zeroGrad(false);
                 }
-                Tensor logp = model.forward(b.x());
-                Tensor loss = F.nllLoss(logp, b.y(), cfg.classWeights(), Reduction.MEAN, F.IGNORE_INDEX);
+                Tensor out = cfg.loss().output(model, b.x());
+                Tensor loss = cfg.loss().mean(out, b.y(), cfg.classWeights());
                 float lv = loss.item();
                 if (!Float.isFinite(lv)) {
                     return result(TrainResult.Stop.DIVERGED, String.format(Locale.ROOT,
@@ -180,7 +185,7 @@ public final class Trainer {
                 }
                 (k > 1 ? loss.mul(1f / k) : loss).backward();
                 gradsZeroed = false;
-                int[] pred = logp.argmax(1);
+                int[] pred = out.argmax(1);
                 int correct = 0;
                 for (int i = 0; i < pred.length; i++) {
                     if (pred[i] == b.y()[i]) {
@@ -214,6 +219,7 @@ public final class Trainer {
                 }
                 TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
                         optimizer.paramGroups().get(0).lr(), ev, examples / Math.max(trainSeconds, 1e-9), update);
+                listeners.forEach(l -> l.measure(this, r));
                 listeners.forEach(l -> l.onStep(this, r));
                 if (ev != null && cfg.earlyStoppingPatience() > 0 && badValidations >= cfg.earlyStoppingPatience()) {
                     return result(TrainResult.Stop.EARLY_STOPPED, String.format(Locale.ROOT,
@@ -225,7 +231,7 @@ public final class Trainer {
     }
 
     private Evaluation validate() {
-        Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights());
+        Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights(), cfg.loss());
         history.addValidation(step, (float) ev.loss(), (float) ev.accuracy());
         log(String.format(Locale.ROOT, "[VALID] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step, ev.loss(), 100 * ev.accuracy()));
         if (ev.loss() < bestVal) {

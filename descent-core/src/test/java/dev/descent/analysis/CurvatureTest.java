@@ -14,6 +14,7 @@ import dev.descent.tensor.F;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 import dev.descent.testing.Golden;
+import dev.descent.train.Loss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,22 +161,35 @@ class CurvatureTest {
         return q;
     }
 
+    /** Every activation with every loss (random inputs keep ReLU's pre-activations away from its kink at ±ε·v). */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> activationsAndLosses() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
+        for (Activation a : Activation.values()) {
+            for (Loss l : Loss.values()) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(a, l));
+            }
+        }
+        return out.stream();
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Activation.class, names = {"TANH", "SIGMOID", "GELU", "LEAKY_RELU"})
-    void gradientMatchesAutogradAndTheHvpMatchesFiniteDifferencesOfTheGradient(Activation act) {
-        Generator g = new Generator(act.ordinal());
+    @org.junit.jupiter.params.provider.MethodSource("activationsAndLosses")
+    void gradientMatchesAutogradAndTheHvpMatchesFiniteDifferencesOfTheGradient(Activation act, Loss loss) {
+        Generator g = new Generator(act.ordinal() * 10L + loss.ordinal());
         Mlp model = new Mlp(new MlpSpec(5, List.of(4, 3), 3, true, act), g);
         Tensor x = Tensor.randn(g, 7, 5);
         int[] y = {0, 1, 2, 1, 0, 2, 2};
-        MlpCurvature c = new MlpCurvature(model, x, y);
+        MlpCurvature c = new MlpCurvature(model, x, y, loss, MlpCurvature.Precision.FLOAT64);
         double[] th = MlpCurvature.flatten(model);
 
-        F.nllLoss(model.forward(x), y).backward();
-        double[] grad = c.gradient(th);
+        loss.mean(loss.output(model, x), y, null).backward();
+        MlpCurvature.Point at = c.at(th);
+        assertThat(at.loss()).isCloseTo(loss.mean(loss.output(model, x), y, null).item(), within(1e-5));
+        double[] grad = at.gradient();
         int off = 0;
         for (Tensor p : model.parameters()) {
             for (float gv : p.grad().data()) {
-                assertThat(grad[off++]).isCloseTo(gv, within(1e-5 + 1e-4 * Math.abs(gv)));
+                assertThat(grad[off++]).as("%s %s gradient", act, loss).isCloseTo(gv, within(1e-5 + 1e-4 * Math.abs(gv)));
             }
         }
 
@@ -183,7 +197,7 @@ class CurvatureTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = g.nextGaussian();
         }
-        double[] hv = c.hvp(th, v);
+        double[] hv = at.hvp(v);
         double eps = 1e-5;
         double[] plus = th.clone(), minus = th.clone();
         for (int i = 0; i < th.length; i++) {
@@ -193,8 +207,110 @@ class CurvatureTest {
         double[] gp = c.gradient(plus), gm = c.gradient(minus);
         for (int i = 0; i < hv.length; i++) {
             double fd = (gp[i] - gm[i]) / (2 * eps);
-            assertThat(hv[i]).as("%s Hv[%d]", act, i).isCloseTo(fd, within(1e-6 + 1e-5 * Math.abs(fd)));
+            assertThat(hv[i]).as("%s %s Hv[%d]", act, loss, i).isCloseTo(fd, within(1e-6 + 1e-5 * Math.abs(fd)));
         }
+
+        // float32 on the GEMM kernels agrees with float64 to single precision.
+        MlpCurvature f32 = new MlpCurvature(model, x, y, loss, MlpCurvature.Precision.FLOAT32);
+        double[] hv32 = f32.hvp(th, v);
+        double scale = Lanczos.norm(hv);
+        for (int i = 0; i < hv.length; i++) {
+            assertThat(hv32[i]).as("%s %s float32 Hv[%d]", act, loss, i).isCloseTo(hv[i], within(1e-5 * scale));
+        }
+        assertThat(f32.loss(th)).isCloseTo(at.loss(), within(1e-6 * Math.max(1, at.loss())));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void hvpMatchesFiniteDifferencesOfAutogradGradientsInFloat32(Loss loss) {
+        // An independent route: autograd's float32 gradients at θ ± ε·v, no R-operator involved.
+        Generator g = new Generator(11);
+        Mlp model = new Mlp(new MlpSpec(6, List.of(8), 4, true, Activation.TANH), g);
+        Tensor x = Tensor.randn(g, 32, 6);
+        int[] y = new int[32];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = g.nextInt(4);
+        }
+        double[] th = MlpCurvature.flatten(model);
+        double[] v = new double[th.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = g.nextGaussian();
+        }
+        double[] hv = new MlpCurvature(model, x, y, loss, MlpCurvature.Precision.FLOAT32).hvp(th, v);
+        double eps = 1e-2;
+        double[] plus = autogradGradient(model, loss, x, y, th, v, eps), minus = autogradGradient(model, loss, x, y, th, v, -eps);
+        double scale = Lanczos.norm(hv);
+        for (int i = 0; i < hv.length; i++) {
+            double fd = (plus[i] - minus[i]) / (2 * eps);
+            assertThat(hv[i]).as("%s Hv[%d]", loss, i).isCloseTo(fd, within(2e-3 * scale));
+        }
+    }
+
+    private static double[] autogradGradient(Mlp model, Loss loss, Tensor x, int[] y, double[] theta, double[] v, double eps) {
+        double[] t = theta.clone();
+        for (int i = 0; i < t.length; i++) {
+            t[i] += eps * v[i];
+        }
+        MlpCurvature.unflatten(t, model);
+        model.zeroGrad(false);
+        loss.mean(loss.output(model, x), y, null).backward();
+        double[] grad = new double[t.length];
+        int off = 0;
+        for (Tensor p : model.parameters()) {
+            for (float gv : p.grad().data()) {
+                grad[off++] = gv;
+            }
+        }
+        MlpCurvature.unflatten(theta, model);
+        return grad;
+    }
+
+    @Test
+    void float32ProductsMatchPyTorchsGoldenValues() {
+        JsonNode root = Golden.read(Golden.dir().resolve("analysis/mlp_hvp.json"));
+        Mlp model = Golden.model(root);
+        double[][] r = rows(root.get("inputs"));
+        double[] flat = new double[r.length * r[0].length];
+        for (int i = 0; i < r.length; i++) {
+            System.arraycopy(r[i], 0, flat, i * r[0].length, r[0].length);
+        }
+        MlpCurvature c = new MlpCurvature(model, flat, Golden.ints(root.get("targets")), Loss.NLL, MlpCurvature.Precision.FLOAT32);
+        double[] hv = c.hvp(theta(root), Golden.doubles(root.get("v").get("data")));
+        float[] got = new float[hv.length];
+        for (int i = 0; i < hv.length; i++) {
+            got[i] = (float) hv[i];
+        }
+        Golden.assertClose("hv (float32)", got, Golden.doubles(root.get("hv").get("data")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void aLayersBlockIsTheDiagonalBlockOfTheDenseHessian(Loss loss) {
+        Generator g = new Generator(5);
+        Mlp model = new Mlp(new MlpSpec(4, List.of(5, 3), 3, true, Activation.SIGMOID), g);
+        Tensor x = Tensor.randn(g, 9, 4);
+        int[] y = {0, 1, 2, 0, 1, 2, 0, 1, 2};
+        for (MlpCurvature.Precision prec : MlpCurvature.Precision.values()) {
+            MlpCurvature c = new MlpCurvature(model, x, y, loss, prec);
+            MlpCurvature.Point at = c.at(MlpCurvature.flatten(model));
+            double[][] h = Hessians.dense(at.hessian(), c.size());
+            assertThat(c.blocks()).extracting(MlpCurvature.Block::name).containsExactly("main.0", "main.2", "main.4");
+            assertThat(c.blocks().get(2).offset() + c.blocks().get(2).length()).isEqualTo(c.size());
+            double tol = prec == MlpCurvature.Precision.FLOAT64 ? 1e-12 : 1e-6;
+            for (MlpCurvature.Block b : c.blocks()) {
+                double[][] hb = Hessians.dense(at.hessian(b), b.length());
+                for (int i = 0; i < b.length(); i++) {
+                    for (int j = 0; j < b.length(); j++) {
+                        assertThat(hb[i][j]).as("%s %s block %s (%d, %d)", loss, prec, b.name(), i, j)
+                                .isCloseTo(h[b.offset() + i][b.offset() + j], within(tol + 1e-5 * Math.abs(h[b.offset() + i][b.offset() + j])));
+                    }
+                }
+            }
+        }
+        MlpCurvature c = new MlpCurvature(model, x, y, loss, MlpCurvature.Precision.FLOAT64);
+        MlpCurvature.Point at = c.at(MlpCurvature.flatten(model));
+        assertThatThrownBy(() -> at.hvp(new double[3])).hasMessageContaining("3 values");
+        assertThatThrownBy(() -> at.hvp(c.blocks().get(0), new double[c.size()])).hasMessageContaining("main.0");
     }
 
     @Test

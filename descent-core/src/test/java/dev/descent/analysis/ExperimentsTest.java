@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.descent.data.TensorDataset;
 import dev.descent.nn.Activation;
+import dev.descent.train.Loss;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.OptimizerSpec;
@@ -148,16 +149,35 @@ class ExperimentsTest {
     void sharpnessIsTheTopEigenvalueOfTheDenseHessian() {
         TensorDataset d = data(4).pooled(2);
         MlpSpec spec = new MlpSpec(4, List.of(3), 4, true, Activation.TANH);
-        List<SharpnessTracker.Run> runs = SharpnessTracker.run(d, new SharpnessTracker.Config(spec, List.of(0.5), 4, 4, 40, 5));
-        SharpnessTracker.Run r = runs.get(0);
-        assertThat(r.measuredAt()).containsExactly(0, 4);
-        assertThat(r.threshold()).isEqualTo(4);
-        Mlp m = new Mlp(spec, new Generator(5));
-        MlpCurvature c = new MlpCurvature(m, d.flattened().inputs(), d.labels());
-        double[] theta = MlpCurvature.flatten(m);
-        double[] eig = SymmetricEigen.eigenvalues(Hessians.dense(v -> c.hvp(theta, v), c.size()));
-        double top = java.util.Arrays.stream(eig).max().orElseThrow();
-        assertThat(r.sharpness()[0]).isCloseTo(top, within(1e-6 * Math.max(1, top)));
-        assertThat(r.loss()[4]).isLessThan(r.loss()[0]);
+        for (Loss loss : Loss.values()) {
+            SharpnessListener.Settings how = new SharpnessListener.Settings(4, 40, 1e-9, true, MlpCurvature.Precision.FLOAT64, 3);
+            EdgeOfStability.Run r = EdgeOfStability.run(d, new EdgeOfStability.Config(spec, loss, 8, how, 5), 0.5, List.of());
+            assertThat(r.measuredAt()).containsExactly(0, 4, 8);
+            assertThat(r.threshold()).isEqualTo(4);
+            assertThat(r.loss()).hasSize(8);
+            Mlp m = new Mlp(spec, new Generator(5));
+            MlpCurvature c = new MlpCurvature(m, d.flattened().inputs(), d.labels(), loss, MlpCurvature.Precision.FLOAT64);
+            double[] theta = MlpCurvature.flatten(m);
+            double[] eig = SymmetricEigen.eigenvalues(Hessians.dense(v -> c.hvp(theta, v), c.size()));
+            double top = eig[eig.length - 1];
+            assertThat(r.sharpness()[0]).as("%s", loss).isCloseTo(top, within(1e-6 * Math.max(1, top)));
+            assertThat(r.loss()[7]).isLessThan(r.loss()[0]);
+            assertThat(r.sharpnessSeconds()).isPositive().isLessThanOrEqualTo(r.seconds());
+        }
+    }
+
+    @Test
+    void stepsToReachAndTheMeanRatioAfterAreComputedFromTheMeasurements() {
+        // 2/lr = 4: reached at the third measurement (step 20), then 3.8 and 4.6 → ratios 0.95 and 1.15.
+        EdgeOfStability.Run r = new EdgeOfStability.Run(0.5, new float[30], new int[] {0, 10, 20, 30, 40}, new double[] {1, 3.9, 4.0, 3.8, 4.6}, null, 1, 0.5, 10);
+        assertThat(r.stepsToReach()).hasValue(20);
+        assertThat(r.meanRatioAfter().getAsDouble()).isCloseTo(1.05, within(1e-12));
+        assertThat(r.maxSharpness()).isEqualTo(4.6);
+        EdgeOfStability.Run never = new EdgeOfStability.Run(0.5, new float[30], new int[] {0, 10}, new double[] {1, 3.9}, null, 1, 0.5, 10);
+        assertThat(never.stepsToReach()).isEmpty();
+        assertThat(never.meanRatioAfter()).isEmpty();
+        EdgeOfStability.Run atLast = new EdgeOfStability.Run(0.5, new float[30], new int[] {0, 10}, new double[] {1, 4.1}, null, 1, 0.5, 10);
+        assertThat(atLast.stepsToReach()).hasValue(10);
+        assertThat(atLast.meanRatioAfter()).isEmpty();
     }
 }

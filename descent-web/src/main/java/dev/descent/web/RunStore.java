@@ -139,10 +139,14 @@ final class RunStore {
         return r;
     }
 
-    /** Rows of metrics.csv from row {@code since} on; empty validation cells are null. */
+    /**
+     * Rows of metrics.csv from row {@code since} on, with the header's column names ({@code step},
+     * …, {@code val_acc}, then measurements such as {@code sharpness}); empty cells are null.
+     */
     ObjectNode metrics(String id, int since) {
         Path dir = dir(id);
         ObjectNode r = JSON.createObjectNode();
+        ArrayNode names = r.putArray("columns");
         ArrayNode rows = r.putArray("rows");
         Path m = dir.resolve("metrics.csv");
         int total = 0;
@@ -153,20 +157,25 @@ final class RunStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",", -1);
+            int columns = Math.max(6, header.length);
+            for (String h : header) {
+                names.add(h);
+            }
             for (int i = 1; i < lines.size(); i++) {
                 String line = lines.get(i);
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] f = line.split(",", -1);
-                if (f.length < 6) {
+                if (f.length < columns) {
                     break; // a line being written
                 }
                 if (total++ < since) {
                     continue;
                 }
                 ArrayNode row = rows.addArray();
-                for (int k = 0; k < 6; k++) {
+                for (int k = 0; k < columns; k++) {
                     if (f[k].isEmpty()) {
                         row.addNull();
                     } else {

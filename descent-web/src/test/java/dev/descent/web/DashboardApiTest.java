@@ -35,7 +35,7 @@ class DashboardApiTest {
     @BeforeAll
     static void start() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("runs"));
-        Runs.write(root, "adam-run", "adam", 1e-3, 200, true);
+        Runs.addSharpness(Runs.write(root, "adam-run", "adam", 1e-3, 200, true), 50, 1e-3);
         Runs.write(root, "study/trials/0003", "sgd", 0.1, 30, false);
         Files.writeString(tmp.resolve("secret.txt"), "root:x:0:0");
         Runs.write(tmp, "outside", "adam", 1e-3, 5, true);
@@ -79,6 +79,13 @@ class DashboardApiTest {
         assertThat(m.get("rows").get(9).get(4).isNumber()).isTrue();
         assertThat(m.get("rows").get(0).get(4).isNull()).isTrue();
         assertThat(ok("/api/metrics?id=adam-run&since=190").get("rows")).hasSize(10);
+        // The measurement columns of train --track-sharpness come with their names.
+        assertThat(JSON.convertValue(m.get("columns"), String[].class))
+                .containsExactly("step", "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "sharpness", "two_over_lr");
+        assertThat(m.get("rows").get(49).get(6).asDouble()).isPositive().isLessThan(2000);
+        assertThat(m.get("rows").get(49).get(7).asDouble()).isEqualTo(2000.0);
+        assertThat(m.get("rows").get(48).get(6).isNull()).isTrue();
+        assertThat(ok("/api/metrics?id=study/trials/0003").get("columns")).hasSize(6);
         JsonNode rep = ok("/api/report?id=adam-run");
         assertThat(rep.get("confusion")).hasSize(10);
         assertThat(rep.get("per_class_accuracy")).hasSize(10);

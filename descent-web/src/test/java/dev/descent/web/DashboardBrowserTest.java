@@ -49,7 +49,7 @@ class DashboardBrowserTest {
     static void start() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "Debian chromium and chromium-driver are not installed");
         root = Files.createDirectories(tmp.resolve("runs"));
-        Runs.write(root, "20261125-101500-adam", "adam", 1e-3, 400, true);
+        Runs.addSharpness(Runs.write(root, "20261125-101500-adam", "adam", 1e-3, 400, true), 50, 1e-3);
         Runs.write(root, "20261125-102000-sgd", "sgd", 0.01, 400, true);
         Runs.write(root, "20261125-103000-rmsprop", "rmsprop", 1e-3, 40, false);
         server = Dashboard.start(root, "127.0.0.1", 0);
@@ -128,6 +128,10 @@ class DashboardBrowserTest {
         assertThat((Long) js("return window.descentCharts.loss.data.datasets[1].data.length")).isEqualTo(40);
         waiting(5).until(d -> d.findElements(By.cssSelector("#confusion td")).size() == 100);
         assertThat(browser.findElements(By.cssSelector("canvas"))).hasSizeGreaterThanOrEqualTo(3);
+        // This run tracked its sharpness: the card is shown with a point per measurement and 2/lr beside it.
+        assertThat((Long) js("return window.descentCharts.sharpness.data.datasets[0].data.length")).isEqualTo(8);
+        assertThat((Long) js("return window.descentCharts.sharpness.data.datasets[1].data[0].y")).isEqualTo(2000);
+        assertThat(browser.findElement(By.id("sharpness-card")).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("config")).getText()).contains("optimizer").contains("adam");
         screenshot("run");
         noConsoleErrors();
@@ -137,6 +141,7 @@ class DashboardBrowserTest {
     void aRunBeingWrittenShowsNewPointsWithinTwoSeconds() throws IOException {
         open("/run.html?id=20261125-103000-rmsprop");
         waiting(5).until(d -> Long.valueOf(40).equals(js("return window.descentCharts.loss.data.datasets[0].data.length")));
+        assertThat(browser.findElement(By.id("sharpness-card")).isDisplayed()).isFalse();
         StringBuilder more = new StringBuilder();
         for (int s = 41; s <= 50; s++) {
             more.append(Runs.row(s));

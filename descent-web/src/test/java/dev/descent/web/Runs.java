@@ -38,6 +38,20 @@ final class Runs {
         return dir;
     }
 
+    /**
+     * Adds the columns of {@code train --track-sharpness every}: a sharpness rising towards 2/lr
+     * every {@code every} steps, empty cells between.
+     */
+    static void addSharpness(Path dir, int every, double lr) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+        StringBuilder m = new StringBuilder(lines.get(0)).append(",sharpness,two_over_lr\n");
+        for (int i = 1; i < lines.size(); i++) {
+            m.append(lines.get(i));
+            m.append(i % every == 0 ? String.format(Locale.ROOT, ",%s,%s%n", 2 / lr * (1 - Math.exp(-i / 100.0)), 2 / lr) : String.format(",,%n"));
+        }
+        Files.writeString(dir.resolve("metrics.csv"), m.toString());
+    }
+
     /** One metrics row; every 10th step carries a validation. */
     static String row(int s) {
         double loss = 2.3 * Math.exp(-s / 40.0) + 0.1;
