@@ -240,7 +240,7 @@ final class ExploreCurvature extends ExploreTopic {
             b.append(String.format(Locale.ROOT, "; %s holds %.0f%% of that with %.1f%% of the parameters", heaviest.name(),
                     100 * heaviest.trace().trace() / layerSum, 100.0 * heaviest.parameters() / net.parameters()));
         }
-        b.append(String.format(Locale.ROOT, "; %s, %.0f%% of the eigenvalue mass lies within ±%.0f%% of λ_max around zero and %.1f%% is negative (down to %.3g).",
+        b.append(String.format(Locale.ROOT, "; %s, %.1f%% of the eigenvalue mass lies within ±%.0f%% of λ_max around zero and %.1f%% is negative (down to %.3g).",
                 last.name(), 100 * nearZero(net), 100 * NEAR_ZERO, 100 * negative(net.density()), net.density().min()));
         return b.toString();
     }

@@ -22,6 +22,7 @@ import dev.descent.plot.Charts;
 import dev.descent.train.Loss;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainListener;
+import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,13 +37,14 @@ import picocli.CommandLine.Option;
                 "Defaults: the paper's regime on MNIST (5,000 examples, MSE on one-hot targets, a tanh MLP), four step sizes."})
 final class ExploreSharpness extends ExploreTopic {
 
-    @Option(names = "--lrs", split = ",", defaultValue = "0.5,1,2,4", paramLabel = "L1,L2", description = "gradient descent's step sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lrs", split = ",", defaultValue = "0.667,0.8,1,1.333", paramLabel = "L1,L2",
+            description = "gradient descent's step sizes; the defaults put 2/lr at 3, 2.5, 2 and 1.5, above the initial sharpness (default: ${DEFAULT-VALUE})")
     List<Double> lrs;
 
     @Option(names = "--steps", defaultValue = "1000", paramLabel = "N", description = "full-batch steps per step size (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--every", defaultValue = "10", paramLabel = "N", description = "steps between sharpness measurements (default: ${DEFAULT-VALUE})")
+    @Option(names = "--every", defaultValue = "20", paramLabel = "N", description = "steps between sharpness measurements (default: ${DEFAULT-VALUE})")
     int every;
 
     @Option(names = "--lanczos", defaultValue = "20", paramLabel = "K", description = "at most K Lanczos iterations per measurement, warm-started (default: ${DEFAULT-VALUE})")
@@ -144,9 +146,10 @@ final class ExploreSharpness extends ExploreTopic {
         @Override
         public void onStep(Trainer trainer, StepReport r) {
             if (steps >= 400 && r.step() % (steps / 4) == 0 && r.step() < steps) {
-                double s = trainer.history().metricAt(SharpnessListener.SHARPNESS, r.step());
-                out.printf(Locale.ROOT, "  lr %s: step %,d of %,d, loss %.4f%s%n", TrainingSession.fmt(lr), r.step(), steps, r.loss(),
-                        Double.isNaN(s) ? "" : String.format(Locale.ROOT, ", sharpness %.3f (2/lr %.3g)", s, 2 / lr));
+                int[] at = trainer.history().metricSteps(SharpnessListener.SHARPNESS);
+                double[] s = trainer.history().metricValues(SharpnessListener.SHARPNESS);
+                out.printf(Locale.ROOT, "  lr %s: step %,d of %,d, loss %.4f%s%n", TrainingSession.fmt(lr), r.step(), steps, r.loss(), s.length == 0 ? ""
+                        : String.format(Locale.ROOT, ", sharpness %.3f at step %,d (2/lr %.3g)", s[s.length - 1], at[at.length - 1], 2 / lr));
                 out.flush();
             }
         }
@@ -217,11 +220,20 @@ final class ExploreSharpness extends ExploreTopic {
     /** The finding, from the numbers: which runs reached 2/lr, when, and where the sharpness stayed. */
     private String finding(List<EdgeOfStability.Run> runs) {
         List<String> reached = new ArrayList<>(), never = new ArrayList<>();
+        long reachedCount = runs.stream().filter(r -> r.stepsToReach().isPresent()).count();
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (EdgeOfStability.Run r : runs) {
             OptionalInt reach = r.stepsToReach();
             OptionalDouble ratio = r.meanRatioAfter();
             String lr = TrainingSession.fmt(r.lr());
+            if (r.result().reason() == TrainResult.Stop.DIVERGED) {
+                reached.add(String.format(Locale.ROOT, "lr %s %s and diverged at step %,d", lr, reach.isEmpty()
+                        ? String.format(Locale.ROOT, "stayed below 2/lr = %.3g", r.threshold())
+                        : reach.getAsInt() == 0 ? String.format(Locale.ROOT, "started above 2/lr = %.3g (sharpness %.3g)", r.threshold(), r.sharpness()[0])
+                        : String.format(Locale.ROOT, "rose from %.3g to 2/lr = %.3g by step %,d", r.sharpness()[0], r.threshold(), reach.getAsInt()),
+                        r.result().steps()));
+                continue;
+            }
             if (reach.isEmpty()) {
                 never.add(String.format(Locale.ROOT, "lr %s never reached 2/lr = %.3g in %,d steps (its sharpness went from %.3g to at most %.3g)",
                         lr, r.threshold(), r.loss().length, r.sharpness()[0], r.maxSharpness()));
@@ -238,9 +250,9 @@ final class ExploreSharpness extends ExploreTopic {
             }
         }
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%d of %d step sizes reached the stability threshold 2/lr", reached.size(), runs.size()));
+        b.append(String.format(Locale.ROOT, "%d of %d step sizes reached the stability threshold 2/lr", reachedCount, runs.size()));
         if (hi >= lo) {
-            b.append(String.format(Locale.ROOT, "; after reaching it the sharpness averaged %.2f to %.2f times 2/lr", lo, hi));
+            b.append(String.format(Locale.ROOT, "; after reaching it the sharpness of those that did not diverge averaged %.2f to %.2f times 2/lr", lo, hi));
         }
         b.append(": ");
         List<String> all = new ArrayList<>(reached);

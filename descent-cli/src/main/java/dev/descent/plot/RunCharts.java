@@ -15,13 +15,9 @@ public final class RunCharts {
     private RunCharts() {
     }
 
-    /** The tutorial's two panels — loss and accuracy against iteration, train and validation — as base.png/base.svg. */
-    public static void curves(Path base, History h) {
-        curves(base, h, Loss.NLL);
-    }
-
     /**
-     * The tutorial's two panels for a run trained with {@code loss}, and a third when the run tracked
+     * The tutorial's two panels — loss and accuracy against iteration, train and validation — as
+     * base.png/base.svg, for a run trained with {@code lossKind}; and a third when the run tracked
      * its sharpness: λ_max at each measurement and the threshold 2/lr (log scale: the two can be
      * orders of magnitude apart with Adam's small learning rates).
      */
@@ -38,7 +34,7 @@ public final class RunCharts {
                 new Charts.Series("validation", vx, Charts.doubles(h.valAcc()), true))));
         int[] at = h.metricSteps(SharpnessListener.SHARPNESS);
         if (at.length > 0) {
-            panels.add(new Charts.Panel("Sharpness (top Hessian eigenvalue)", "Iteration", "log scale", List.of(
+            panels.add(new Charts.Panel("Sharpness (top Hessian eigenvalue)", "Iteration", "λ_max and 2/lr (log scale)", List.of(
                     new Charts.Series("sharpness", Charts.doubles(at), h.metricValues(SharpnessListener.SHARPNESS), true),
                     new Charts.Series("2/lr", Charts.doubles(h.metricSteps(SharpnessListener.TWO_OVER_LR)), h.metricValues(SharpnessListener.TWO_OVER_LR), false)),
                     false, true));

@@ -47,7 +47,12 @@ class BadInputTest {
                 Arguments.of(List.of("--activation", "swish"), "--activation: unknown 'swish'"),
                 Arguments.of(List.of("--clip-norm", "0"), "clip norm must be positive, got 0.0"),
                 Arguments.of(List.of("--dataset", "/no/such/dir"), "neither mnist, fashion-mnist nor a directory"),
-                Arguments.of(List.of("--weight-decay", "-0.5"), "weight_decay value: -0.5"));
+                Arguments.of(List.of("--weight-decay", "-0.5"), "weight_decay value: -0.5"),
+                Arguments.of(List.of("--loss", "hinge"), "--loss: unknown 'hinge' (known: nll, mse)"),
+                Arguments.of(List.of("--loss", "mse", "--class-weights", "1,1,1,2"), "class weights apply to the nll loss only, not mse"),
+                Arguments.of(List.of("--track-sharpness", "0"), "--track-sharpness must be a positive number of steps, got 0"),
+                Arguments.of(List.of("--track-sharpness", "5", "--sharpness-examples", "0"), "--sharpness-examples must be positive, got 0"),
+                Arguments.of(List.of("--track-sharpness", "5", "--class-weights", "1,1,1,2"), "it cannot be combined with --class-weights"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -113,17 +113,84 @@ class ExploreCommandTest {
     }
 
     @Test
-    void sharpnessStaysBelowAboutTwoOverLrOnceStable() throws IOException {
-        JsonNode rows = run("sharpness", "--lrs", "0.5,4", "--steps", "60", "--every", "10", "--examples", "200", "--hidden", "8").get("runs");
+    void sharpnessReportsWhenEachStepSizeReachedTwoOverLrAndWhereItStayed() throws IOException {
+        JsonNode result = run("sharpness", "--lrs", "0.5,8", "--steps", "60", "--every", "10", "--examples", "200", "--hidden", "8");
+        JsonNode rows = result.get("runs");
         assertThat(rows).hasSize(2);
+        assertThat(result.get("loss").asText()).isEqualTo("mse");
+        assertThat(result.get("activation").asText()).isEqualTo("tanh");
+        int reached = 0;
         for (JsonNode r : rows) {
-            assertThat(r.get("sharpness")).hasSize(7);
+            boolean diverged = r.get("stop").asText().equals("diverged");
+            if (diverged) {
+                assertThat(result.get("finding").asText()).containsPattern("lr " + TrainingSession.fmt(r.get("lr").asDouble()) + " .* and diverged at step");
+            } else {
+                assertThat(r.get("measured_at")).hasSize(7);
+                assertThat(r.get("loss")).hasSize(60);
+            }
             assertThat(r.get("threshold").asDouble()).isEqualTo(2 / r.get("lr").asDouble());
-            // Gradient descent that did not diverge cannot sit far above its stability threshold.
-            if (Double.isFinite(r.get("final_loss").asDouble()) && r.get("final_loss").asDouble() < 10) {
-                assertThat(r.get("late_median_sharpness").asDouble()).isLessThan(1.5 * r.get("threshold").asDouble());
+            double[] s = new ObjectMapper().convertValue(r.get("sharpness"), double[].class);
+            int[] at = new ObjectMapper().convertValue(r.get("measured_at"), int[].class);
+            // steps_to_reach is the first measurement at or above 2/lr, and the ratio the mean of λ·lr/2 after it.
+            Integer first = null;
+            for (int i = 0; i < s.length && first == null; i++) {
+                if (s[i] >= r.get("threshold").asDouble()) {
+                    first = at[i];
+                }
+            }
+            if (first == null) {
+                assertThat(r.get("steps_to_reach").isNull()).isTrue();
+                assertThat(r.get("mean_ratio_after").isNull()).isTrue();
+                if (!diverged) {
+                    assertThat(result.get("finding").asText()).contains("lr " + TrainingSession.fmt(r.get("lr").asDouble()) + " never reached 2/lr");
+                }
+            } else {
+                reached++;
+                assertThat(r.get("steps_to_reach").asInt()).isEqualTo(first);
+                double sum = 0;
+                int k = 0;
+                for (int i = 0; i < s.length; i++) {
+                    if (at[i] > first) {
+                        sum += s[i] / r.get("threshold").asDouble();
+                        k++;
+                    }
+                }
+                assertThat(r.get("mean_ratio_after").asDouble()).isCloseTo(sum / k, org.assertj.core.api.Assertions.within(1e-12));
+            }
+            assertThat(r.get("sharpness_products").asInt()).isGreaterThanOrEqualTo(at.length * 3);
+        }
+        // At lr 0.5 (2/lr = 4) this small problem's sharpness stays below the threshold; at lr 8 it starts above it (and diverges).
+        assertThat(rows.get(0).get("steps_to_reach").isNull()).isTrue();
+        assertThat(rows.get(1).get("steps_to_reach").asInt()).isZero();
+        assertThat(result.get("finding").asText()).startsWith(reached + " of 2 step sizes reached the stability threshold 2/lr");
+    }
+
+    @Test
+    void curvatureReportsTheSpectrumOfTheNetworkAndOfEachLayerBeforeAndAfterTraining() throws IOException {
+        JsonNode result = run("curvature", "--hidden", "8", "--examples", "300", "--hessian-examples", "60", "--trace-probes", "30",
+                "--density-iterations", "20", "--density-probes", "2", "--optimizer", "sgd", "--lr", "0.1");
+        assertThat(result.get("parameters").asInt()).isEqualTo(64 * 8 + 8 + 8 * 4 + 4);
+        JsonNode stages = result.get("stages");
+        assertThat(stages).hasSize(2);
+        assertThat(stages.get(0).get("stage").asText()).isEqualTo("initial");
+        assertThat(stages.get(1).get("loss").asDouble()).isLessThan(stages.get(0).get("loss").asDouble());
+        for (JsonNode st : stages) {
+            JsonNode parts = st.get("parts");
+            assertThat(parts.findValuesAsText("name")).containsExactly("network", "main.0", "main.2");
+            assertThat(parts.get(1).get("parameters").asInt() + parts.get(2).get("parameters").asInt()).isEqualTo(parts.get(0).get("parameters").asInt());
+            double layers = parts.get(1).get("trace").asDouble() + parts.get(2).get("trace").asDouble();
+            double se = parts.get(0).get("trace_standard_error").asDouble() + parts.get(1).get("trace_standard_error").asDouble()
+                    + parts.get(2).get("trace_standard_error").asDouble();
+            // tr H = Σ tr H_ll: the estimates agree within their standard errors.
+            assertThat(parts.get(0).get("trace").asDouble()).isCloseTo(layers, org.assertj.core.api.Assertions.within(4 * se));
+            for (JsonNode p : parts) {
+                assertThat(p.get("top_eigenvalue").asDouble()).isCloseTo(p.get("density_max").asDouble(),
+                        org.assertj.core.api.Assertions.within(0.05 * Math.abs(p.get("top_eigenvalue").asDouble())));
+                assertThat(p.get("density_weights")).hasSize(2);
+                assertThat(p.get("negative_mass").asDouble()).isBetween(0.0, 1.0);
             }
         }
+        assertThat(result.get("finding").asText()).startsWith("After 1 epoch of sgd (lr 0.1, batch 64) on 300 images, λ_max went from");
     }
 
     @Test
@@ -132,12 +199,12 @@ class ExploreCommandTest {
         MainTest.Result r = MainTest.run("explore", "all", "--dataset", toy().toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         String html = Files.readString(out.resolve("report.html"));
-        for (String topic : new String[] {"gd-vs-random", "conditioning", "momentum", "nonconvex", "minibatch", "adaptive", "sharpness"}) {
+        for (String topic : new String[] {"gd-vs-random", "conditioning", "momentum", "nonconvex", "minibatch", "adaptive", "sharpness", "curvature"}) {
             assertThat(html).contains("<section id=\"" + topic + "\">");
             assertThat(out.resolve(topic).resolve("result.json")).isNotEmptyFile();
         }
         assertThat(html).contains("data:image/png;base64,").doesNotContain("src=\"http");
-        assertThat(new ObjectMapper().readTree(out.resolve("result.json").toFile()).get("topics")).hasSize(7);
+        assertThat(new ObjectMapper().readTree(out.resolve("result.json").toFile()).get("topics")).hasSize(8);
     }
 
     @Test

@@ -43,6 +43,56 @@ class TrainCommandTest {
         return MainTest.run(args(out, extra).toArray(String[]::new));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nll", "mse"})
+    void trackSharpnessWritesTheColumnsThatASeparateLanczosRunReproduces(String loss) throws IOException {
+        Path out = tmp.resolve("sharp-" + loss);
+        // 1,000 training examples in batches of 32: 32 steps, measured at 8, 16, 24 and 32 (and before the first).
+        MainTest.Result r = train(out, "--epochs", "1", "--loss", loss, "--track-sharpness", "8", "--sharpness-examples", "200",
+                "--optimizer", loss.equals("mse") ? "sgd" : "adam", "--lr", loss.equals("mse") ? "0.1" : "0.01");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("sharpness: 5 measurements on 200 examples \\([0-9,]+ Hessian-vector products\\) took [0-9.]+ s; last [0-9.e+-]+ against 2/lr = (20|200)\\b");
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(csv.get(0)).isEqualTo("step,epoch,train_loss,train_acc,val_loss,val_acc,sharpness,two_over_lr");
+        assertThat(csv).hasSize(33);
+        for (int step = 1; step <= 32; step++) {
+            String[] f = csv.get(step).split(",", -1);
+            assertThat(f).hasSize(8);
+            assertThat(f[6].isEmpty()).as("step %d", step).isEqualTo(step % 8 != 0);
+            if (step % 8 == 0) {
+                assertThat(Double.parseDouble(f[7])).isCloseTo(loss.equals("mse") ? 20 : 200, org.assertj.core.api.Assertions.within(1e-9));
+            }
+        }
+        // Step 32 is the last: the saved model is the one measured there. A separate float64 Lanczos run from a
+        // random start on the same 200 examples (the first of the training split) finds the same top eigenvalue.
+        double logged = Double.parseDouble(csv.get(32).split(",", -1)[6]);
+        dev.descent.data.IdxImages.TrainTest tt = dev.descent.data.IdxImages.load(dev.descent.data.IdxImages.locate(data), 0);
+        dev.descent.data.Dataset split = dev.descent.data.Datasets.split(tt.train(), 2021, 1000, 200).get(0);
+        int[] idx = java.util.stream.IntStream.range(0, 200).toArray();
+        float[] x = new float[200 * 64];
+        int[] y = new int[200];
+        split.gather(idx, 0, 200, x, y);
+        dev.descent.nn.Mlp model = Checkpoint.load(out.resolve("model.safetensors"));
+        dev.descent.analysis.MlpCurvature c = new dev.descent.analysis.MlpCurvature(model, dev.descent.tensor.Tensor.of(x, 200, 64), y,
+                dev.descent.train.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT)), dev.descent.analysis.MlpCurvature.Precision.FLOAT64);
+        double[] top = dev.descent.analysis.Lanczos.top(c.at(dev.descent.analysis.MlpCurvature.flatten(model)).hessian(), c.size(), 80, 1,
+                new dev.descent.tensor.Generator(99));
+        assertThat(logged).isCloseTo(top[0], org.assertj.core.api.Assertions.within(1e-3 * top[0]));
+
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.get("sharpness_measurements").asInt()).isEqualTo(5);
+        assertThat(summary.get("final_sharpness").asDouble()).isEqualTo(logged);
+        assertThat(summary.get("sharpness_seconds").asDouble()).isPositive();
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertThat(config.get("loss").asText()).isEqualTo(loss);
+        assertThat(config.get("track_sharpness").asInt()).isEqualTo(8);
+        assertThat(config.get("sharpness_examples").asInt()).isEqualTo(200);
+        // The curves have a third panel, the sharpness (three 640-pixel panels in a row).
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve("curves.png").toFile());
+        assertThat(png.getWidth()).isEqualTo(3 * 640);
+        assertThat(Files.readString(out.resolve("curves.svg"))).contains("viewBox=\"0 0 1920 440\"");
+    }
+
     @Test
     void trainWritesEveryFileOfARunAndEvalReproducesTheAccuracy() throws IOException {
         Path out = tmp.resolve("run");

@@ -38,16 +38,7 @@ public final class Lanczos {
         }
 
         double[][] tridiagonal() {
-            int m = size();
-            double[][] t = new double[m][m];
-            for (int i = 0; i < m; i++) {
-                t[i][i] = alpha[i];
-                if (i + 1 < m) {
-                    t[i][i + 1] = beta[i];
-                    t[i + 1][i] = beta[i];
-                }
-            }
-            return t;
+            return Lanczos.tridiagonal(alpha, beta, size());
         }
     }
 
@@ -161,6 +152,14 @@ public final class Lanczos {
 
     /** Whether the top Ritz pair of the first m iterations has residual β_m·|s_m| ≤ tol·|θ|. */
     private static boolean topConverged(double[] alpha, double[] beta, int m, double tol) {
+        SymmetricEigen.Decomposition d = SymmetricEigen.decompose(tridiagonal(alpha, beta, m));
+        double theta = d.values()[m - 1];
+        double[] s = d.vectors()[m - 1];
+        return beta[m - 1] * Math.abs(s[m - 1]) <= tol * Math.abs(theta);
+    }
+
+    /** T_m: α on the diagonal, β beside it. */
+    private static double[][] tridiagonal(double[] alpha, double[] beta, int m) {
         double[][] t = new double[m][m];
         for (int i = 0; i < m; i++) {
             t[i][i] = alpha[i];
@@ -169,10 +168,7 @@ public final class Lanczos {
                 t[i + 1][i] = beta[i];
             }
         }
-        SymmetricEigen.Decomposition d = SymmetricEigen.decompose(t);
-        double theta = d.values()[m - 1];
-        double[] s = d.vectors()[m - 1];
-        return beta[m - 1] * Math.abs(s[m - 1]) <= tol * Math.abs(theta);
+        return t;
     }
 
     private static double[] gaussian(int n, Generator gen) {

@@ -13,6 +13,7 @@ import dev.descent.optim.Sgd;
 import dev.descent.tensor.F;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
+import dev.descent.testing.GradCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,6 +38,16 @@ class LossTest {
         assertThat(TrainConfig.tutorial(1).withLoss(Loss.MSE).loss()).isEqualTo(Loss.MSE);
         assertThatThrownBy(() -> new TrainConfig(1, 1, 1, 1, 1, 1, null, 0, new float[] {1, 1, 1}, Loss.MSE)).hasMessageContaining("nll loss only, not mse");
         assertThat(Loss.NLL.label()).isEqualTo("nll");
+    }
+
+    @Test
+    void bothLossesPassAFiniteDifferenceGradientCheck() {
+        Generator g = new Generator(4);
+        int[] y = {2, 0, 1, 2, 1};
+        GradCheck.check("mse against one-hot", t -> Loss.MSE.mean(t[0], y, null), GradCheck.param(g, 5, 3));
+        GradCheck.check("nll of log-softmax", t -> Loss.NLL.mean(t[0].logSoftmax(1), y, null), GradCheck.param(g, 5, 3));
+        GradCheck.check("mse of an MLP's scores", t -> Loss.MSE.mean(t[0].matmul(t[1]).tanh().matmul(t[2]), y, null),
+                GradCheck.param(g, 5, 4), GradCheck.param(g, 4, 6), GradCheck.param(g, 6, 3));
     }
 
     @Test
