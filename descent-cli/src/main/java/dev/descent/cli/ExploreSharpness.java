@@ -77,7 +77,7 @@ final class ExploreSharpness extends ExploreTopic {
 
     @Override
     List<String> quickArgs() {
-        return List.of("--examples", "1000", "--steps", "300", "--lrs", "2,4");
+        return List.of("--examples", "1000", "--steps", "300", "--lrs", "1,1.333");
     }
 
     @Override
@@ -173,9 +173,26 @@ final class ExploreSharpness extends ExploreTopic {
         }
         ratio.add(new Charts.Series("2/lr", new double[] {0, steps}, new double[] {1, 1}, false, Color.GRAY, false));
         Charts.write(dir.file("sharpness"), List.of(
-                new Charts.Panel("Sharpness λ_max, with 2/lr per step size", "step", "λ_max", sharp),
-                new Charts.Panel("λ_max relative to 2/lr", "step", "λ_max · lr / 2", ratio),
+                new Charts.Panel("Sharpness λ_max, with 2/lr per step size", "step", "λ_max", sharp, false, false, null, headroom(sharp)),
+                new Charts.Panel("λ_max relative to 2/lr", "step", "λ_max · lr / 2", ratio, false, false, null, headroom(ratio)),
                 new Charts.Panel("Full-batch training loss", "step", kind.label() + " loss", loss)), 3);
+    }
+
+    /** The lines' range with a third more above, so that the legend in the top corner hides no curve. */
+    private static double[] headroom(List<Charts.Series> lines) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Charts.Series l : lines) {
+            for (double y : l.y()) {
+                if (Double.isFinite(y)) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+        }
+        if (!(hi > lo)) {
+            return null;
+        }
+        return new double[] {lo - 0.05 * (hi - lo), hi + 0.35 * (hi - lo)};
     }
 
     private void record(ObjectNode result, MlpSpec spec, TensorDataset train, List<EdgeOfStability.Run> runs) {
