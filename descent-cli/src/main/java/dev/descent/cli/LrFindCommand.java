@@ -58,7 +58,9 @@ public final class LrFindCommand implements Callable<Integer> {
         }
         String name = optimizer.name();
         OptimizerSpec<?> os = optimizer.spec(name, train.seed);
-        train.config();
+        if (train.config().loss() != dev.descent.train.Loss.NLL) {
+            throw new BadInputException("--loss " + train.config().loss().label() + ": lr-find measures the nll loss only");
+        }
         model.hiddenDims();
         model.activation();
         RunDir dir = RunDir.create(train.out != null ? train.out : TrainingSession.defaultOut("lr-find-" + name));

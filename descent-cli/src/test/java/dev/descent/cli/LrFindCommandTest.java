@@ -39,5 +39,9 @@ class LrFindCommandTest {
         MainTest.Result r = MainTest.run("lr-find", "--start-lr", "1", "--end-lr", "0.1", "--out", tmp.resolve("x").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("0 < start lr < end lr");
+        MainTest.Result mse = MainTest.run("lr-find", "--loss", "mse", "--out", tmp.resolve("y").toString());
+        assertThat(mse.code()).isEqualTo(2);
+        assertThat(mse.err()).contains("--loss mse: lr-find measures the nll loss only");
+        assertThat(tmp.resolve("y")).doesNotExist();
     }
 }
