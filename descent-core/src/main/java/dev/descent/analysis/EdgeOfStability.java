@@ -118,15 +118,6 @@ public final class EdgeOfStability {
     private EdgeOfStability() {
     }
 
-    /** Runs full-batch gradient descent with each step size in turn. */
-    public static List<Run> run(TensorDataset train, Config cfg, List<Double> lrs) {
-        List<Run> out = new ArrayList<>();
-        for (double lr : lrs) {
-            out.add(run(train, cfg, lr, List.of()));
-        }
-        return out;
-    }
-
     /**
      * Runs full-batch gradient descent ({@code torch.optim.SGD} without momentum) with step size
      * {@code lr}; {@code extra} listeners (progress) see every step.

@@ -58,11 +58,6 @@ public final class Hessians {
     public record TraceEstimate(double trace, double standardError, int probes) {
     }
 
-    /** Hutchinson's estimator of tr(H): the mean of zᵀHz over Rademacher vectors z. */
-    public static double hutchinsonTrace(UnaryOperator<double[]> hvp, int n, int samples, Generator gen) {
-        return hutchinson(hvp, n, samples, gen).trace();
-    }
-
     /**
      * Hutchinson's estimator (1989) of tr(H) with its standard error: E[zᵀHz] = tr(H) for z with
      * independent ±1 entries (Rademacher, as PyHessian draws them), whose variance 2·Σ_{i≠j} H_ij² is

@@ -316,10 +316,10 @@ class CurvatureTest {
     @Test
     void hutchinsonIsExactOnADiagonalAndUnbiasedOnADenseMatrix() {
         double[] d = {1, 2, 3, 4.5};
-        double tr = Hessians.hutchinsonTrace(v -> new double[] {d[0] * v[0], d[1] * v[1], d[2] * v[2], d[3] * v[3]}, 4, 3, new Generator(1));
+        double tr = Hessians.hutchinson(v -> new double[] {d[0] * v[0], d[1] * v[1], d[2] * v[2], d[3] * v[3]}, 4, 3, new Generator(1)).trace();
         assertThat(tr).isCloseTo(10.5, within(1e-12));
         double[][] a = {{2, 1, 0}, {1, 3, 1}, {0, 1, 4}};
-        double est = Hessians.hutchinsonTrace(v -> new double[] {2 * v[0] + v[1], v[0] + 3 * v[1] + v[2], v[1] + 4 * v[2]}, 3, 4000, new Generator(2));
+        double est = Hessians.hutchinson(v -> new double[] {2 * v[0] + v[1], v[0] + 3 * v[1] + v[2], v[1] + 4 * v[2]}, 3, 4000, new Generator(2)).trace();
         assertThat(est).isCloseTo(9, within(0.2));
         assertThat(Hessians.conditionNumber(new double[] {-1, 2, 5}, 1e-10)).isInfinite();
         assertThatThrownBy(() -> SymmetricEigen.eigenvalues(new double[][] {{1, 2}, {0, 1}})).hasMessageContaining("not symmetric");
