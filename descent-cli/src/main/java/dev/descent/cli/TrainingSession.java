@@ -58,16 +58,20 @@ final class TrainingSession {
     }
 
     static Data load(DataSource source, TrainOptions t, PrintWriter log) {
-        IdxImages.TrainTest tt = source.load(log);
+        return split(source.load(log), source.name(), t);
+    }
+
+    /** Holds {@code t.valSize} training examples out for validation, chosen by {@code t.seed}. */
+    static Data split(IdxImages.TrainTest tt, String name, TrainOptions t) {
         int n = tt.train().size();
         if (t.valSize >= n) {
             throw new BadInputException("--val-size " + t.valSize + " leaves no training examples (the training set has " + n + ")");
         }
         if (t.valSize == 0) {
-            return new Data(tt.train(), null, tt.test(), source.name());
+            return new Data(tt.train(), null, tt.test(), name);
         }
         List<Dataset> parts = Datasets.split(tt.train(), t.seed, n - t.valSize, t.valSize);
-        return new Data(parts.get(0), parts.get(1), tt.test(), source.name());
+        return new Data(parts.get(0), parts.get(1), tt.test(), name);
     }
 
     /** Writes {@code node} as indented JSON to {@code file}, atomically. */

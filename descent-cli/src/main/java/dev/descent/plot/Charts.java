@@ -46,11 +46,24 @@ public final class Charts {
     }
 
     /**
-     * One panel: a title, axis labels, its lines, which axes are logarithmic, and optional fixed axis
-     * ranges ({min, max}, or null to fit the data).
+     * A shaded band between two curves (a spread over seeds: mean ± std, or a confidence interval),
+     * drawn translucent under the lines and left out of the legend.
+     */
+    public record Band(double[] x, double[] low, double[] high, Color color) {
+    }
+
+    /**
+     * One panel: a title, axis labels, its lines, which axes are logarithmic, optional fixed axis
+     * ranges ({min, max}, or null to fit the data), and shaded bands.
      */
     public record Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY,
-                        double[] xRange, double[] yRange) {
+                        double[] xRange, double[] yRange, List<Band> bands) {
+        /** A panel without bands. */
+        public Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY,
+                     double[] xRange, double[] yRange) {
+            this(title, xLabel, yLabel, series, logX, logY, xRange, yRange, List.of());
+        }
+
         /** A panel fitted to its data. */
         public Panel(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY) {
             this(title, xLabel, yLabel, series, logX, logY, null, null);
@@ -60,6 +73,24 @@ public final class Charts {
         public Panel(String title, String xLabel, String yLabel, List<Series> series) {
             this(title, xLabel, yLabel, series, false, false);
         }
+    }
+
+    /** Matplotlib's default ten colours (the "tab10" palette), so that figures look as readers expect. */
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+            new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34),
+            new Color(23, 190, 207)};
+
+    /** The weight of the debiased EMA that smooths per-step curves (about a 50-step memory). */
+    public static final double SMOOTHING = 0.98;
+
+    /** The k-th colour of the palette (cycling). */
+    public static Color color(int k) {
+        return PALETTE[Math.floorMod(k, PALETTE.length)];
+    }
+
+    /** {@code c} at the given opacity (0–255). */
+    public static Color alpha(Color c, int alpha) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
     }
 
     private static final int W = 640, H = 440;
@@ -112,27 +143,59 @@ public final class Charts {
         XYChart c = new XYChartBuilder().width(W).height(H).title(p.title()).xAxisTitle(p.xLabel()).yAxisTitle(p.yLabel()).build();
         org.knowm.xchart.style.XYStyler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, in one row: a legend inside the plot hides the data it sits on.
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendBorderColor(Color.WHITE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        if (p.logX()) {
-            s.setXAxisLogarithmic(true);
-        } else if (integral(p)) {
-            // Whole iterations without a thousands separator, so that labels stay short and apart.
-            // (A pattern, not a formatting function: XChart places ticks for a function at every
-            // data point's spacing, which crowds the labels.)
-            s.setXAxisDecimalPattern("#");
-        }
+        s.setXAxisLogarithmic(p.logX());
         s.setYAxisLogarithmic(p.logY());
-        if (p.xRange() != null) {
-            s.setXAxisMin(p.xRange()[0]);
-            s.setXAxisMax(p.xRange()[1]);
+        double[] xr = p.xRange() != null ? p.xRange() : Axes.bounds(range(p, true), p.logX());
+        double[] yr = p.yRange() != null ? p.yRange() : p.logY() ? Axes.bounds(range(p, false), true) : null;
+        if (xr != null) {
+            s.setXAxisMin(xr[0]);
+            s.setXAxisMax(xr[1]);
         }
-        if (p.yRange() != null) {
-            s.setYAxisMin(p.yRange()[0]);
-            s.setYAxisMax(p.yRange()[1]);
+        if (yr != null) {
+            s.setYAxisMin(yr[0]);
+            s.setYAxisMax(yr[1]);
+        }
+        if (!p.logX() && integral(p) && xr != null && xr[1] - xr[0] >= 10) {
+            // Whole iterations without a thousands separator, so that labels stay short and apart.
+            s.setXAxisDecimalPattern("#");
         }
         s.setLegendVisible(p.series().stream().anyMatch(Series::legend));
         int hidden = 0;
+        if (xr != null) {
+            // XChart puts its ticks on data points (1, 39, 77, …) when all x values are equally spaced;
+            // an invisible pair of points at the axis ends breaks the spacing, so that it places them
+            // at multiples of a 1-2-5 step instead.
+            double ym = yr != null ? (p.logY() ? Math.sqrt(yr[0] * yr[1]) : 0.5 * (yr[0] + yr[1])) : middle(range(p, false));
+            XYSeries anchor = c.addSeries("\u200b#" + hidden++, new double[] {xr[0], xr[1]}, new double[] {ym, ym});
+            anchor.setMarker(SeriesMarkers.NONE);
+            anchor.setLineColor(new Color(0, 0, 0, 0));
+            anchor.setShowInLegend(false);
+        }
+        for (Band b : p.bands()) {
+            if (b.x().length == 0) {
+                continue;
+            }
+            int n = b.x().length;
+            double[] px = new double[2 * n], py = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                px[i] = b.x()[i];
+                py[i] = b.high()[i];
+                px[2 * n - 1 - i] = b.x()[i];
+                py[2 * n - 1 - i] = b.low()[i];
+            }
+            XYSeries xs = c.addSeries("\u200b#" + hidden++, px, py);
+            xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            xs.setFillColor(alpha(b.color(), 50));
+            xs.setLineColor(new Color(0, 0, 0, 0));
+            xs.setMarker(SeriesMarkers.NONE);
+            xs.setShowInLegend(false);
+        }
+        int next = 0;
         for (Series line : p.series()) {
             if (line.x().length == 0) {
                 continue;
@@ -144,15 +207,42 @@ public final class Charts {
             if (!line.line()) {
                 xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             }
-            if (line.color() != null) {
-                xs.setLineColor(line.color());
-                xs.setMarkerColor(line.color());
-            }
+            Color col = line.color() != null ? line.color() : color(next++);
+            xs.setLineColor(col);
+            xs.setMarkerColor(col);
             if (!line.legend()) {
                 xs.setLineWidth(1f);
             }
         }
         return c;
+    }
+
+    /** The finite {min, max} of the panel's x (or y) values, bands included, or null when it has none. */
+    private static double[] range(Panel p, boolean x) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Series line : p.series()) {
+            for (double v : x ? line.x() : line.y()) {
+                if (Double.isFinite(v) && (!(x ? p.logX() : p.logY()) || v > 0)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        for (Band b : p.bands()) {
+            for (double[] arr : x ? List.of(b.x()) : List.of(b.low(), b.high())) {
+                for (double v : arr) {
+                    if (Double.isFinite(v) && (!(x ? p.logX() : p.logY()) || v > 0)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+        }
+        return lo > hi ? null : new double[] {lo, hi};
+    }
+
+    private static double middle(double[] r) {
+        return r == null ? 0 : 0.5 * (r[0] + r[1]);
     }
 
     /** Whether every x value is a whole number (iterations, steps). */
@@ -208,4 +298,32 @@ public final class Charts {
         return out;
     }
 
+    /**
+     * TensorBoard's smoothing: an exponential moving average {@code m_i = w·m_{i−1} + (1 − w)·v_i}
+     * from {@code m = 0}, divided by {@code 1 − w^{i+1}} so that the start is not pulled toward zero.
+     * Non-finite values are skipped (the average carries on).
+     */
+    public static double[] ema(double[] v, double weight) {
+        double[] out = new double[v.length];
+        double m = 0, debias = 1;
+        int seen = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (Double.isFinite(v[i])) {
+                m = weight * m + (1 - weight) * v[i];
+                debias *= weight;
+                seen++;
+            }
+            out[i] = seen == 0 ? Double.NaN : m / (1 - debias);
+        }
+        return out;
+    }
+
+    /**
+     * A noisy per-step curve as two lines in one colour: the raw values faint and out of the legend,
+     * and over them the debiased EMA ({@link #SMOOTHING}) under {@code name}.
+     */
+    public static List<Series> rawAndSmoothed(String name, double[] x, double[] raw, Color color) {
+        return List.of(new Series(name + " (raw)", x, raw, false, alpha(color, 60), false),
+                new Series(name, x, ema(raw, SMOOTHING), false, color, true));
+    }
 }

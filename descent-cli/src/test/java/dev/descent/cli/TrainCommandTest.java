@@ -202,16 +202,50 @@ class TrainCommandTest {
                 "--epochs", "1", "--batch-size", "32", "--val-size", "200", "--val-freq", "8", "--log-freq", "8", "--val-batches", "1",
                 "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("optimizer").contains("steps to 95%");
+        assertThat(r.out()).contains("optimizer").contains("steps to 90%").contains("no test");
         for (String n : List.of("sgd", "momentum", "rmsprop", "adam")) {
             assertThat(r.out()).containsPattern("(?m)^" + n + " +[0-9.]+% +[0-9.]+%");
             assertThat(out.resolve(n).resolve("summary.json")).isNotEmptyFile();
         }
         assertThat(out.resolve("compare.png")).isNotEmptyFile();
         assertThat(out.resolve("compare.svg")).isNotEmptyFile();
-        assertThat(JSON.readTree(out.resolve("compare.json").toFile()).get("runs")).hasSize(4);
+        assertThat(JSON.readTree(out.resolve("compare.json").toFile()).get("optimizers")).hasSize(4);
         // Same seed, same initial weights: the first step's loss is the same for every optimizer.
         String first = Files.readAllLines(out.resolve("sgd/metrics.csv")).get(1).split(",")[2];
         assertThat(Files.readAllLines(out.resolve("adam/metrics.csv")).get(1).split(",")[2]).isEqualTo(first);
+    }
+
+    @Test
+    void compareOverSeedsGivesIntervalsTestsAndPerSeedValues() throws IOException {
+        Path out = tmp.resolve("seeds");
+        MainTest.Result r = MainTest.run("compare", "--optimizers", "sgd,adam", "--seeds", "3", "--lr", "0.01", "--dataset", data.toString(), "--hidden", "16",
+                "--epochs", "1", "--batch-size", "32", "--val-size", "200", "--val-freq", "8", "--log-freq", "8", "--val-batches", "1",
+                "--per-seed", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 seeds per optimizer (2021..2023)").contains("Welch's t-test").contains("95% CI");
+        com.fasterxml.jackson.databind.JsonNode j = JSON.readTree(out.resolve("compare.json").toFile());
+        assertThat(j.path("optimizers")).hasSize(2);
+        for (com.fasterxml.jackson.databind.JsonNode o : j.path("optimizers")) {
+            assertThat(o.path("name").asText()).isIn("sgd", "adam");
+            assertThat(o.path("seeds")).hasSize(3);
+            double sum = 0;
+            for (com.fasterxml.jackson.databind.JsonNode s : o.path("seeds")) {
+                sum += s.path("test_accuracy").asDouble();
+                assertThat(Path.of(s.path("run_dir").asText()).resolve("summary.json")).isNotEmptyFile();
+            }
+            com.fasterxml.jackson.databind.JsonNode acc = o.path("test_accuracy");
+            assertThat(acc.path("mean").asDouble()).isCloseTo(sum / 3, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(acc.path("std").isNumber()).isTrue();
+            assertThat(acc.path("ci95")).hasSize(2);
+            assertThat(acc.path("ci95").get(0).asDouble()).isLessThanOrEqualTo(acc.path("mean").asDouble());
+            assertThat(acc.path("ci95").get(1).asDouble()).isGreaterThanOrEqualTo(acc.path("mean").asDouble());
+            assertThat(o.has("p_value_vs_best")).isTrue();
+            assertThat(o.path("best").asBoolean() ? o.path("p_value_vs_best").isNull() : o.path("p_value_vs_best").isNumber()).isTrue();
+        }
+        // The same seed gives every optimizer the same first batch and weights; another seed another one.
+        String a = Files.readAllLines(out.resolve("sgd/seed-2021/metrics.csv")).get(1).split(",")[2];
+        assertThat(Files.readAllLines(out.resolve("adam/seed-2021/metrics.csv")).get(1).split(",")[2]).isEqualTo(a);
+        assertThat(Files.readAllLines(out.resolve("sgd/seed-2022/metrics.csv")).get(1).split(",")[2]).isNotEqualTo(a);
+        assertThat(out.resolve("compare.png")).isNotEmptyFile();
     }
 }

@@ -6,7 +6,8 @@ package dev.descent.train;
  *
  * @param epochs                passes over the training set
  * @param logFreq               steps between [TRAIN] lines
- * @param valFreq               steps between validations ([VALID] lines); 0 for none during training
+ * @param valFreq               steps between validations ([VALID] lines), which also run at the end of every
+ *                              epoch; 0 for none during training
  * @param valBatches            batches per validation estimate
  * @param valBatchSize          examples per validation batch
  * @param accumulate            batches whose gradients are summed per optimizer step (loss scaled by 1/k)

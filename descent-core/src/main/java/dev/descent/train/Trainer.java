@@ -16,7 +16,8 @@ import dev.descent.tensor.Tensor;
 /**
  * The tutorial's training loop: for every epoch, for every shuffled batch — zero the gradients,
  * forward, the loss ({@code nll_loss}, or {@code mse_loss} on one-hot targets), backward, step — recording the loss and accuracy of every step and,
- * every {@code valFreq} steps, an estimate on {@code valBatches} validation batches.
+ * every {@code valFreq} steps and at the end of every epoch, an estimate on {@code valBatches}
+ * validation batches.
  *
  * <p>Around that core: gradient accumulation over k batches (loss scaled by 1/k), clipping before
  * each optimizer step, an LR schedule stepped after each optimizer step, ReduceLROnPlateau and early
@@ -214,7 +215,9 @@ public final class Trainer {
                             history.meanTrainLoss(step - cfg.logFreq(), step), 100 * history.meanTrainAcc(step - cfg.logFreq(), step)));
                 }
                 Evaluation ev = null;
-                if (val != null && cfg.valFreq() > 0 && step % cfg.valFreq() == 0) {
+                // Every valFreq steps, and once more at the end of each epoch, so that every curve ends
+                // on a validation point whatever the frequency.
+                if (val != null && cfg.valFreq() > 0 && (step % cfg.valFreq() == 0 || !it.hasNext())) {
                     ev = validate();
                 }
                 TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
