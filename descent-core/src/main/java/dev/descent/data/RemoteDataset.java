@@ -5,14 +5,16 @@ import java.util.List;
 
 /**
  * Where the four IDX files of a data set come from: its cache name, torchvision's directory name,
- * mirrors, the files with their published checksums, and an optional npm package holding the raw
- * files.
+ * mirrors, the files with their published checksums, and optional packages holding the files when no
+ * mirror answers: an npm package and a Debian package.
  *
- * @param npmPackage an npm package spec ("name@version") or null
- * @param npmPrefix  the files' directory inside the package tarball, or null
+ * @param npmPackage    an npm package spec ("name@version") or null
+ * @param npmPrefix     the files' directory inside the package tarball, or null
+ * @param debianPackage a Debian package name or null
+ * @param debianDir     the files' directory inside the unpacked Debian package (raw or .gz), or null
  */
 public record RemoteDataset(String id, String torchvisionDir, List<URI> mirrors, List<DataFile> files,
-                            String npmPackage, String npmPrefix) {
+                            String npmPackage, String npmPrefix, String debianPackage, String debianDir) {
 
     /** What a file of the four holds. */
     public enum FileRole { TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS }
@@ -27,8 +29,13 @@ public record RemoteDataset(String id, String torchvisionDir, List<URI> mirrors,
         files = List.copyOf(files);
     }
 
+    /** A data set with no Debian package. */
+    public RemoteDataset(String id, String torchvisionDir, List<URI> mirrors, List<DataFile> files, String npmPackage, String npmPrefix) {
+        this(id, torchvisionDir, mirrors, files, npmPackage, npmPrefix, null, null);
+    }
+
     /** The same data set fetched from other mirrors (a local mirror, or a test server). */
     public RemoteDataset withMirrors(List<URI> others) {
-        return new RemoteDataset(id, torchvisionDir, others, files, npmPackage, npmPrefix);
+        return new RemoteDataset(id, torchvisionDir, others, files, npmPackage, npmPrefix, debianPackage, debianDir);
     }
 }

@@ -236,4 +236,60 @@ class MnistStoreTest {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte");
         }
     }
+
+    @Test
+    void withNoMirrorTheDebianPackageIsDownloadedUnpackedAndVerified() throws Exception {
+        Path dpkgDeb = Commands.onPath("dpkg-deb");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dpkgDeb != null, "dpkg-deb (Debian's package tool) is needed to build the test package");
+        RemoteDataset r = new RemoteDataset("toy", "Toy", List.of(mirror("gone")), remote.files(), null, null, "toy-dataset", "usr/share/datasets/toy/");
+        mode.put("gone", "404");
+        Path deb = buildDeb(dpkgDeb, false);
+        // A stand-in for apt-get: 'apt-get download NAME' puts NAME's .deb in the working directory.
+        Path fakeApt = tmp.resolve("fake-apt-get");
+        Files.writeString(fakeApt, "#!/bin/sh\n[ \"$1\" = download ] && [ \"$2\" = toy-dataset ] || exit 9\ncp " + deb + " ./toy-dataset_1.0_all.deb\n");
+        fakeApt.toFile().setExecutable(true);
+        DebianFallback debian = new DebianFallback(List.of(fakeApt.toString()), List.of(dpkgDeb.toString()), 60);
+        HttpFetcher f = new HttpFetcher(new HttpFetcher.Policy(Duration.ofSeconds(2), Duration.ofSeconds(2), 2, Duration.ofMillis(10)));
+        MnistFiles files = new MnistStore(tmp.resolve("cache"), f, null, debian).ensure(r, listener);
+        assertThat(IdxImages.load(files, 0).train().size()).isEqualTo(30);
+        assertThat(messages).anyMatch(m -> m.contains("Debian package toy-dataset"));
+        assertThat(cacheFiles()).containsExactlyInAnyOrder("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte");
+
+        // A package whose file differs from the published checksum is rejected and leaves nothing behind.
+        Path bad = buildDeb(dpkgDeb, true);
+        Files.writeString(fakeApt, "#!/bin/sh\n[ \"$1\" = download ] || exit 9\ncp " + bad + " ./toy-dataset_1.0_all.deb\n");
+        Path other = tmp.resolve("cache3");
+        assertThatThrownBy(() -> new MnistStore(other, f, null, debian).ensure(r, listener)).isInstanceOf(DataUnavailableException.class)
+                .hasMessageContaining("t10k-labels-idx1-ubyte has md5");
+        try (Stream<Path> s = Files.list(other.resolve("toy"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).doesNotContain("t10k-labels-idx1-ubyte").noneMatch(n -> n.endsWith(".part"));
+        }
+
+        // Without apt-get the error says what is missing.
+        assertThatThrownBy(() -> new MnistStore(tmp.resolve("cache4"), f, null, null).ensure(r, listener)).isInstanceOf(DataUnavailableException.class)
+                .hasMessageContaining("apt-get and dpkg-deb");
+    }
+
+    /** A real .deb holding the toy files gzip-compressed where Debian keeps data sets; {@code tamper} alters one label file. */
+    private Path buildDeb(Path dpkgDeb, boolean tamper) throws Exception {
+        Path pkg = tmp.resolve(tamper ? "deb-bad" : "deb-good");
+        Path data = pkg.resolve("usr/share/datasets/toy");
+        Files.createDirectories(data);
+        Files.createDirectories(pkg.resolve("DEBIAN"));
+        Files.writeString(pkg.resolve("DEBIAN/control"), "Package: toy-dataset\nVersion: 1.0\nArchitecture: all\nMaintainer: Test <test@localhost>\nDescription: toy data\n");
+        for (DataFile f : remote.files()) {
+            byte[] raw = Files.readAllBytes(tmp.resolve("src-" + f.name()));
+            if (tamper && f.name().startsWith("t10k-labels")) {
+                raw[raw.length - 1] ^= 1;
+            }
+            try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(data.resolve(f.name() + ".gz")))) {
+                g.write(raw);
+            }
+        }
+        Path deb = tmp.resolve(pkg.getFileName() + ".deb");
+        Process p = new ProcessBuilder(dpkgDeb.toString(), "--build", pkg.toString(), deb.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        return deb;
+    }
 }
