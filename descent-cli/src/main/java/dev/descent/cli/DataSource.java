@@ -54,7 +54,8 @@ public final class DataSource {
     /** Loads the training and test sets from files {@link #files} gave. */
     public IdxImages.TrainTest load(MnistFiles files) {
         MnistFamily fam = family();
-        return IdxImages.load(files, fam != null ? fam.numClasses() : 0);
+        IdxImages.TrainTest tt = IdxImages.load(files, fam != null ? fam.numClasses() : 0);
+        return fam != null ? fam.prepare(tt) : tt;
     }
 
     /** The four IDX files, fetched into the cache first when a named data set is missing. */

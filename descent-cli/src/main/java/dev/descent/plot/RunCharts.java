@@ -107,29 +107,6 @@ public final class RunCharts {
                 new Charts.Panel("Validation accuracy" + (seeds ? " (mean ± std over seeds)" : ""), "Iteration", "accuracy", acc, false, false, null, null, accBands)));
     }
 
-    /** Mean and mean ± std across rows, column by column. */
-    private record Spread(double[] mean, double[] low, double[] high) {
-        static Spread of(double[][] rows) {
-            int n = rows[0].length;
-            double[] m = new double[n], lo = new double[n], hi = new double[n];
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (double[] r : rows) {
-                    s += r[j];
-                }
-                double mean = s / rows.length, v = 0;
-                for (double[] r : rows) {
-                    v += (r[j] - mean) * (r[j] - mean);
-                }
-                double sd = Math.sqrt(v / (rows.length - 1));
-                m[j] = mean;
-                lo[j] = mean - sd;
-                hi[j] = mean + sd;
-            }
-            return new Spread(m, lo, hi);
-        }
-    }
-
     /**
      * The LR range test: the smoothed loss against the learning rate (log scale), suggestions marked.
      * Raw losses are left out, as fastai does: one spike would flatten the curve that matters.

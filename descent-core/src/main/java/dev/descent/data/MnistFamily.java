@@ -30,12 +30,33 @@ public enum MnistFamily {
                     new DataFile(FileRole.TRAIN_LABELS, "train-labels-idx1-ubyte", "25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
                     new DataFile(FileRole.TEST_IMAGES, "t10k-images-idx3-ubyte", "bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
                     new DataFile(FileRole.TEST_LABELS, "t10k-labels-idx1-ubyte", "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965")),
-            null, null, "dataset-fashion-mnist", "usr/share/datasets/fashion-mnist/"));
+            null, null, "dataset-fashion-mnist", "usr/share/datasets/fashion-mnist/"), 0.2860f, 0.3530f);
 
     private final RemoteDataset remote;
+    private final float mean;
+    private final float std;
 
     MnistFamily(RemoteDataset remote) {
+        this(remote, 0, 1);
+    }
+
+    MnistFamily(RemoteDataset remote, float mean, float std) {
         this.remote = remote;
+        this.mean = mean;
+        this.std = std;
+    }
+
+    /**
+     * The inputs as training sees them: MNIST's pixels in [0, 1], as the tutorial's
+     * {@code transforms.ToTensor()}; Fashion-MNIST's also standardised with its training set's pixel
+     * mean 0.2860 and std 0.3530 ({@code transforms.Normalize}), without which the default recipe
+     * (Adam, 2 epochs) stops short of 85% test accuracy on its darker, lower-contrast images.
+     */
+    public IdxImages.TrainTest prepare(IdxImages.TrainTest raw) {
+        if (mean == 0 && std == 1) {
+            return raw;
+        }
+        return new IdxImages.TrainTest(raw.train().normalized(mean, std), raw.test().normalized(mean, std));
     }
 
     /** Where the files come from and their checksums. */
