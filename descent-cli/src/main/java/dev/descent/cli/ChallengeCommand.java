@@ -66,6 +66,10 @@ public final class ChallengeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where the benchmark, the study and challenge.json go (default: runs/<timestamp>-challenge)")
     Path out;
 
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N",
+            description = "re-run the benchmark and the best recipe on N seeds each and test the difference (Welch); 1 for one run each (default: ${DEFAULT-VALUE})")
+    int seeds;
+
     @Mixin
     SpaceOptions space = new SpaceOptions();
     @Mixin
@@ -95,7 +99,11 @@ public final class ChallengeCommand implements Callable<Integer> {
             throw new BadInputException("--out " + dir + " already holds a challenge; choose another directory");
         }
         long t0 = System.nanoTime();
-        TrainingSession.Data d = TrainingSession.load(data, bench.train, log);
+        if (seeds < 1) {
+            throw new BadInputException("--seeds must be >= 1, got " + seeds);
+        }
+        dev.descent.data.IdxImages.TrainTest files = data.load(log);
+        TrainingSession.Data d = TrainingSession.split(files, data.name(), bench.train);
 
         log.printf(Locale.ROOT, "benchmark: the tutorial's MLP 200-100-50, Adam lr 1e-3, batch 64, %d epochs, seed %d%n", epochs, bench.train.seed);
         List<String> benchArgv = new ArrayList<>(base);
@@ -117,12 +125,21 @@ public final class ChallengeCommand implements Callable<Integer> {
             if (best == null) {
                 return 1;
             }
+            ArrayNode reruns = null;
+            if (seeds > 1) {
+                log.printf(Locale.ROOT, "%nre-running the benchmark and the best recipe on %d seeds each (%d..%d)%n", seeds, bench.train.seed, bench.train.seed + seeds - 1);
+                List<String> bestArgs = TuneObjective.args(base, s, study.params(study.best().orElseThrow()));
+                List<SeedReruns.Runs> runs = List.of(
+                        SeedReruns.run("benchmark", files, data.name(), base, bench.train.seed, seeds, dir.resolve("seeds").resolve("benchmark"), log),
+                        SeedReruns.run("best found", files, data.name(), bestArgs, bench.train.seed, seeds, dir.resolve("seeds").resolve("best"), log));
+                reruns = SeedReruns.json(runs, SeedReruns.report(runs, log));
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return compare(log, dir, b, best, study, seconds);
+            return compare(log, dir, b, best, study, seconds, reruns);
         }
     }
 
-    private int compare(PrintWriter log, Path dir, TrainingSession.Outcome benchmark, JsonNode best, Study study, double seconds) {
+    private int compare(PrintWriter log, Path dir, TrainingSession.Outcome benchmark, JsonNode best, Study study, double seconds, ArrayNode reruns) {
         Evaluation bt = benchmark.test();
         double bestAcc = best.path("test_accuracy").asDouble();
         double delta = 100 * (bestAcc - bt.accuracy());
@@ -156,6 +173,9 @@ public final class ChallengeCommand implements Callable<Integer> {
         j.put("improvement_points", delta);
         j.put("trials", study.trials().size());
         j.put("seconds", seconds);
+        if (reruns != null) {
+            j.set("seeds", reruns);
+        }
         ArrayNode cmd = j.putArray("command_line");
         spec.commandLine().getParseResult().originalArgs().forEach(cmd::add);
         TrainingSession.writePrettyJson(dir.resolve("challenge.json"), j);

@@ -71,6 +71,9 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--reports-per-epoch", defaultValue = "4", paramLabel = "N", description = "validations per epoch reported to the pruner (default: ${DEFAULT-VALUE})")
     int reportsPerEpoch;
 
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "re-run the best trial on N seeds (--seed, --seed+1, …) and report its spread; 1 for none (default: ${DEFAULT-VALUE})")
+    int seeds;
+
     @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with")
     Path resume;
 
@@ -101,10 +104,30 @@ public final class TuneCommand implements Callable<Integer> {
         if (Study.exists(dir)) {
             throw new BadInputException("--out " + dir + " already holds a study; continue it with --resume " + dir + " or choose another directory");
         }
-        TrainingSession.Data d = TrainingSession.load(data, train, out);
-        try (Study study = Study.create(dir, plan.space(), plan.metric().direction, plan.sampler(), plan.pruner(), TuneSession.attrs(argv, plan.metric()))) {
-            return run(study, plan, d, out);
+        if (seeds < 1) {
+            throw new BadInputException("--seeds must be >= 1, got " + seeds);
         }
+        dev.descent.data.IdxImages.TrainTest files = data.load(out);
+        TrainingSession.Data d = TrainingSession.split(files, data.name(), train);
+        try (Study study = Study.create(dir, plan.space(), plan.metric().direction, plan.sampler(), plan.pruner(), TuneSession.attrs(argv, plan.metric()))) {
+            int code = run(study, plan, d, out);
+            if (code == 0 && seeds > 1 && study.best().isPresent()) {
+                rerunBest(study, plan, files, out);
+            }
+            return code;
+        }
+    }
+
+    /** The best trial's configuration on --seeds seeds: its spread, in STUDY/best-seeds/ and best-seeds.json. */
+    private void rerunBest(Study study, Plan plan, dev.descent.data.IdxImages.TrainTest files, PrintWriter out) {
+        List<String> args = TuneObjective.args(plan.base(), study.space(), study.params(study.best().orElseThrow()));
+        out.printf(Locale.ROOT, "%nre-running the best trial on %d seeds (%d..%d)%n", seeds, train.seed, train.seed + seeds - 1);
+        SeedReruns.Runs runs = SeedReruns.run("best", files, data.name(), args, train.seed, seeds, study.dir().resolve("best-seeds"), out);
+        dev.descent.train.Comparison.Metric m = SeedReruns.report(List.of(runs), out);
+        com.fasterxml.jackson.databind.node.ObjectNode j = TrainingSession.JSON.createObjectNode();
+        j.put("trial", study.best().orElseThrow().number());
+        j.set("configurations", SeedReruns.json(List.of(runs), m));
+        TrainingSession.writePrettyJson(study.dir().resolve("best-seeds.json"), j);
     }
 
     private int run(Study study, Plan plan, TrainingSession.Data d, PrintWriter out) {

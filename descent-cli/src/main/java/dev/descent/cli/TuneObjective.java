@@ -76,7 +76,8 @@ final class TuneObjective implements Objective {
         TrainListener pruning = new TrainListener() {
             @Override
             public void onStep(Trainer trainer, StepReport r) {
-                if (r.validation() != null && !pruned[0]) {
+                // Only the scheduled validations are reports; the extra one at an epoch's end is not.
+                if (r.validation() != null && r.step() % every == 0 && !pruned[0]) {
                     trial.report(r.step() / every, metric.of(r.validation()));
                     if (trial.shouldPrune()) {
                         pruned[0] = true;

@@ -162,9 +162,10 @@ class TuneCommandTest {
     void challengeComparesTheBenchmarkWithTheBestFound() throws IOException {
         Path out = tmp.resolve("challenge");
         MainTest.Result r = MainTest.run("challenge", "--dataset", data.toString(), "--trials", "3", "--jobs", "1", "--epochs", "1", "--val-size", "200",
-                "--param", "lr=log:1e-3..3e-2", "--param", "hidden=choice:32|64", "--out", out.toString());
+                "--param", "lr=log:1e-3..3e-2", "--param", "hidden=choice:32|64", "--seeds", "3", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("benchmark: validation accuracy").contains("test accuracy").contains("class 0").containsPattern("(not )?beaten: ");
+        assertThat(r.out()).contains("benchmark: validation accuracy").contains("test accuracy").contains("class 0").containsPattern("(not )?beaten: ")
+                .contains("test accuracy over 3 seeds").contains("Welch");
         JsonNode c = JSON.readTree(out.resolve("challenge.json").toFile());
         int classes = c.get("benchmark").get("test_per_class_accuracy").size();
         assertThat(classes).isEqualTo(4); // the toy data's classes
@@ -173,5 +174,29 @@ class TuneCommandTest {
         assertThat(out.resolve("benchmark/summary.json")).isNotEmptyFile();
         assertThat(out.resolve("study/journal.jsonl")).isNotEmptyFile();
         assertThat(out.resolve("study/history.png")).isNotEmptyFile();
+        // Both recipes on the same three seeds, with their aggregates.
+        assertThat(c.get("seeds")).hasSize(2);
+        for (JsonNode conf : c.get("seeds")) {
+            assertThat(conf.get("seeds")).hasSize(3);
+            assertThat(conf.get("test_accuracy").get("ci95")).hasSize(2);
+            assertThat(conf.get("test_accuracy").has("p_value_vs_best")).isTrue();
+        }
+        assertThat(out.resolve("seeds/best/seed-2023/summary.json")).isNotEmptyFile();
+    }
+
+    @Test
+    void tuneReRunsTheBestTrialOnSeeds() throws IOException {
+        Path out = tmp.resolve("seeds");
+        MainTest.Result r = tune(out, "--param", "lr=log:1e-3..0.1", "--trials", "2", "--seeds", "3");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("re-running the best trial on 3 seeds (2021..2023)").contains("test accuracy over 3 seeds");
+        JsonNode j = JSON.readTree(out.resolve("best-seeds.json").toFile());
+        JsonNode best = j.get("configurations").get(0);
+        assertThat(best.get("seeds")).hasSize(3);
+        double sum = 0;
+        for (JsonNode s : best.get("seeds")) {
+            sum += s.get("test_accuracy").asDouble();
+        }
+        assertThat(best.get("test_accuracy").get("mean").asDouble()).isCloseTo(sum / 3, org.assertj.core.api.Assertions.within(1e-9));
     }
 }
