@@ -217,7 +217,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (run.diverged()) {
                 return String.format(Locale.ROOT, "diverged after %d steps", run.steps());
             }
-            return String.format(Locale.ROOT, "%s %.4f, test loss %.4f (%.1f s)", p.hasAccuracy() ? "val acc" : "train loss", run.finalMetric(),
+            return String.format(Locale.ROOT, "%s %.4f, test loss %.4f (%.1f s)", p.metric(), run.finalMetric(),
                     run.testLoss(), run.seconds());
         }
     }

@@ -58,7 +58,7 @@ final class BenchmarkReport {
     private static String protocolText(Benchmark.Result r) {
         Benchmark.Protocol p = r.protocol();
         return String.format(Locale.ROOT, "learning rate tuned on a log grid of %d points (%s) with seed %d, by the final validation metric "
-                        + "(accuracy on 10,000 held-out training examples; the training-set loss for quadratic_deep); the best re-run on %d seeds "
+                        + "(accuracy on 10,000 held-out training examples; for quadratic_deep the training loss above its exact minimum); the best re-run on %d seeds "
                         + "(%d..%d, the tuning run being the first); %s budgets. Spread: mean ± std and 95%% CI of the mean (Student t, n−1 df); "
                         + "p: Welch's t-test against the best mean, two-sided, * for p < 0.05 (no test with fewer than %d seeds). Target: the best "
                         + "optimizer's mean final validation accuracy − %.2f (loss × %.2f).",
@@ -86,7 +86,7 @@ final class BenchmarkReport {
             pj.put("description", p.problem().description());
             pj.put("epochs", p.budget().epochs());
             pj.put("batch_size", p.budget().batchSize());
-            pj.put("metric", p.problem().hasAccuracy() ? "val_accuracy" : "train_loss");
+            pj.put("metric", p.problem().metric());
             CompareCommand.putNumber(pj, "target", p.target());
             ArrayNode opts = pj.putArray("optimizers");
             for (Benchmark.ContenderResult c : p.contenders()) {
@@ -211,7 +211,7 @@ final class BenchmarkReport {
     static void printSummary(PrintWriter out, Benchmark.Result r) {
         for (Benchmark.ProblemResult p : r.problems()) {
             out.printf(Locale.ROOT, "%n%s — %s; %d epochs of batch %d; target %s %.4f%n", p.problem().name(), p.problem().description(),
-                    p.budget().epochs(), p.budget().batchSize(), p.problem().hasAccuracy() ? "val acc" : "train loss", p.target());
+                    p.budget().epochs(), p.budget().batchSize(), p.problem().metric(), p.target());
             out.printf(Locale.ROOT, "  %-10s %-8s %-30s %-30s %-20s %s%n", "optimizer", "best lr", p.problem().hasAccuracy() ? "test accuracy (%) ± std" : "test loss ± std",
                     "95% CI, p vs best", "steps to target", "seconds");
             String key = p.problem().hasAccuracy() ? "test_accuracy" : "test_loss";
@@ -281,7 +281,7 @@ final class BenchmarkReport {
         for (Benchmark.ProblemResult p : r.problems()) {
             h.append("<h2>").append(esc(p.problem().name())).append("</h2>\n<p>").append(esc(p.problem().description()))
                     .append(String.format(Locale.ROOT, "; %d epochs of batch %d; target %s %.4f.</p>%n", p.budget().epochs(), p.budget().batchSize(),
-                            p.problem().hasAccuracy() ? "validation accuracy" : "training-set loss", p.target()));
+                            p.problem().metric(), p.target()));
             h.append("<table><tr><th>optimizer</th><th>best lr</th>");
             for (String[] m : METRICS) {
                 if (p.metrics().containsKey(m[0])) {

@@ -142,7 +142,8 @@ final class ExploreAdaptive extends ExploreTopic {
         Charts.write(dir.file("adaptive"), List.of(
                 SurfaceFigures.contours(String.format(Locale.ROOT, "Paths on the surface (κ = %.0f)", c.conditionNumber()), c, paths, surface.grid),
                 new Charts.Panel("Loss on the surface", "step", "f − f*", curves, true, true),
-                new Charts.Panel("Training loss of the MLP", "step", "train loss (smoothed)", java.util.stream.IntStream.range(0, runs.size()).mapToObj(k -> runs.get(k).curve(25, SurfaceFigures.color(k))).toList())), 3);
+                new Charts.Panel("Training loss of the MLP (raw faint, EMA " + Charts.SMOOTHING + ")", "step", "train loss",
+                        java.util.stream.IntStream.range(0, runs.size()).boxed().flatMap(k -> runs.get(k).curve(SurfaceFigures.color(k)).stream()).toList())), 3);
 
         String fastest = reached.entrySet().stream().filter(e -> e.getValue() >= 0).min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("none");
         int best = 0;

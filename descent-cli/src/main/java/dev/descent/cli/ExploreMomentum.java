@@ -128,7 +128,8 @@ final class ExploreMomentum extends ExploreTopic {
         Charts.write(dir.file("momentum"), List.of(
                 SurfaceFigures.contours(String.format(Locale.ROOT, "Paths on the surface (κ = %.0f)", c.conditionNumber()), c, paths, surface.grid),
                 new Charts.Panel("Loss on the surface", "step", "f − f*", curves, true, true),
-                new Charts.Panel("Training loss of the MLP", "step", "train loss (smoothed)", java.util.stream.IntStream.range(0, runs.size()).mapToObj(k -> runs.get(k).curve(25, SurfaceFigures.color(k))).toList())), 3);
+                new Charts.Panel("Training loss of the MLP (raw faint, EMA " + Charts.SMOOTHING + ")", "step", "train loss",
+                        java.util.stream.IntStream.range(0, runs.size()).boxed().flatMap(k -> runs.get(k).curve(SurfaceFigures.color(k)).stream()).toList())), 3);
         String finding = String.format(Locale.ROOT,
                 "On the surface with κ = %.0f, momentum (β %s) converges in %s steps where gradient descent needs %s at the same learning rate; "
                         + "on the MLP at lr %s it ends at training loss %.3f against %.3f.",

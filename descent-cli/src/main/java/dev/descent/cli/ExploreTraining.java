@@ -28,10 +28,10 @@ final class ExploreTraining {
             return history.meanTrainLoss(Math.max(0, n - Math.max(1, n / 10)), n);
         }
 
-        /** The per-step training loss, smoothed over {@code window} steps, as a chart line in {@code color}. */
-        Charts.Series curve(int window, java.awt.Color color) {
+        /** The per-step training loss in {@code color}: raw and faint, with its debiased EMA over it. */
+        List<Charts.Series> curve(java.awt.Color color) {
             float[] l = history.trainLoss();
-            return new Charts.Series(name, Charts.steps(l.length), Charts.smooth(l, window), false, color, true);
+            return Charts.rawAndSmoothed(name, Charts.steps(l.length), Charts.doubles(l), color);
         }
     }
 

@@ -2,14 +2,14 @@ package dev.descent.plot;
 
 /**
  * Axis ranges that make readable ticks: a linear axis runs between multiples of a 1-2-5 step
- * (…, 0.1, 0.2, 0.5, 1, 2, 5, 10, …) chosen for about five intervals, so that every tick XChart
+ * (…, 0.1, 0.2, 0.5, 1, 2, 5, 10, …) chosen for about eight intervals (so that the ends waste little room), so that every tick XChart
  * draws is a round number; a logarithmic axis runs between whole decades, so that its labelled ticks
  * are the decades and the minor ones 2–9 × 10^k between them.
  */
 final class Axes {
 
     /** Intervals aimed at on a linear axis (XChart may subdivide them). */
-    private static final int TARGET_INTERVALS = 5;
+    private static final int TARGET_INTERVALS = 8;
 
     private Axes() {
     }

@@ -22,7 +22,7 @@ public final class BenchmarkCharts {
      */
     public static void problem(Path base, Benchmark.ProblemResult r) {
         boolean acc = r.problem().hasAccuracy();
-        String metric = acc ? "validation accuracy" : "training-set loss";
+        String metric = r.problem().metric();
         List<Charts.Series> tuning = new ArrayList<>(), evals = new ArrayList<>(), loss = new ArrayList<>();
         List<Charts.Band> evalBands = new ArrayList<>(), lossBands = new ArrayList<>();
         int k = 0;
@@ -56,7 +56,7 @@ public final class BenchmarkCharts {
         String n = r.contenders().get(0).runs().size() > 1 ? "mean ± std over seeds" : "one seed";
         Charts.write(base, List.of(
                 new Charts.Panel("Tuning: final " + metric, "learning rate (log scale)", metric, tuning, true, !acc),
-                new Charts.Panel(cap(metric) + " per epoch (" + n + ")", "step", metric, evals, false, !acc, null, null, evalBands),
+                new Charts.Panel(cap(metric) + " (" + n + ")", "step", metric, evals, false, !acc, null, null, evalBands),
                 new Charts.Panel("Training loss (EMA " + Charts.SMOOTHING + "; " + n + ")", "step", "loss (log scale)", loss, false, true, null, null, lossBands)));
     }
 

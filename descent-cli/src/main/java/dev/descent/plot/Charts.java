@@ -160,6 +160,13 @@ public final class Charts {
             s.setYAxisMin(yr[0]);
             s.setYAxisMax(yr[1]);
         }
+        // A pattern, not a formatting function: with a function XChart stops treating the axis as logarithmic.
+        if (p.logX() && xr != null) {
+            s.setXAxisDecimalPattern(decades(xr));
+        }
+        if (p.logY() && yr != null) {
+            s.setYAxisDecimalPattern(decades(yr));
+        }
         if (!p.logX() && integral(p) && xr != null && xr[1] - xr[0] >= 10) {
             // Whole iterations without a thousands separator, so that labels stay short and apart.
             s.setXAxisDecimalPattern("#");
@@ -241,6 +248,15 @@ public final class Charts {
         return lo > hi ? null : new double[] {lo, hi};
     }
 
+    /** Labels for the decades of a log axis: plain decimals within 0.001–10,000 (0.01, 1, 100), else 1E-5 … 1E6. */
+    static String decades(double[] range) {
+        if (range[0] < 1e-3 || range[1] > 1e4) {
+            return "0E0";
+        }
+        int digits = (int) Math.max(0, Math.ceil(-Math.log10(range[0]) - 1e-9));
+        return digits == 0 ? "#,##0" : "0." + "#".repeat(digits);
+    }
+
     private static double middle(double[] r) {
         return r == null ? 0 : 0.5 * (r[0] + r[1]);
     }
@@ -282,20 +298,6 @@ public final class Charts {
             d[i] = v[i];
         }
         return d;
-    }
-
-    /** A trailing moving average over {@code window} points (noisy per-step curves read better). */
-    public static double[] smooth(float[] v, int window) {
-        double[] out = new double[v.length];
-        double sum = 0;
-        for (int i = 0; i < v.length; i++) {
-            sum += v[i];
-            if (i >= window) {
-                sum -= v[i - window];
-            }
-            out[i] = sum / Math.min(i + 1, window);
-        }
-        return out;
     }
 
     /**

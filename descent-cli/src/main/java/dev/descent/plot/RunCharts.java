@@ -108,23 +108,31 @@ public final class RunCharts {
     }
 
     /**
-     * The LR range test: the smoothed loss against the learning rate (log scale), suggestions marked.
-     * Raw losses are left out, as fastai does: one spike would flatten the curve that matters.
+     * The LR range test: the loss against the learning rate (log scale), raw and faint under fastai's
+     * debiased EMA, suggestions marked. The y axis is fitted to the smoothed curve, so that one raw
+     * spike does not flatten the curve that matters (fastai leaves raw losses out for that reason).
      */
     public static void lrFind(Path base, dev.descent.tune.LrFinder.Result r) {
-        List<Charts.Series> lines = new ArrayList<>(List.of(new Charts.Series("smoothed loss", r.lrs(), r.smoothed(), false)));
-        lines.add(mark("steepest", r, r.steepest()));
-        lines.add(mark("valley", r, r.valley()));
-        Charts.write(base, List.of(new Charts.Panel("Learning-rate range test", "learning rate (log scale)", "NLL loss", lines, true, false)));
+        java.awt.Color c = Charts.color(0);
+        List<Charts.Series> lines = new ArrayList<>();
+        lines.add(new Charts.Series("raw loss", r.lrs(), r.losses(), false, Charts.alpha(c, 60), false));
+        lines.add(new Charts.Series("smoothed loss (debiased EMA)", r.lrs(), r.smoothed(), false, c, true));
+        lines.add(mark("steepest", r, r.steepest(), Charts.color(1)));
+        lines.add(mark("valley", r, r.valley(), Charts.color(2)));
+        double lo = java.util.Arrays.stream(r.smoothed()).filter(Double::isFinite).min().orElse(0);
+        double hi = java.util.Arrays.stream(r.smoothed()).filter(Double::isFinite).max().orElse(1);
+        double pad = 0.05 * Math.max(hi - lo, 1e-6);
+        Charts.write(base, List.of(new Charts.Panel("Learning-rate range test", "learning rate (log scale)", "NLL loss", lines, true, false,
+                null, new double[] {lo - pad, hi + pad})));
     }
 
-    private static Charts.Series mark(String name, dev.descent.tune.LrFinder.Result r, double lr) {
+    private static Charts.Series mark(String name, dev.descent.tune.LrFinder.Result r, double lr, java.awt.Color color) {
         int best = 0;
         for (int i = 0; i < r.lrs().length; i++) {
             if (Math.abs(Math.log(r.lrs()[i] / lr)) < Math.abs(Math.log(r.lrs()[best] / lr))) {
                 best = i;
             }
         }
-        return new Charts.Series(name + " " + String.format(java.util.Locale.ROOT, "%.2g", lr), new double[] {r.lrs()[best]}, new double[] {r.smoothed()[best]}, true);
+        return Charts.Series.points(name + " " + String.format(java.util.Locale.ROOT, "%.2g", lr), new double[] {r.lrs()[best]}, new double[] {r.smoothed()[best]}, color);
     }
 }

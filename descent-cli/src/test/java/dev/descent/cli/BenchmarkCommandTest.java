@@ -56,7 +56,7 @@ class BenchmarkCommandTest {
             assertThat(o.path("test_accuracy").has("p_value_vs_best")).isTrue();
         }
         JsonNode quad = j.path("problems").get(0);
-        assertThat(quad.path("metric").asText()).isEqualTo("train_loss");
+        assertThat(quad.path("metric").asText()).isEqualTo("training loss above its minimum");
         assertThat(quad.path("optimizers").get(0).path("test_loss").path("mean").asDouble()).isPositive();
         assertThat(j.path("profiles").path("speed").path("problems")).hasSize(2);
 

@@ -19,10 +19,12 @@ class AxesTest {
     @Test
     void linearBoundsAreMultiplesOfTheStep() {
         assertThat(Axes.bounds(new double[] {1, 782}, false)).containsExactly(0, 800);
+        assertThat(Axes.bounds(new double[] {1, 1564}, false)).containsExactly(0, 1600);
         assertThat(Axes.bounds(new double[] {0.11, 0.96}, false)[0]).isCloseTo(0, within(1e-12));
         assertThat(Axes.bounds(new double[] {0.11, 0.96}, false)[1]).isCloseTo(1, within(1e-12));
         assertThat(Axes.bounds(new double[] {5, 5}, false)[0]).as("5 ± 10%, out to steps of 0.2").isCloseTo(4.4, within(1e-12));
         assertThat(Axes.bounds(new double[] {5, 5}, false)[1]).isCloseTo(5.6, within(1e-12));
+        assertThat(Axes.bounds(new double[] {0.37, 0.96}, false)[0]).isCloseTo(0.3, within(1e-12));
         assertThat(Axes.bounds(null, false)).isNull();
     }
 

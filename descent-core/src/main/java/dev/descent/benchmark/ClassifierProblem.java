@@ -21,7 +21,8 @@ import dev.descent.train.Trainer;
 
 /**
  * An MLP (or, with no hidden layers, multinomial logistic regression) trained with the library's
- * {@link Trainer} on an image classification set, 10,000 training examples held out for validation.
+ * {@link Trainer} on an image classification set, 10,000 training examples held out for validation
+ * and evaluated {@value #EVALS_PER_EPOCH} times an epoch.
  * A seed fixes the split, the initial weights and the batch order (as {@code descent train}: weights
  * and split from {@code seed}, shuffling from {@code seed + 1}).
  *
@@ -36,6 +37,9 @@ import dev.descent.train.Trainer;
  */
 public record ClassifierProblem(String name, String description, Supplier<IdxImages.TrainTest> data, List<Integer> hidden,
                                 int valSize, Budget paper, Budget machine) implements TestProblem {
+
+    /** Validations per epoch. */
+    public static final int EVALS_PER_EPOCH = 4;
 
     /** Copies the widths. */
     public ClassifierProblem {
@@ -71,8 +75,10 @@ public record ClassifierProblem(String name, String description, Supplier<IdxIma
         MlpSpec spec = MlpSpec.of(tt.train().exampleNumel(), hidden, tt.train().numClasses());
         Mlp model = new Mlp(spec, new Generator(seed));
         DataLoader loader = new DataLoader(parts.get(0), budget.batchSize(), true, false, true, new Generator(seed + 1));
-        // Validation once per epoch, on the whole held-out set.
-        TrainConfig cfg = new TrainConfig(budget.epochs(), Integer.MAX_VALUE, loader.numBatches(), Math.ceilDiv(val, 1000), 1000, 1, null, 0, null);
+        // Validation on the whole held-out set four times an epoch (and at its end): the resolution of
+        // the steps-to-target speed measure.
+        int every = Math.max(1, loader.numBatches() / EVALS_PER_EPOCH);
+        TrainConfig cfg = new TrainConfig(budget.epochs(), Integer.MAX_VALUE, every, Math.ceilDiv(val, 1000), 1000, 1, null, 0, null);
         List<Integer> steps = new ArrayList<>();
         List<Double> seconds = new ArrayList<>(), acc = new ArrayList<>();
         TrainListener evals = new TrainListener() {

@@ -3,7 +3,7 @@ package dev.descent.benchmark;
 /**
  * One training run of a test problem with one optimizer, learning rate and seed.
  *
- * @param evalSteps    the step of each evaluation (the end of every epoch)
+ * @param evalSteps    the step of each evaluation (several an epoch, and the end of every epoch)
  * @param evalSeconds  training seconds (evaluations excluded) up to each evaluation
  * @param evalMetric   the problem's validation metric at each evaluation (accuracy, or loss for a
  *                     problem without accuracy)

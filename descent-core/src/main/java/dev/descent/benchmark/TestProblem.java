@@ -17,12 +17,17 @@ public interface TestProblem {
     /** Whether the validation metric is an accuracy (higher is better) rather than a loss. */
     boolean hasAccuracy();
 
+    /** What the validation metric is, for reports ("validation accuracy"). */
+    default String metric() {
+        return hasAccuracy() ? "validation accuracy" : "validation loss";
+    }
+
     /** The epochs and batch size at {@code scale}. */
     Budget budget(Scale scale);
 
     /**
-     * Trains from the seed's initial state with {@code optimizer}, evaluating at the end of every
-     * epoch; stops early, marked diverged, when the loss stops being finite.
+     * Trains from the seed's initial state with {@code optimizer}, evaluating at least at the end of
+     * every epoch; stops early, marked diverged, when the loss stops being finite.
      */
     ProblemRun run(OptimizerSpec<?> optimizer, Budget budget, long seed);
 }
