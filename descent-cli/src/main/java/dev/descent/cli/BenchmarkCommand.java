@@ -112,8 +112,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new BadInputException("--out " + dir + ": " + e.getMessage());
         }
         Benchmark.Protocol protocol = new Benchmark.Protocol(grid, n, seed, scale);
-        log.printf(Locale.ROOT, "benchmark: %d problems × %d optimizers; learning rates %s (%d points) on seed %d, the best re-run on %d seeds; %s budgets%n",
-                chosen.size(), contenders.size(), gridText(grid), grid.length, seed, n, scale.name().toLowerCase(Locale.ROOT));
+        log.printf(Locale.ROOT, "benchmark: %d problem%s × %d optimizers; learning rates %s (%d points) on seed %d, the best re-run on %d seed%s; %s budgets%n",
+                chosen.size(), chosen.size() == 1 ? "" : "s", contenders.size(), gridText(grid), grid.length, seed, n, n == 1 ? "" : "s",
+                scale.name().toLowerCase(Locale.ROOT));
         long t0 = System.nanoTime();
         Benchmark.Result result = Benchmark.run(chosen, contenders, protocol, new Progress(log));
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -210,8 +210,8 @@ final class BenchmarkReport {
     /** One problem's table as text lines (also the console summary). */
     static void printSummary(PrintWriter out, Benchmark.Result r) {
         for (Benchmark.ProblemResult p : r.problems()) {
-            out.printf(Locale.ROOT, "%n%s — %s; %d epochs of batch %d; target %s %.4f%n", p.problem().name(), p.problem().description(),
-                    p.budget().epochs(), p.budget().batchSize(), p.problem().metric(), p.target());
+            out.printf(Locale.ROOT, "%n%s — %s; %s of batch %d; target %s %.4f%n", p.problem().name(), p.problem().description(),
+                    epochs(p.budget().epochs()), p.budget().batchSize(), p.problem().metric(), p.target());
             out.printf(Locale.ROOT, "  %-10s %-8s %-30s %-30s %-20s %s%n", "optimizer", "best lr", p.problem().hasAccuracy() ? "test accuracy (%) ± std" : "test loss ± std",
                     "95% CI, p vs best", "steps to target", "seconds");
             String key = p.problem().hasAccuracy() ? "test_accuracy" : "test_loss";
@@ -226,6 +226,10 @@ final class BenchmarkReport {
                         st.n() == 0 ? "not reached" : String.format(Locale.ROOT, "%.0f ± %s (%d/%d)", st.mean(), Double.isNaN(st.std()) ? "—" : String.format(Locale.ROOT, "%.0f", st.std()), st.n(), st.n() + st.missing()),
                         sec.n() == 0 ? "—" : String.format(Locale.ROOT, "%.2f", sec.mean()));
             }
+            List<String> edge = atGridEdge(r, p);
+            if (!edge.isEmpty()) {
+                out.println("  best learning rate at the end of the grid for " + String.join(", ", edge) + ": a wider --lr-grid may find a better one");
+            }
         }
         if (r.problems().size() > 1) {
             out.printf(Locale.ROOT, "%nperformance profiles (fraction of problems where an optimizer is the best, ρ(1); within 2× of the best, ρ(2)):%n");
@@ -235,6 +239,17 @@ final class BenchmarkReport {
                 out.println(sb);
             }
         }
+    }
+
+    static String epochs(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
+    }
+
+    /** The optimizers whose best learning rate is the grid's smallest or largest. */
+    static List<String> atGridEdge(Benchmark.Result r, Benchmark.ProblemResult p) {
+        double[] g = r.protocol().lrGrid();
+        return p.contenders().stream().filter(c -> g.length > 1 && (c.bestLr() == g[0] || c.bestLr() == g[g.length - 1]))
+                .map(Benchmark.ContenderResult::name).toList();
     }
 
     /** ρ(τ) of {@code name} straight from its costs. */
@@ -280,7 +295,7 @@ final class BenchmarkReport {
         h.append("<p><b>Protocol</b> (DeepOBS, Schneider, Balles &amp; Hennig 2019): ").append(esc(protocolText(r))).append("</p>\n");
         for (Benchmark.ProblemResult p : r.problems()) {
             h.append("<h2>").append(esc(p.problem().name())).append("</h2>\n<p>").append(esc(p.problem().description()))
-                    .append(String.format(Locale.ROOT, "; %d epochs of batch %d; target %s %.4f.</p>%n", p.budget().epochs(), p.budget().batchSize(),
+                    .append(String.format(Locale.ROOT, "; %s of batch %d; target %s %.4f.</p>%n", epochs(p.budget().epochs()), p.budget().batchSize(),
                             p.problem().metric(), p.target()));
             h.append("<table><tr><th>optimizer</th><th>best lr</th>");
             for (String[] m : METRICS) {
@@ -307,7 +322,13 @@ final class BenchmarkReport {
                 }
                 h.append("</tr>\n");
             }
-            h.append("</table>\n").append(img(figures.resolve(p.problem().name() + ".png"), p.problem().name()));
+            h.append("</table>\n");
+            List<String> edge = atGridEdge(r, p);
+            if (!edge.isEmpty()) {
+                h.append("<p>The best learning rate is at the end of the grid for ").append(esc(String.join(", ", edge)))
+                        .append(": a wider grid may find a better one.</p>\n");
+            }
+            h.append(img(figures.resolve(p.problem().name() + ".png"), p.problem().name()));
         }
         if (!r.problems().isEmpty()) {
             h.append("<h2>Performance profiles</h2>\n<p>Dolan &amp; Moré (2002): ρ(τ) is the fraction of problems on which an optimizer's cost ")
