@@ -112,19 +112,23 @@ public final class Charts {
 
     /** Writes {@code base.png} and {@code base.svg} with the panels in rows of {@code columns}. */
     public static void write(Path base, List<Panel> panels, int columns) {
-        List<XYChart> charts = panels.stream().map(Charts::chart).toList();
+        // A legend too wide for one row below the plot is stacked, one entry a line, and every panel of
+        // the figure grows by the tallest such legend (so that no legend is cut or covers data).
+        int extra = panels.stream().mapToInt(Charts::stackedLegendHeight).max().orElse(0);
+        int h = H + extra;
+        List<XYChart> charts = panels.stream().map(p -> chart(p, h, stackedLegendHeight(p) > 0)).toList();
         int cols = Math.max(1, Math.min(columns, charts.size())), rows = Math.ceilDiv(charts.size(), cols);
         Path png = base.resolveSibling(base.getFileName() + ".png");
         Path svg = base.resolveSibling(base.getFileName() + ".svg");
         AtomicFiles.write(png, out -> {
             // Composed here: XChart's own grid needs exactly rows × columns charts.
-            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(W * cols, H * rows, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(W * cols, h * rows, java.awt.image.BufferedImage.TYPE_INT_RGB);
             java.awt.Graphics2D g = img.createGraphics();
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             for (int i = 0; i < charts.size(); i++) {
-                java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % cols) * W, (i / cols) * H, W, H);
-                charts.get(i).paint(cell, W, H);
+                java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % cols) * W, (i / cols) * h, W, h);
+                charts.get(i).paint(cell, W, h);
                 cell.dispose();
             }
             g.dispose();
@@ -133,19 +137,41 @@ public final class Charts {
         AtomicFiles.write(svg, out -> {
             VectorGraphics2D g = new VectorGraphics2D();
             for (int i = 0; i < charts.size(); i++) {
-                charts.get(i).paint((VectorGraphics2D) g.create((i % cols) * W, (i / cols) * H, W, H), W, H);
+                charts.get(i).paint((VectorGraphics2D) g.create((i % cols) * W, (i / cols) * h, W, h), W, h);
             }
-            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, (double) W * cols, (double) H * rows)).writeTo(out);
+            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, (double) W * cols, (double) h * rows)).writeTo(out);
         });
     }
 
-    private static XYChart chart(Panel p) {
-        XYChart c = new XYChartBuilder().width(W).height(H).title(p.title()).xAxisTitle(p.xLabel()).yAxisTitle(p.yLabel()).build();
+    /** The legend's font (XChart's default), for measuring. */
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    /**
+     * 0 when the panel's legend fits in one row under the plot; else the height a stacked legend
+     * needs (one entry a line).
+     */
+    static int stackedLegendHeight(Panel p) {
+        List<String> names = p.series().stream().filter(Series::legend).filter(l -> l.x().length > 0).map(Series::name).toList();
+        if (names.isEmpty()) {
+            return 0;
+        }
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.FontMetrics fm = scratch.getGraphics().getFontMetrics(LEGEND_FONT);
+        int width = 20;
+        for (String n : names) {
+            width += 24 + 10 + fm.stringWidth(n) + 10; // line sample, gap, text, padding
+        }
+        return width <= W - 20 ? 0 : names.size() * (fm.getHeight() + 4);
+    }
+
+    private static XYChart chart(Panel p, int height, boolean stacked) {
+        XYChart c = new XYChartBuilder().width(W).height(height).title(p.title()).xAxisTitle(p.xLabel()).yAxisTitle(p.yLabel()).build();
         org.knowm.xchart.style.XYStyler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
-        // Below the plot, in one row: a legend inside the plot hides the data it sits on.
+        // Below the plot: a legend inside the plot hides the data it sits on. One row when it fits.
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendLayout(stacked ? Styler.LegendLayout.Vertical : Styler.LegendLayout.Horizontal);
+        s.setLegendFont(LEGEND_FONT);
         s.setLegendBorderColor(Color.WHITE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         s.setXAxisLogarithmic(p.logX());
