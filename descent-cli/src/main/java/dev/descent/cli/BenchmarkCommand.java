@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "The optimizer benchmark suite (DeepOBS protocol): per problem and optimizer, tune the learning rate on a log grid "
-                + "with one seed and re-run the best on N seeds; test loss and accuracy with 95% CIs and Welch's test, steps and seconds to a "
+                + "with one seed and re-run the best on N seeds; test loss and accuracy with 95%% CIs and Welch's test, steps and seconds to a "
                 + "target, Dolan-Moré performance profiles. Writes report.html, benchmark.json, CSV tables and figures to --out. "
                 + "--lr and --optimizer do not apply (every optimizer's learning rate is tuned); the other optimizer options do.")
 public final class BenchmarkCommand implements Callable<Integer> {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Train several optimizers from the same initial weights and seeds; over --seeds N seeds one table with mean ± std, "
-                + "95% CIs and Welch's test against the best, mean curves with bands (compare.png/svg), and compare.json.")
+                + "95%% CIs and Welch's test against the best, mean curves with bands (compare.png/svg), and compare.json.")
 public final class CompareCommand implements Callable<Integer> {
 
     @Spec
