@@ -1,30 +1,23 @@
 package dev.descent.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
-import dev.descent.data.FetchListener;
 import dev.descent.data.IdxImages;
 import dev.descent.data.MnistFiles;
 import dev.descent.data.RemoteDataset;
@@ -33,12 +26,11 @@ import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
-import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.Peak;
 import dev.descent.train.Clipping;
 import dev.descent.train.TrainConfig;
-import dev.descent.train.TrainListener;
+import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,13 +40,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code descent bench}: seconds per epoch and examples/s of the benchmark MLP (784-200-100-50-10)
- * with Adam on MNIST's 50,000-image training split, at several batch sizes; the first epoch is a
- * warm-up (JIT), the median of the others is reported. When a Python with PyTorch is found, the same
- * loop runs in PyTorch in the same invocation and the ratio is printed.
+ * with Adam on MNIST's 50,000-image training split, at several batch sizes, side by side with peers:
+ * PyTorch (when a Python with torch is found) and, with {@code --peer djl}, DJL's PyTorch engine in a
+ * JVM of its own. The sides run interleaved, one epoch each in turn (Descent, PyTorch, DJL, Descent,
+ * …), with the FMA-peak probe measured after every epoch, so that a noisy minute of a shared machine
+ * cannot favour one side; the first epoch of each side is a warm-up, the median of the others is
+ * reported. The machine class (AVX2, AVX-512) is printed with the figures.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
-        description = "Seconds per epoch and examples/s of the benchmark MLP with Adam, optionally side by side with PyTorch.")
+        description = "Seconds per epoch and examples/s of the benchmark MLP with Adam, interleaved with PyTorch and DJL.")
 public final class BenchCommand implements Callable<Integer> {
+
+    /** The environment variable the launcher sets to the DJL peer's class path. */
+    static final String DJL_CLASSPATH_ENV = "DESCENT_DJL_CLASSPATH";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,15 +60,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-sizes", split = ",", defaultValue = "64,256,1024", paramLabel = "B1,B2,…", description = "batch sizes (default: ${DEFAULT-VALUE})")
     List<Integer> batchSizes;
 
-    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N", description = "epochs per batch size, the first a warm-up (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N", description = "epochs per batch size and side, the first a warm-up (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads for both (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", description = "threads for every side (default: all cores)")
     Integer threads;
 
     @Option(names = "--torch", defaultValue = "auto", paramLabel = "auto|off|PYTHON",
             description = "compare with PyTorch: auto finds a python3 with torch, off skips it, or a python executable (default: ${DEFAULT-VALUE})")
     String torch;
+
+    @Option(names = "--peer", split = ",", paramLabel = "djl", description = "more peers: djl (DJL's PyTorch engine in its own JVM; needs the descent-bench module built, which ./descent does)")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--djl-classpath", paramLabel = "CP", description = "the DJL peer's class path (default: $" + DJL_CLASSPATH_ENV + ", which ./descent sets)")
+    String djlClasspath;
 
     @Mixin
     DataSource data = new DataSource();
@@ -79,9 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     private static final List<Integer> HIDDEN = List.of(200, 100, 50);
+    /** Descent's split and initial weights (train's defaults); its shuffling seed. The DJL peer uses the same. */
+    private static final long SEED = 2021, SHUFFLE_SEED = 2022;
 
     /** FLOPs of one example's forward and backward: 2·MACs each for the forward, the weight gradients and the input gradients (none for the data). */
-    private static double flopsPerExample(MlpSpec spec) {
+    static double flopsPerExample(MlpSpec spec) {
         int[] d = spec.dims();
         return 2.0 * (3 * spec.macsPerExample() - (long) d[0] * d[1]);
     }
@@ -97,6 +103,15 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new BadInputException("--batch-sizes must be positive, got " + b);
             }
         }
+        for (String p : peers) {
+            if (!p.equals("djl")) {
+                throw new BadInputException("--peer: unknown peer '" + p + "' (known: djl)");
+            }
+        }
+        String djlCp = djlClasspath != null ? djlClasspath : System.getenv(DJL_CLASSPATH_ENV);
+        if (peers.contains("djl") && (djlCp == null || djlCp.isBlank())) {
+            throw new BadInputException("--peer djl: no class path for the DJL peer; run through ./descent (it builds descent-bench) or pass --djl-classpath");
+        }
         if (threads != null) {
             if (threads < 1) {
                 throw new BadInputException("--threads must be >= 1, got " + threads);
@@ -108,108 +123,197 @@ public final class BenchCommand implements Callable<Integer> {
         IdxImages.TrainTest tt = data.load(files);
         // train's split: 50,000 of MNIST's 60,000 training images, the other 10,000 for validation
         int held = Math.min(10_000, tt.train().size() / 6);
-        Dataset train = Datasets.split(tt.train(), 2021, tt.train().size() - held, held).get(0);
+        Dataset train = Datasets.split(tt.train(), SEED, tt.train().size() - held, held).get(0);
         MlpSpec spec = MlpSpec.of(train.exampleNumel(), HIDDEN, train.numClasses());
-        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d threads, kernels %s, median of %d epochs after a warm-up%n",
-                TrainingSession.describe(spec), train.size(), nThreads, KernelProvider.kernels().name(), epochs - 1);
+        MachineClass machine = MachineClass.detect();
+        out.printf(Locale.ROOT, "machine class: %s%n", machine.describe());
+        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d thread(s), median of %d epochs after a warm-up, sides interleaved epoch by epoch%n",
+                TrainingSession.describe(spec), train.size(), nThreads, epochs - 1);
 
-        List<CoreProbe> probes = new ArrayList<>();
-        probes.add(CoreProbe.measure("before Descent", nThreads, out));
-        Map<Integer, double[]> ours = new LinkedHashMap<>();
-        for (int b : batchSizes) {
-            ours.put(b, descentEpochs(train, spec, b));
-        }
-        if (!torch.equals("off")) {
-            probes.add(CoreProbe.measure("after Descent", nThreads, out));
-        }
-        Map<Integer, double[]> theirs = torchEpochs(files, train, nThreads, out);
-        if (!theirs.isEmpty()) {
-            probes.add(CoreProbe.measure("after PyTorch", nThreads, out));
-        }
-
-        out.println();
-        out.printf(Locale.ROOT, "%6s %12s %12s %10s %14s %12s %8s%n", "batch", "s/epoch", "examples/s", "GFLOP/s", "PyTorch s/ep", "PyTorch ex/s", "speed-up");
-        ArrayNode rows = TrainingSession.JSON.createArrayNode();
-        for (int b : batchSizes) {
-            double s = median(ours.get(b));
-            double flops = train.size() * flopsPerExample(spec);
-            double[] t = theirs.get(b);
-            String ts = t == null ? "-" : String.format(Locale.ROOT, "%.3f", median(t));
-            String te = t == null ? "-" : String.format(Locale.ROOT, "%,.0f", train.size() / median(t));
-            String ratio = t == null ? "-" : String.format(Locale.ROOT, "%.2fx", median(t) / s);
-            out.printf(Locale.ROOT, "%6d %12.3f %12s %10.1f %14s %12s %8s%n", b, s, String.format(Locale.ROOT, "%,.0f", train.size() / s), flops / s / 1e9, ts, te, ratio);
-            ObjectNode r = rows.addObject();
-            r.put("batch", b);
-            r.set("descent_epoch_seconds", TrainingSession.JSON.valueToTree(ours.get(b)));
-            r.put("descent_median_seconds", s);
-            if (t != null) {
-                r.set("pytorch_epoch_seconds", TrainingSession.JSON.valueToTree(t));
-                r.put("pytorch_median_seconds", median(t));
-                r.put("speedup", median(t) / s);
+        List<BenchSide> sides = new ArrayList<>();
+        sides.add(new DescentSide(train, spec));
+        try {
+            BenchSide pt = torchSide(files, train, nThreads, out);
+            if (pt != null) {
+                sides.add(pt);
             }
-        }
-        if (json != null) {
-            ObjectNode o = TrainingSession.JSON.createObjectNode();
-            o.put("threads", nThreads);
-            o.put("kernels", KernelProvider.kernels().name());
-            o.set("fma_probes", TrainingSession.JSON.valueToTree(probes));
-            o.set("results", rows);
-            TrainingSession.writePrettyJson(json, o);
+            if (peers.contains("djl")) {
+                sides.add(djlSide(djlCp, files, held, nThreads, out));
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int b : batchSizes) {
+                rows.add(measure(sides, b, nThreads, out));
+            }
+            report(rows, sides, spec, train.size(), out);
+            if (json != null) {
+                writeJson(rows, sides, machine, nThreads, spec, train.size());
+            }
+        } finally {
+            sides.forEach(BenchSide::close);
         }
         return 0;
     }
 
-    /**
-     * The machine's FMA throughput on one thread and on all, measured at one moment of the run. On a
-     * shared VM the second core sometimes adds nothing (its virtual cores share one physical core),
-     * which slows both sides; printing it lets a reader tell a slow machine from a slow program.
-     */
-    record CoreProbe(String when, double oneThreadGflops, double allThreadsGflops) {
+    /** Epoch seconds of every side at one batch size, interleaved, with the probe after each epoch. */
+    private Row measure(List<BenchSide> sides, int batch, int nThreads, PrintWriter out) throws IOException {
+        for (BenchSide s : sides) {
+            s.batch(batch);
+        }
+        double[][] seconds = new double[sides.size()][epochs];
+        double[][] losses = new double[sides.size()][epochs];
+        List<CoreProbe> probes = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) {
+            for (int i = 0; i < sides.size(); i++) {
+                BenchSide.Epoch ep = sides.get(i).epoch();
+                seconds[i][e] = ep.seconds();
+                losses[i][e] = ep.meanLoss();
+                CoreProbe p = CoreProbe.measure(sides.get(i).name(), nThreads);
+                probes.add(p);
+                out.printf(Locale.ROOT, "  batch %d epoch %d %-8s %8.3f s  mean loss %.4f   FMA peak after it: %.0f GFLOP/s on 1 thread, %.0f on %d%n",
+                        batch, e + 1, sides.get(i).name(), ep.seconds(), ep.meanLoss(), p.oneThreadGflops(), p.allThreadsGflops(), nThreads);
+                out.flush();
+            }
+        }
+        return new Row(batch, seconds, losses, probes);
+    }
 
-        static CoreProbe measure(String when, int threads, PrintWriter out) {
-            CoreProbe p = new CoreProbe(when, Peak.throughput(1), Peak.throughput(threads));
-            out.printf(Locale.ROOT, "FMA peak %s: %.0f GFLOP/s on 1 thread, %.0f on %d (%.2fx)%n",
-                    when, p.oneThreadGflops, p.allThreadsGflops, threads, p.allThreadsGflops / p.oneThreadGflops);
-            return p;
+    /** One batch size's measurements: seconds[side][epoch], loss[side][epoch], and the probes in the order they were taken. */
+    record Row(int batch, double[][] seconds, double[][] losses, List<CoreProbe> probes) {
+
+        double median(int side) {
+            return BenchCommand.median(seconds[side]);
+        }
+
+        /** The median all-threads probe of the run at this batch size. */
+        double peak() {
+            double[] p = probes.stream().mapToDouble(CoreProbe::allThreadsGflops).toArray();
+            Arrays.sort(p);
+            return p.length % 2 == 1 ? p[p.length / 2] : (p[p.length / 2 - 1] + p[p.length / 2]) / 2;
+        }
+
+        double minPeak() {
+            return probes.stream().mapToDouble(CoreProbe::allThreadsGflops).min().orElse(0);
+        }
+
+        double maxPeak() {
+            return probes.stream().mapToDouble(CoreProbe::allThreadsGflops).max().orElse(0);
         }
     }
 
+    private void report(List<Row> rows, List<BenchSide> sides, MlpSpec spec, int examples, PrintWriter out) {
+        out.println();
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%6s %10s %11s %9s %10s", "batch", "s/epoch", "examples/s", "GFLOP/s", "% of peak"));
+        for (int i = 1; i < sides.size(); i++) {
+            head.append(String.format(Locale.ROOT, " %12s %8s", sides.get(i).name() + " s/ep", "speed-up"));
+        }
+        out.println(head.append(String.format(Locale.ROOT, " %16s", "FMA peak GFLOP/s")));
+        for (Row r : rows) {
+            double s = r.median(0);
+            double gflops = examples * flopsPerExample(spec) / s / 1e9;
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%6d %10.3f %11s %9.1f %9.0f%%", r.batch(), s,
+                    String.format(Locale.ROOT, "%,.0f", examples / s), gflops, 100 * gflops / r.peak()));
+            for (int i = 1; i < sides.size(); i++) {
+                line.append(String.format(Locale.ROOT, " %12.3f %7.2fx", r.median(i), r.median(i) / s));
+            }
+            out.println(line.append(String.format(Locale.ROOT, " %5.0f (%.0f-%.0f)", r.peak(), r.minPeak(), r.maxPeak())));
+        }
+        out.println("% of peak: Descent's GFLOP/s against the median all-threads FMA probe taken beside this batch size's epochs.");
+    }
+
+    private void writeJson(List<Row> rows, List<BenchSide> sides, MachineClass machine, int nThreads, MlpSpec spec, int examples) {
+        ObjectNode o = TrainingSession.JSON.createObjectNode();
+        o.put("machine_class", machine.name());
+        o.put("kernels", machine.kernels());
+        o.put("threads", nThreads);
+        o.put("examples_per_epoch", examples);
+        o.put("flops_per_example", flopsPerExample(spec));
+        ArrayNode rs = o.putArray("results");
+        for (Row r : rows) {
+            ObjectNode j = rs.addObject();
+            j.put("batch", r.batch());
+            for (int i = 0; i < sides.size(); i++) {
+                String key = sides.get(i).name().toLowerCase(Locale.ROOT);
+                j.set(key + "_epoch_seconds", TrainingSession.JSON.valueToTree(r.seconds()[i]));
+                j.set(key + "_epoch_mean_loss", TrainingSession.JSON.valueToTree(r.losses()[i]));
+                j.put(key + "_median_seconds", r.median(i));
+                if (i > 0) {
+                    j.put(key + "_speedup", r.median(i) / r.median(0));
+                }
+            }
+            j.put("fma_peak_median_gflops", r.peak());
+            j.set("fma_probes", TrainingSession.JSON.valueToTree(r.probes()));
+        }
+        TrainingSession.writePrettyJson(json, o);
+    }
+
+    /**
+     * The machine's FMA throughput on one thread and on all, measured right after one side's epoch.
+     * On a shared VM the second core sometimes adds nothing (its virtual cores share one physical
+     * core, or another job runs), which slows every side; the probe lets a reader tell a slow machine
+     * from a slow program.
+     */
+    record CoreProbe(String after, double oneThreadGflops, double allThreadsGflops) {
+
+        static CoreProbe measure(String after, int threads) {
+            return new CoreProbe(after, Peak.throughput(1), Peak.throughput(threads));
+        }
+    }
+
+    /** The median of all epochs but the first (the warm-up). */
     static double median(double[] epochSeconds) {
         double[] m = Arrays.copyOfRange(epochSeconds, 1, epochSeconds.length);
         Arrays.sort(m);
         return m.length % 2 == 1 ? m[m.length / 2] : (m[m.length / 2 - 1] + m[m.length / 2]) / 2;
     }
 
-    private double[] descentEpochs(Dataset train, MlpSpec spec, int batch) {
-        Mlp model = new Mlp(spec, new Generator(2021));
-        Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
-        DataLoader loader = new DataLoader(train, batch, true, false, true, new Generator(2022));
-        double[] times = new double[epochs];
-        long[] start = {System.nanoTime()};
-        TrainListener timer = new TrainListener() {
-            @Override
-            public void onStep(Trainer t, StepReport r) {
-                if (r.batchInEpoch() == r.batchesPerEpoch()) {
-                    long now = System.nanoTime();
-                    times[r.epoch() - 1] = (now - start[0]) / 1e9;
-                    start[0] = now;
-                }
-            }
-        };
-        TrainConfig cfg = new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, new Clipping.None(), 0, null);
-        new Trainer(model, opt, null, null, loader, null, cfg, List.of(timer)).fit();
-        return times;
+    /** Descent in this JVM: the real {@link Trainer} loop, one epoch per call on the same model, optimizer and loader. */
+    private static final class DescentSide implements BenchSide {
+        private final Dataset train;
+        private final MlpSpec spec;
+        private Mlp model;
+        private Optimizer<Adam.Options> opt;
+        private DataLoader loader;
+
+        DescentSide(Dataset train, MlpSpec spec) {
+            this.train = train;
+            this.spec = spec;
+        }
+
+        @Override
+        public String name() {
+            return "Descent";
+        }
+
+        @Override
+        public void batch(int batchSize) {
+            model = new Mlp(spec, new Generator(SEED));
+            opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+            loader = new DataLoader(train, batchSize, true, false, true, new Generator(SHUFFLE_SEED));
+        }
+
+        @Override
+        public Epoch epoch() {
+            TrainConfig cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, new Clipping.None(), 0, null);
+            long t0 = System.nanoTime();
+            Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
+            TrainResult r = t.fit();
+            double s = (System.nanoTime() - t0) / 1e9;
+            return new Epoch(s, t.history().meanTrainLoss(0, r.steps()));
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
-    private Map<Integer, double[]> torchEpochs(MnistFiles files, Dataset train, int nThreads, PrintWriter out) throws IOException, InterruptedException {
-        Map<Integer, double[]> res = new LinkedHashMap<>();
+    private BenchSide torchSide(MnistFiles files, Dataset train, int nThreads, PrintWriter out) throws IOException, InterruptedException {
         if (torch.equals("off")) {
-            return res;
+            return null;
         }
         String python = torch.equals("auto") ? findTorchPython() : torch;
         if (python == null) {
             out.println("PyTorch comparison skipped: no python3 with torch found (apt-get install python3-torch, or --torch PYTHON)");
-            return res;
+            return null;
         }
         Path script = Files.createTempFile("descent-bench-", ".py");
         try (InputStream in = BenchCommand.class.getResourceAsStream("torch_mlp_bench.py")) {
@@ -217,31 +321,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try {
             List<String> cmd = List.of(python, script.toString(), files.get(RemoteDataset.FileRole.TRAIN_IMAGES).toString(),
-                    files.get(RemoteDataset.FileRole.TRAIN_LABELS).toString(), String.join(",", batchSizes.stream().map(String::valueOf).toList()),
-                    Integer.toString(epochs), Integer.toString(nThreads), "2021", Integer.toString(train.size()), Integer.toString(train.numClasses()));
-            out.println("running the same loop in PyTorch (" + python + ")...");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            List<String> other = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("{")) {
-                        JsonNode n = TrainingSession.JSON.readTree(line);
-                        double[] t = TrainingSession.JSON.treeToValue(n.get("epoch_seconds"), double[].class);
-                        res.put(n.get("batch").asInt(), t);
-                        out.printf(Locale.ROOT, "  PyTorch %s batch %d: %.3f s/epoch%n", n.get("torch").asText(), n.get("batch").asInt(), median(t));
-                    } else {
-                        other.add(line);
-                    }
-                }
-            }
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                out.println("PyTorch run failed: " + String.join(" | ", other.subList(Math.max(0, other.size() - 3), other.size())));
-            }
+                    files.get(RemoteDataset.FileRole.TRAIN_LABELS).toString(), Integer.toString(nThreads), Long.toString(SEED),
+                    Integer.toString(train.size()), Integer.toString(train.numClasses()), joined(HIDDEN));
+            PeerProcess p = PeerProcess.start("PyTorch", cmd);
+            out.printf(Locale.ROOT, "PyTorch %s (%s), %d thread(s)%n", p.ready().get("torch").asText(), python, p.ready().get("threads").asInt());
+            return p;
         } finally {
+            // Python has read the script by the time it says it is ready.
             Files.deleteIfExists(script);
         }
-        return res;
+    }
+
+    private BenchSide djlSide(String classpath, MnistFiles files, int held, int nThreads, PrintWriter out) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path dir = files.get(RemoteDataset.FileRole.TRAIN_IMAGES).toAbsolutePath().getParent();
+        List<String> cmd = List.of(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-cp", classpath, "dev.descent.bench.djl.DjlPeer", dir.toString(), Integer.toString(held), Integer.toString(nThreads), joined(HIDDEN));
+        PeerProcess p = PeerProcess.start("DJL", cmd);
+        out.printf(Locale.ROOT, "DJL %s, engine %s, %d thread(s), offline%n", p.ready().get("djl").asText(), p.ready().get("engine").asText(), nThreads);
+        return p;
+    }
+
+    private static String joined(List<Integer> xs) {
+        return String.join(",", xs.stream().map(String::valueOf).toList());
     }
 
     /** Debian's python3 first (python3-torch lives there; a version manager's python3 may shadow it), then the PATH's. */

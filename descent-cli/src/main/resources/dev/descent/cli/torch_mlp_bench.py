@@ -2,7 +2,10 @@
 
 Used only for side-by-side measurements (never at run time). Data come from the same IDX files as
 Descent's run and are held in memory as tensors (a TensorDataset: PyTorch's fastest input path), so
-the comparison is of the training loops. Prints one JSON line per batch size.
+the comparison is of the training loops. Driven one epoch at a time so that `descent bench` can
+interleave it with the other sides: it prints a JSON "ready" line, then answers each command read
+from standard input with one JSON line: "batch B" (a fresh model, Adam and loader for batch size B),
+"epoch" (one pass: its seconds and mean loss), "quit".
 """
 import gzip
 import json
@@ -40,8 +43,8 @@ class MLP(nn.Module):
 
 
 def main():
-    images, labels, batch_sizes, epochs, threads, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-    n_train, classes = int(sys.argv[7]), int(sys.argv[8])
+    images, labels, threads, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    n_train, classes, hidden = int(sys.argv[5]), int(sys.argv[6]), [int(h) for h in sys.argv[7].split(",") if h]
     torch.set_num_threads(threads)
     pixels = read_idx(images)
     in_dim = int(np.prod(pixels.shape[1:]))
@@ -50,21 +53,36 @@ def main():
     g = torch.Generator().manual_seed(seed)
     perm = torch.randperm(len(y), generator=g)[:n_train]
     train = torch.utils.data.TensorDataset(x[perm], y[perm])
-    for bs in [int(b) for b in batch_sizes.split(",")]:
-        torch.manual_seed(seed)
-        model = MLP(in_dim, classes, [200, 100, 50])
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-        loader = torch.utils.data.DataLoader(train, batch_size=bs, shuffle=True)
-        times = []
-        for _ in range(epochs):
+    say({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
+    bs, model, opt, loader = 0, None, None, None
+    for line in sys.stdin:
+        cmd = line.split()
+        if cmd[0] == "batch":
+            bs = int(cmd[1])
+            torch.manual_seed(seed)
+            model = MLP(in_dim, classes, hidden)
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            loader = torch.utils.data.DataLoader(train, batch_size=bs, shuffle=True, generator=torch.Generator().manual_seed(seed + 1))
+            say({"batch": bs, "ready": True})
+        elif cmd[0] == "epoch":
             t0 = time.perf_counter()
+            total, n = 0.0, 0
             for xb, yb in loader:
                 opt.zero_grad()
                 loss = F.nll_loss(model(xb), yb)
                 loss.backward()
                 opt.step()
-            times.append(time.perf_counter() - t0)
-        print(json.dumps({"batch": bs, "epoch_seconds": times, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+                total += loss.item()
+                n += 1
+            say({"batch": bs, "seconds": time.perf_counter() - t0, "loss": total / max(n, 1)})
+        elif cmd[0] == "quit":
+            return
+        else:
+            raise SystemExit("unknown command: " + line.strip())
+
+
+def say(obj):
+    print(json.dumps(obj), flush=True)
 
 
 if __name__ == "__main__":

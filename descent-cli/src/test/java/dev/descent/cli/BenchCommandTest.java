@@ -33,7 +33,7 @@ class BenchCommandTest {
         MainTest.Result r = MainTest.run("bench", "--dataset", data.toString(), "--batch-sizes", "16,64", "--epochs", "3",
                 "--torch", "off", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("benchmark MLP 64-200-100-50-4", "1,000 examples per epoch", "FMA peak before Descent");
+        assertThat(r.out()).contains("machine class: ", "benchmark MLP 64-200-100-50-4", "1,000 examples per epoch", "FMA peak after it");
         assertThat(r.out()).containsPattern("(?m)^\\s+16\\s+\\d+\\.\\d{3}").containsPattern("(?m)^\\s+64\\s+\\d+\\.\\d{3}");
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("results")).hasSize(2);
@@ -41,10 +41,13 @@ class BenchCommandTest {
             assertThat(row.get("descent_epoch_seconds")).hasSize(3);
             row.get("descent_epoch_seconds").forEach(t -> assertThat(t.asDouble()).isPositive());
             assertThat(row.has("pytorch_median_seconds")).isFalse();
+            // a probe after every epoch
+            assertThat(row.get("fma_probes")).hasSize(3);
+            JsonNode probe = row.get("fma_probes").get(0);
+            assertThat(probe.get("oneThreadGflops").asDouble()).isPositive();
+            assertThat(probe.get("allThreadsGflops").asDouble()).isPositive();
         }
-        JsonNode probe = j.get("fma_probes").get(0);
-        assertThat(probe.get("oneThreadGflops").asDouble()).isPositive();
-        assertThat(probe.get("allThreadsGflops").asDouble()).isPositive();
+        assertThat(j.get("machine_class").asText()).isIn("AVX2", "AVX-512", "scalar", "vector-128", "vector-256");
     }
 
     @Test
@@ -54,10 +57,10 @@ class BenchCommandTest {
         MainTest.Result r = MainTest.run("bench", "--dataset", data.toString(), "--batch-sizes", "64", "--epochs", "2",
                 "--torch", "/usr/bin/python3", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("PyTorch 1.", "FMA peak after PyTorch");
+        assertThat(r.out()).contains("PyTorch 1.").containsPattern("epoch 1 Descent .*\\n.*epoch 1 PyTorch .*\\n.*epoch 2 Descent");
         JsonNode row = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
         assertThat(row.get("pytorch_epoch_seconds")).hasSize(2);
-        assertThat(row.get("speedup").asDouble()).isPositive();
+        assertThat(row.get("pytorch_speedup").asDouble()).isPositive();
     }
 
     @Test
@@ -67,6 +70,8 @@ class BenchCommandTest {
                 {"--batch-sizes", "0"},
                 {"--threads", "0"},
                 {"--dataset", tmp.resolve("missing").toString()},
+                {"--peer", "tensorflow"},
+                {"--peer", "djl", "--djl-classpath", " "},
         };
         for (String[] b : bad) {
             String[] args = new String[b.length + 3];
