@@ -49,7 +49,36 @@ public final class Mlp extends Module {
     /** {@code main(x.view(-1, in))}: the outputs before the log-softmax. */
     @Override
     public Tensor scores(Tensor input) {
-        return main.forward(input.view(-1, spec.inDim()));
+        return scores(input, parameters());
+    }
+
+    /**
+     * {@link #forward(Tensor)} with {@code params} in place of this model's parameters, in the order of
+     * {@link #parameters()} ({@code main.0.weight}, {@code main.0.bias}, {@code main.2.weight}, …).
+     * Data-parallel training runs it on shards of a batch with replicas of the parameters that share
+     * their storage but own their gradients ({@link Tensor#detach()}, then {@code requiresGrad}).
+     *
+     * @throws IllegalArgumentException if the number of tensors does not match the parameters
+     */
+    public Tensor forward(Tensor input, List<Tensor> params) {
+        return scores(input, params).logSoftmax(1);
+    }
+
+    /** {@link #scores(Tensor)} with {@code params} in place of this model's parameters (see {@link #forward(Tensor, List)}). */
+    public Tensor scores(Tensor input, List<Tensor> params) {
+        List<Linear> layers = linears();
+        if (params.size() != layers.size() * (spec.bias() ? 2 : 1)) {
+            throw new IllegalArgumentException("Mlp.forward: " + params.size() + " parameter tensors for a model with " + parameters().size());
+        }
+        Tensor x = input.view(-1, spec.inDim());
+        for (int i = 0, p = 0; i < layers.size(); i++) {
+            if (i > 0) {
+                x = spec.activation().apply(x);
+            }
+            Tensor w = params.get(p++);
+            x = dev.descent.tensor.F.linear(x, w, spec.bias() ? params.get(p++) : null);
+        }
+        return x;
     }
 
     /** The architecture. */

@@ -36,6 +36,8 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final List<TrainListener> listeners;
     private final History history = new History();
+    /** Forward, loss and backward of a batch (data-parallel shards for an MLP). */
+    private final BatchStep batchStep;
 
     private int step;
     private int epoch;
@@ -64,6 +66,7 @@ public final class Trainer {
         this.val = val;
         this.cfg = cfg;
         this.listeners = List.copyOf(listeners);
+        this.batchStep = new BatchStep(model);
     }
 
     /** The recorded metrics. */
@@ -176,24 +179,15 @@ public final class Trainer {
                     // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
                     optimizer.zeroGrad(false);
                 }
-                Tensor out = cfg.loss().output(model, b.x());
-                Tensor loss = cfg.loss().mean(out, b.y(), cfg.classWeights());
-                float lv = loss.item();
+                BatchStep.Outcome o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k);
+                gradsZeroed = false;
+                float lv = o.loss();
                 if (!Float.isFinite(lv)) {
                     return result(TrainResult.Stop.DIVERGED, String.format(Locale.ROOT,
                             "the loss became %s at step %d (epoch %d): training diverged; try a smaller learning rate (--lr) or gradient clipping (--clip-norm)",
                             Float.isNaN(lv) ? "NaN" : "infinite", step + 1, epoch + 1));
                 }
-                (k > 1 ? loss.mul(1f / k) : loss).backward();
-                gradsZeroed = false;
-                int[] pred = out.argmax(1);
-                int correct = 0;
-                for (int i = 0; i < pred.length; i++) {
-                    if (pred[i] == b.y()[i]) {
-                        correct++;
-                    }
-                }
-                float acc = (float) correct / b.size();
+                float acc = (float) o.correct() / b.size();
                 step++;
                 batchInEpoch++;
                 boolean last = epoch == cfg.epochs() - 1 && !it.hasNext();

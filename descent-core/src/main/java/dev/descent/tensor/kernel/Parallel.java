@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  * The caller runs tasks too. Workers spin briefly before parking because training issues thousands
  * of sub-millisecond products per second, where waking a parked thread (tens of microseconds on a
  * VM) would cost more than the work. When another thread already uses the pool (two trainers in one
- * JVM), the call runs its tasks inline rather than waiting.
+ * JVM, or a kernel called from inside a task), the call runs its tasks inline rather than waiting.
  */
 public final class Parallel {
 
@@ -76,7 +76,8 @@ public final class Parallel {
         if (tasks <= 0) {
             return;
         }
-        if (tasks == 1 || threads == 1 || !LOCK.tryLock()) {
+        // Nested calls (a kernel inside a data-parallel shard) run inline: the pool is busy with the outer call.
+        if (tasks == 1 || threads == 1 || LOCK.isHeldByCurrentThread() || !LOCK.tryLock()) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }

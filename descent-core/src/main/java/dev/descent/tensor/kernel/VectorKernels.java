@@ -97,8 +97,8 @@ final class VectorKernels implements Kernels {
         float[] bp = PACK.get();
         float[] tile = TILE.get();
         int m4 = m - m % 4;
-        for (int j0 = 0; j0 < n; j0 += NR) {
-            int w = Math.min(NR, n - j0);
+        for (int j0 = 0, w; j0 < n; j0 += w) {
+            w = panelWidth(n - j0);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 if (bTransposed) {
@@ -119,6 +119,16 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * The width of the next panel when {@code left} columns remain: three vectors, except that four
+     * vectors' worth is cut two + two rather than three + one, since the one-vector kernel has only
+     * four independent FMA chains (half of what covers the FMA latency) and runs at half speed. n =
+     * 200 with AVX2 is 8 panels of 3 vectors and one of 1 otherwise; now 7 of 3 and 2 of 2.
+     */
+    static int panelWidth(int left) {
+        return Math.ceilDiv(left, L) == 4 ? 2 * L : Math.min(NR, left);
     }
 
     /**

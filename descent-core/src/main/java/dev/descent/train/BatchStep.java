@@ -1,0 +1,151 @@
+package dev.descent.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.descent.data.Batch;
+import dev.descent.nn.Mlp;
+import dev.descent.nn.Module;
+import dev.descent.tensor.F;
+import dev.descent.tensor.Reduction;
+import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.KernelProvider;
+import dev.descent.tensor.kernel.Parallel;
+
+/**
+ * Forward, loss and backward of one batch, adding the batch's gradient (scaled by 1/k
+ * for gradient accumulation over k batches) into the parameters' gradients.
+ *
+ * <p>With the NLL loss, an {@link Mlp} treats every example independently, so its batch is cut into two fixed shards
+ * (rows [0, ⌈n/2⌉) and the rest) that run forward and backward at once, one per kernel thread: one
+ * hand-off per step instead of one per matrix product, and the element-wise ops, the softmax and the
+ * small layers run on both cores too. Shard 0 works on the model's own parameters; shard 1 on
+ * replicas that share their storage but own their gradients; one pass then adds shard 1's gradients
+ * into the parameters' ({@code g ← g₀ + g₁}). The shards, and the order of every sum, depend only on
+ * the batch size, never on the thread count, so results are bit-identical for any number of threads
+ * (on one thread the shards simply run one after the other). The loss of a shard is its weighted sum
+ * divided by the whole batch's total weight, so the shards add up to the mean over the batch.
+ *
+ * <p>Other models and losses (MSE), and batches too small to share, run the plain loop: forward, mean loss, backward.
+ */
+final class BatchStep {
+
+    /** Batches smaller than this run in one piece: shards of a few rows cost more to hand off than they save. */
+    static final int MIN_SHARDED_BATCH = 16;
+
+    /** What one batch gave: its mean loss and how many examples were classified correctly. */
+    record Outcome(float loss, int correct) {
+    }
+
+    private final Module model;
+    private final Mlp mlp;
+    private final List<Tensor> params;
+    /** Shard 1's parameters: the model's storage, their own gradients. */
+    private final List<Tensor> replicas = new ArrayList<>();
+    private final Shard[] shards = {new Shard(), new Shard()};
+
+    BatchStep(Module model) {
+        this.model = model;
+        this.mlp = model instanceof Mlp m ? m : null;
+        this.params = model.parameters();
+        if (mlp != null) {
+            for (Tensor p : params) {
+                replicas.add(p.detach().requiresGrad(p.requiresGrad()));
+            }
+        }
+    }
+
+    /**
+     * Runs forward, {@code loss} and backward of {@code b} with per-class {@code weights} (or null),
+     * the loss scaled by 1/{@code k}.
+     */
+    Outcome run(Batch b, Loss loss, float[] weights, int k) {
+        int n = b.size();
+        if (mlp == null || loss != Loss.NLL || n < MIN_SHARDED_BATCH) {
+            Tensor out = loss.output(model, b.x());
+            Tensor mean = loss.mean(out, b.y(), weights);
+            (k > 1 ? mean.mul(1f / k) : mean).backward();
+            return new Outcome(mean.item(), correct(out, b.y(), 0));
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int t = b.y()[i];
+            total += t == F.IGNORE_INDEX ? 0 : weights == null ? 1 : weights[t];
+        }
+        // PyTorch's mean over zero total weight is NaN (0/0); so is ours.
+        float scale = (float) (1.0 / (total * k));
+        int half = (n + 1) / 2;
+        shards[0].prepare(b, 0, half);
+        shards[1].prepare(b, half, n);
+        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? params : replicas, weights, scale));
+        reduceGradients();
+        return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);
+    }
+
+    /** {@code p.grad += replica.grad; replica.grad = 0} for every parameter, the elements split across the threads. */
+    private void reduceGradients() {
+        Parallel.run(2, t -> {
+            for (int i = 0; i < params.size(); i++) {
+                float[] from = replicas.get(i).gradData();
+                if (from == null) {
+                    continue;
+                }
+                int len = from.length, lo = cut(len, t), hi = cut(len, t + 1);
+                KernelProvider.kernels().addInto(from, lo, params.get(i).gradData(), lo, hi - lo);
+                Arrays.fill(from, lo, hi, 0f);
+            }
+        });
+    }
+
+    /** The boundary between the two halves of a range, at a multiple of 64 so that vector loops cover the same elements whatever the split. */
+    private static int cut(int len, int t) {
+        return t == 0 ? 0 : t == 2 ? len : Math.min(len, (len / 2 + 63) / 64 * 64);
+    }
+
+    private static int correct(Tensor logp, int[] y, int from) {
+        int[] pred = logp.argmax(1);
+        int c = 0;
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == y[from + i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** One shard's input buffers (reused from step to step) and results. */
+    private static final class Shard {
+        private float[] x = new float[0];
+        private int[] y = new int[0];
+        private int[] shape;
+        private int from;
+        private Batch batch;
+        double lossSum;
+        int correct;
+
+        void prepare(Batch b, int from, int to) {
+            int rows = to - from, row = b.x().numel() / b.size();
+            if (y.length != rows || x.length != rows * row) {
+                x = new float[rows * row];
+                y = new int[rows];
+            }
+            int[] s = b.x().shape();
+            s[0] = rows;
+            shape = s;
+            this.from = from;
+            this.batch = b;
+        }
+
+        void run(Mlp mlp, List<Tensor> ps, float[] weights, float scale) {
+            int row = x.length / y.length;
+            System.arraycopy(batch.x().data(), from * row, x, 0, x.length);
+            System.arraycopy(batch.y(), from, y, 0, y.length);
+            Tensor logp = mlp.forward(Tensor.of(x, shape), ps);
+            Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
+            lossSum = sum.item();
+            sum.mul(scale).backward();
+            correct = correct(logp, y, 0);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.descent.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.descent.data.Batch;
+import dev.descent.data.DataLoader;
+import dev.descent.data.TensorDataset;
+import dev.descent.nn.Mlp;
+import dev.descent.optim.Adam;
+import dev.descent.optim.Optimizer;
+import dev.descent.tensor.F;
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Reduction;
+import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.Parallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The data-parallel training step: the same gradients as the plain loop, and bit-identical results for any thread count. */
+class BatchStepTest {
+
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    private static Batch batch(Generator g, int n, int in, int classes) {
+        float[] x = new float[n * in];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = g.nextInt(classes);
+            for (int f = 0; f < in; f++) {
+                x[i * in + f] = (float) g.nextGaussian();
+            }
+        }
+        return new Batch(Tensor.of(x, n, in), y);
+    }
+
+    @Test
+    void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation() {
+        Batch b = batch(new Generator(5), 37, 20, 4);
+        b.y()[3] = F.IGNORE_INDEX;
+        float[] weights = {1f, 0.5f, 2f, 1.5f};
+        Mlp sharded = Mlp.of(20, List.of(16, 8), 4, 11), plain = Mlp.of(20, List.of(16, 8), 4, 11);
+        for (int rep = 0; rep < 2; rep++) { // twice: gradients accumulate, and shard 1's are reset between steps
+            BatchStep.Outcome o = new BatchStep(sharded).run(b, Loss.NLL, weights, 2);
+            Tensor logp = plain.forward(b.x());
+            Tensor loss = F.nllLoss(logp, b.y(), weights, Reduction.MEAN, F.IGNORE_INDEX);
+            loss.mul(0.5f).backward();
+            assertThat(o.loss()).isCloseTo(loss.item(), within(1e-6f));
+            int[] pred = logp.argmax(1);
+            int correct = 0;
+            for (int i = 0; i < pred.length; i++) {
+                correct += pred[i] == b.y()[i] ? 1 : 0;
+            }
+            assertThat(o.correct()).isEqualTo(correct);
+        }
+        List<Tensor> ps = sharded.parameters(), qs = plain.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            float[] g = ps.get(i).gradData(), h = qs.get(i).gradData();
+            for (int j = 0; j < g.length; j++) {
+                assertThat(g[j]).as("parameter %d element %d", i, j).isCloseTo(h[j], within(1e-6f + 1e-5f * Math.abs(h[j])));
+            }
+        }
+    }
+
+    @Test
+    void trainingIsBitIdenticalForOneTwoAndThreeThreads() {
+        Generator g = new Generator(9);
+        Batch all = batch(g, 300, 120, 10);
+        TensorDataset data = new TensorDataset(all.x(), all.y(), 10);
+        List<float[]> ref = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            Mlp model = Mlp.of(120, List.of(200, 100), 10, 3);
+            Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+            // batch 64 (sharded; its products would be split across threads if they ran whole), last batch 44
+            DataLoader loader = new DataLoader(data, 64, true, false, true, new Generator(4));
+            TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, new Clipping.None(), 0, null);
+            Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
+            t.fit();
+            List<float[]> got = new ArrayList<>();
+            model.parameters().forEach(p -> got.add(p.toArray()));
+            got.add(t.history().trainLoss());
+            if (ref == null) {
+                ref = got;
+            } else {
+                for (int i = 0; i < ref.size(); i++) {
+                    assertThat(Arrays.equals(ref.get(i), got.get(i))).as("tensor %d with %d threads", i, threads).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallBatchesAndOtherModelsRunThePlainLoop() {
+        Batch b = batch(new Generator(6), BatchStep.MIN_SHARDED_BATCH - 1, 5, 3);
+        Mlp m = Mlp.of(5, List.of(4), 3, 2), p = Mlp.of(5, List.of(4), 3, 2);
+        BatchStep.Outcome o = new BatchStep(m).run(b, Loss.NLL, null, 1);
+        Tensor loss = F.nllLoss(p.forward(b.x()), b.y());
+        loss.backward();
+        assertThat(o.loss()).isEqualTo(loss.item());
+        assertThat(m.parameters().get(0).gradData()).containsExactly(p.parameters().get(0).gradData());
+    }
+}
