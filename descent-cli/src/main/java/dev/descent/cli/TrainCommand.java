@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.descent.data.MnistFamily;
+import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainResult;
 import picocli.CommandLine;
@@ -64,7 +66,13 @@ public final class TrainCommand implements Callable<Integer> {
         optimizer.spec(name, train.seed);
         sharpness.validate(train.config());
         schedule.build(1e-3, 1);
-        TrainingSession.Data d = TrainingSession.load(data, train, out);
+        TrainingSession.Data d;
+        // Compile the training step on synthetic data while the data set loads: until the JIT has, the
+        // first epoch runs several times slower (docs/PERFORMANCE.md, "The first epoch").
+        MnistFamily fam = data.family();
+        try (KernelWarmup w = KernelWarmup.start(model.spec(28 * 28, fam != null ? fam.numClasses() : 10), train.batchSize)) {
+            d = TrainingSession.load(data, train, out);
+        }
         TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resuming, argv,
                 List.of(new ConsoleProgress(out, System.console() != null)), out);
         TrainResult r = o.result();
