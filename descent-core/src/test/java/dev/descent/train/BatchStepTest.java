@@ -82,14 +82,17 @@ class BatchStepTest {
             Parallel.setThreads(threads);
             Mlp model = Mlp.of(120, List.of(200, 100), 10, 3);
             Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
-            // batch 64 (sharded; its products would be split across threads if they ran whole), last batch 44
-            DataLoader loader = new DataLoader(data, 64, true, false, true, new Generator(4));
+            // batch 64 (sharded; its products would be split across threads if they ran whole), last batch 44;
+            // then batch 150 (in one piece, products split by columns)
             TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, new Clipping.None(), 0, null);
-            Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
-            t.fit();
             List<float[]> got = new ArrayList<>();
+            for (int batch : new int[] {64, 150}) {
+                DataLoader loader = new DataLoader(data, batch, true, false, true, new Generator(4));
+                Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
+                t.fit();
+                got.add(t.history().trainLoss());
+            }
             model.parameters().forEach(p -> got.add(p.toArray()));
-            got.add(t.history().trainLoss());
             if (ref == null) {
                 ref = got;
             } else {
@@ -101,13 +104,15 @@ class BatchStepTest {
     }
 
     @Test
-    void smallBatchesAndOtherModelsRunThePlainLoop() {
-        Batch b = batch(new Generator(6), BatchStep.MIN_SHARDED_BATCH - 1, 5, 3);
-        Mlp m = Mlp.of(5, List.of(4), 3, 2), p = Mlp.of(5, List.of(4), 3, 2);
-        BatchStep.Outcome o = new BatchStep(m).run(b, Loss.NLL, null, 1);
-        Tensor loss = F.nllLoss(p.forward(b.x()), b.y());
-        loss.backward();
-        assertThat(o.loss()).isEqualTo(loss.item());
-        assertThat(m.parameters().get(0).gradData()).containsExactly(p.parameters().get(0).gradData());
+    void smallAndLargeBatchesRunThePlainLoop() {
+        for (int n : new int[] {BatchStep.MIN_SHARDED_BATCH - 1, BatchStep.MAX_SHARDED_BATCH + 1}) {
+            Batch b = batch(new Generator(6), n, 5, 3);
+            Mlp m = Mlp.of(5, List.of(4), 3, 2), p = Mlp.of(5, List.of(4), 3, 2);
+            BatchStep.Outcome o = new BatchStep(m).run(b, Loss.NLL, null, 1);
+            Tensor loss = F.nllLoss(p.forward(b.x()), b.y());
+            loss.backward();
+            assertThat(o.loss()).as("batch %d", n).isEqualTo(loss.item());
+            assertThat(m.parameters().get(0).gradData()).as("batch %d", n).containsExactly(p.parameters().get(0).gradData());
+        }
     }
 }
