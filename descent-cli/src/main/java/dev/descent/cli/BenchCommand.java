@@ -335,7 +335,9 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchSide djlSide(String classpath, MnistFiles files, int held, int nThreads, PrintWriter out) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path dir = files.get(RemoteDataset.FileRole.TRAIN_IMAGES).toAbsolutePath().getParent();
-        List<String> cmd = List.of(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+        // A crash report of the peer's JVM (libtorch inside) goes to the temp directory, not the working one.
+        String errorFile = "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "descent-djl-peer-hs_err_%p.log");
+        List<String> cmd = List.of(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", errorFile,
                 "-cp", classpath, "dev.descent.bench.djl.DjlPeer", dir.toString(), Integer.toString(held), Integer.toString(nThreads), joined(HIDDEN));
         PeerProcess p = PeerProcess.start("DJL", cmd);
         out.printf(Locale.ROOT, "DJL %s, engine %s, %d thread(s), offline%n", p.ready().get("djl").asText(), p.ready().get("engine").asText(), nThreads);
