@@ -122,13 +122,15 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * The width of the next panel when {@code left} columns remain: three vectors, except that four
-     * vectors' worth is cut two + two rather than three + one, since the one-vector kernel has only
-     * four independent FMA chains (half of what covers the FMA latency) and runs at half speed. n =
-     * 200 with AVX2 is 8 panels of 3 vectors and one of 1 otherwise; now 7 of 3 and 2 of 2.
+     * The width of the next panel when {@code left} columns remain: three vectors, except that
+     * exactly four whole vectors are cut two + two rather than three + one, since the one-vector
+     * kernel has only four independent FMA chains (half of what covers the FMA latency) and runs at
+     * half speed. n = 200 with AVX2 was 8 panels of 3 vectors and one of 1; it is now 7 of 3 and 2
+     * of 2. A ragged remainder keeps the old cut: widening the panel that goes through a copied tile
+     * measured slower on AVX-512 (docs/PERFORMANCE.md, 2026-11-29).
      */
     static int panelWidth(int left) {
-        return Math.ceilDiv(left, L) == 4 ? 2 * L : Math.min(NR, left);
+        return left == 4 * L ? 2 * L : Math.min(NR, left);
     }
 
     /**
