@@ -10,9 +10,6 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import dev.descent.io.Idx;
-import dev.descent.io.IdxArray;
-import dev.descent.tensor.Generator;
 import picocli.CommandLine.Command;
 
 /**
@@ -28,8 +25,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("descent-aot-");
         try {
-            writeDigits(dir, "train", 5000, new Generator(1));
-            writeDigits(dir, "t10k", 500, new Generator(2));
+            SyntheticDigits.write(dir, 28, 5000, 500, 1);
             PrintWriter quiet = new PrintWriter(Writer.nullWriter());
             return Main.run(quiet, quiet, "train", "--dataset", dir.toString(), "--epochs", "2", "--val-size", "500",
                     "--out", dir.resolve("run").toString());
@@ -44,21 +40,5 @@ public final class AotTrainingCommand implements Callable<Integer> {
                 });
             }
         }
-    }
-
-    /** 28×28 images of 10 classes: each class a bright band in its own rows, plus noise. */
-    private static void writeDigits(Path dir, String prefix, int n, Generator g) {
-        byte[] images = new byte[n * 784];
-        byte[] labels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = g.nextInt(10);
-            labels[i] = (byte) c;
-            for (int p = 0; p < 784; p++) {
-                boolean band = p / 28 / 3 == c;
-                images[i * 784 + p] = (byte) Math.min(255, (band ? 160 : 0) + g.nextInt(96));
-            }
-        }
-        Idx.write(dir.resolve(prefix + "-images-idx3-ubyte"), IdxArray.ofUnsignedBytes(images, n, 28, 28), false);
-        Idx.write(dir.resolve(prefix + "-labels-idx1-ubyte"), IdxArray.ofUnsignedBytes(labels, n), false);
     }
 }

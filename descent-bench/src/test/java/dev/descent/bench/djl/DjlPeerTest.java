@@ -12,9 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.descent.cli.Main;
-import dev.descent.io.Idx;
-import dev.descent.io.IdxArray;
-import dev.descent.tensor.Generator;
+import dev.descent.cli.SyntheticDigits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +28,7 @@ class DjlPeerTest {
 
     @Test
     void benchRunsDjlInterleavedWithDescentOnTheSameBatches() throws IOException {
-        Path data = toyData(tmp.resolve("toy"), 1200, 100);
+        Path data = SyntheticDigits.write(tmp.resolve("toy"), 10, 1200, 100, 7);
         String cp = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Files.readString(Path.of("target", "djl-peer.classpath")).strip();
         Path json = tmp.resolve("bench.json");
@@ -39,7 +37,7 @@ class DjlPeerTest {
                 "--batch-sizes", "16,64", "--epochs", "3", "--threads", "1", "--torch", "off", "--peer", "djl",
                 "--djl-classpath", cp, "--json", json.toString());
         assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("machine class: ", "DJL 0.36.0, engine PyTorch 2.7.1", "DJL s/ep");
+        assertThat(out.toString()).contains("machine class: ", "DJL 0.36.0, engine PyTorch 2.7.1", "DJL s/ep", "benchmark MLP 100-200-100-50-10");
         // interleaved: every epoch of Descent is followed by one of DJL
         assertThat(out.toString()).containsPattern("epoch 2 Descent .*\\n.*epoch 2 DJL");
         JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("results");
@@ -54,26 +52,5 @@ class DjlPeerTest {
             assertThat(theirs).isCloseTo(ours, org.assertj.core.data.Percentage.withPercentage(1));
             assertThat(r.get("descent_epoch_mean_loss").get(2).asDouble()).isLessThan(ours);
         }
-    }
-
-    /** 8×8 images of 4 classes, each a bright bar in its own place plus noise, as MNIST-named IDX files. */
-    private static Path toyData(Path dir, int train, int test) {
-        Generator g = new Generator(7);
-        for (String prefix : new String[] {"train", "t10k"}) {
-            int n = prefix.equals("train") ? train : test;
-            byte[] images = new byte[n * 64];
-            byte[] labels = new byte[n];
-            for (int i = 0; i < n; i++) {
-                int c = g.nextInt(4);
-                labels[i] = (byte) c;
-                for (int p = 0; p < 64; p++) {
-                    boolean bar = c < 2 ? p / 8 == 2 + 3 * c : p % 8 == 2 + 3 * (c - 2);
-                    images[i * 64 + p] = (byte) Math.min(255, (bar ? 170 : 20) + g.nextInt(80));
-                }
-            }
-            Idx.write(dir.resolve(prefix + "-images-idx3-ubyte"), IdxArray.ofUnsignedBytes(images, n, 8, 8), false);
-            Idx.write(dir.resolve(prefix + "-labels-idx1-ubyte"), IdxArray.ofUnsignedBytes(labels, n), false);
-        }
-        return dir;
     }
 }
