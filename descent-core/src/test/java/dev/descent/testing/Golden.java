@@ -21,7 +21,7 @@ import dev.descent.tensor.Tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reads the PyTorch reference vectors in {@code ../shared/golden} (schemas in its README). */
+/** Reads the PyTorch reference vectors kept in core's test resources, {@code golden/} (schemas in its README). */
 public final class Golden {
 
     /** The README's tolerance: |actual − expected| ≤ ATOL + RTOL·|expected|. */
@@ -32,21 +32,30 @@ public final class Golden {
     private Golden() {
     }
 
-    /** The golden directory: the {@code descent.golden} property, else {@code ../shared/golden} from the checkout. */
+    /**
+     * The golden directory: the {@code descent.golden} property (the build sets it to core's test
+     * resources, so every module's tests can read it), else the copy on this module's test class path.
+     */
     public static Path dir() {
         String p = System.getProperty("descent.golden");
-        List<Path> candidates = new ArrayList<>();
+        List<String> looked = new ArrayList<>();
         if (p != null) {
-            candidates.add(Path.of(p));
-        }
-        candidates.add(Path.of("../../shared/golden"));
-        candidates.add(Path.of("../shared/golden"));
-        for (Path c : candidates) {
-            if (Files.isDirectory(c)) {
+            Path c = Path.of(p);
+            if (Files.isRegularFile(c.resolve("README.md"))) {
                 return c.toAbsolutePath().normalize();
             }
+            looked.add(c.toString());
         }
-        throw new IllegalStateException("golden vectors not found (looked at " + candidates + "); they live in ../shared/golden beside the checkout");
+        java.net.URL readme = Golden.class.getResource("/golden/README.md");
+        if (readme != null && readme.getProtocol().equals("file")) {
+            try {
+                return Path.of(readme.toURI()).getParent();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        looked.add("golden/ on the test class path");
+        throw new IllegalStateException("golden vectors not found (looked at " + looked + "); they live in descent-core/src/test/resources/golden");
     }
 
     /** The JSON files of a sub-directory, sorted by name. */
