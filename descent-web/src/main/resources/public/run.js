@@ -62,7 +62,7 @@ async function poll() {
     if (m.rows.length) sharp.update();
   }
   document.getElementById('status').textContent = m.status;
-  document.getElementById('status').className = 'status-' + m.status;
+  document.getElementById('status').className = 'status-' + String(m.status).replace(/[^a-z_-]/gi, '');
   document.getElementById('points').textContent = `${seen} steps`;
   if (m.status !== 'running' && !reported) {
     reported = true;
@@ -74,6 +74,7 @@ async function poll() {
 async function loadRun() {
   const r = await getJson('/api/run?id=' + encodeURIComponent(id));
   document.getElementById('title').textContent = r.id;
+  if (r.status === 'unreadable') throw new Error('this run cannot be read: ' + r.error);
   table(document.getElementById('config'), r.config);
   table(document.getElementById('summary'), r.summary);
   if (!r.summary) return;

@@ -16,14 +16,17 @@ function render() {
     const tr = document.createElement('tr');
     tr.dataset.id = r.id;
     const acc = r.test_accuracy === null ? '–' : (100 * r.test_accuracy).toFixed(2) + '%';
-    tr.innerHTML = `<td><input type="checkbox"></td><td><a></a></td><td></td><td class="num">${fmt(r.lr, 3)}</td>
-      <td class="num">${r.batch_size}</td><td class="num">${r.epochs}</td><td class="num">${acc}</td>
-      <td class="num">${r.seconds === null ? '–' : r.seconds.toFixed(1)}</td><td class="status-${r.status}"></td>`;
+    const num = v => v === null || v === undefined ? '–' : String(v);
+    tr.innerHTML = `<td><input type="checkbox"></td><td><a></a></td><td></td><td class="num">${r.lr === null ? '–' : fmt(r.lr, 3)}</td>
+      <td class="num">${num(r.batch_size)}</td><td class="num">${num(r.epochs)}</td><td class="num">${acc}</td>
+      <td class="num">${r.seconds === null ? '–' : r.seconds.toFixed(1)}</td><td></td>`;
     const link = tr.querySelector('a');
     link.href = '/run.html?id=' + encodeURIComponent(r.id);
     link.textContent = r.id;
     tr.children[2].textContent = r.optimizer;
-    tr.children[8].textContent = r.status;
+    // Text from run files goes in as text, never as markup.
+    tr.children[8].className = 'status-' + String(r.status).replace(/[^a-z_-]/gi, '');
+    tr.children[8].textContent = r.status === 'unreadable' ? 'unreadable: ' + r.error : r.status;
     const box = tr.querySelector('input');
     box.checked = selected.has(r.id);
     box.addEventListener('change', () => box.checked ? selected.add(r.id) : selected.delete(r.id));

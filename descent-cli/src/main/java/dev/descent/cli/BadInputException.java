@@ -1,14 +1,16 @@
 package dev.descent.cli;
 
-/** Bad input found while running a command (a missing file, a corrupt checkpoint): exit code 2, one line. */
-public final class BadInputException extends RuntimeException {
+import dev.descent.io.InputException;
+
+/** A bad option value or combination found by the command line: exit code 2, one line. */
+public final class BadInputException extends InputException {
 
     /** An error whose message is the line shown to the user. */
     public BadInputException(String message) {
         super(message);
     }
 
-    /** An error with its cause kept for debugging. */
+    /** An error with its cause kept for {@code --debug}. */
     public BadInputException(String message, Throwable cause) {
         super(message, cause);
     }

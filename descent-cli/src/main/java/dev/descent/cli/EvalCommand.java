@@ -44,15 +44,15 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new BadInputException("--batch-size must be a positive integer, got " + batchSize);
         }
-        if (!java.nio.file.Files.isRegularFile(modelFile)) {
+        if (!java.nio.file.Files.exists(modelFile)) {
             throw new BadInputException("--model " + modelFile + ": no such file");
         }
         Mlp model = Checkpoint.load(modelFile);
         IdxImages.TrainTest tt = data.load(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
         int in = tt.test().exampleNumel(), classes = tt.test().numClasses();
-        if (model.spec().inDim() != in || model.spec().outDim() < classes) {
-            throw new BadInputException("--model " + modelFile + " is a " + TrainingSession.describe(model.spec()) + ", which does not fit " + data.name()
-                    + " (" + in + " inputs, " + classes + " classes)");
+        if (model.spec().inDim() != in || model.spec().outDim() != classes) {
+            throw new BadInputException("--model " + modelFile + " is a " + TrainingSession.describe(model.spec()) + " (" + model.spec().inDim() + " inputs, "
+                    + model.spec().outDim() + " outputs), which does not fit " + data.name() + " (" + in + " inputs, " + classes + " classes)");
         }
         Evaluation e = Evaluator.evaluate(model, tt.test(), batchSize);
         if (json) {

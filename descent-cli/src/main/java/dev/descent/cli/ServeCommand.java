@@ -36,7 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
-        Dashboard d = Dashboard.start(runs, host, port);
+        Dashboard d = Dashboard.start(runs, host, port, spec.commandLine().getErr());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
             stopped.countDown();

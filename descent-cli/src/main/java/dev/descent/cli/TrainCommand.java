@@ -78,16 +78,24 @@ public final class TrainCommand implements Callable<Integer> {
         TrainResult r = o.result();
         if (!r.message().isEmpty()) {
             out.println(r.message());
+            if (r.reason() == TrainResult.Stop.DIVERGED) {
+                spec.commandLine().getErr().println("descent: " + r.message());
+            }
         }
         out.printf(Locale.ROOT, "%,d steps in %.1f s (%,.0f examples/s); run directory %s%n", r.steps(), r.trainSeconds(), r.examplesPerSecond(), dir.path());
         if (o.val() != null) {
             out.printf(Locale.ROOT, "validation accuracy %.2f%% (loss %.4f)%n", 100 * o.val().accuracy(), o.val().loss());
         }
         out.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f)%n", 100 * o.test().accuracy(), o.test().loss());
+        return exitCode(r);
+    }
+
+    /** 0 for a finished run, 3 for a diverged one (with its one line on stderr), 130 for an interrupted one. */
+    static int exitCode(TrainResult r) {
         return switch (r.reason()) {
-            case COMPLETED, EARLY_STOPPED -> 0;
-            case DIVERGED -> 1;
-            case INTERRUPTED -> 130;
+            case COMPLETED, EARLY_STOPPED -> Main.EXIT_OK;
+            case DIVERGED -> Main.EXIT_DIVERGED;
+            case INTERRUPTED -> Main.EXIT_INTERRUPTED;
         };
     }
 
@@ -98,6 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
         cfg.path("command_line").forEach(a -> argv.add(a.asText()));
         TrainCommand original = new TrainCommand();
         original.spec = Argv.reparse(original, argv, "--resume " + resume, spec.commandLine().getOut()).getCommandSpec();
+        original.spec.commandLine().setErr(spec.commandLine().getErr());
         return original.run(out, original.optimizer.name(), dir, true, argv);
     }
 }

@@ -136,7 +136,11 @@ final class TrainingSession {
             model.loadStateDict(saved.stateDict());
             OptimizerCheckpoint.load(dir.file(RunDir.OPTIMIZER), opt);
             RunDir.Saved st = dir.readState();
-            trainer.restore(st.state(), st.history());
+            try {
+                trainer.restore(st.state(), st.history());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--resume " + dir.path() + ": " + dir.file(RunDir.STATE) + " does not fit the run: " + e.getMessage(), e);
+            }
             dir.writeMetrics(trainer.history(), columns);
             log.printf(Locale.ROOT, "resuming %s at step %d of %d%n", dir.path(), st.state().step(), trainer.totalSteps());
         } else {

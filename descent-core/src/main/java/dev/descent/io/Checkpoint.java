@@ -25,7 +25,7 @@ import dev.descent.tensor.Tensor;
  */
 public final class Checkpoint {
 
-    private static final Pattern NAME = Pattern.compile("main\\.(\\d+)\\.(weight|bias)");
+    private static final Pattern NAME = Pattern.compile("main\\.(\\d{1,9})\\.(weight|bias)");
 
     private Checkpoint() {
     }
@@ -53,17 +53,53 @@ public final class Checkpoint {
 
     /** Loads a model: its architecture from the metadata (or the tensors), then its weights. */
     public static Mlp load(Path file) {
-        Safetensors.Contents c = Safetensors.read(file);
-        MlpSpec spec = spec(c, file.toString());
+        return load(Safetensors.read(file), file.toString());
+    }
+
+    /**
+     * Builds the model a read checkpoint describes. The architecture (from the metadata, or read off
+     * the tensors) is checked against every tensor's name, type and shape before the model is
+     * built, so a model is never larger than the file's own bytes describe.
+     *
+     * @throws FormatException naming the file and the first tensor that does not fit
+     */
+    public static Mlp load(Safetensors.Contents c, String name) {
+        MlpSpec spec = spec(c, name);
+        checkTensors(c, spec, name);
         Mlp model = new Mlp(spec, new Generator(0));
         Map<String, Tensor> state = new LinkedHashMap<>();
         c.tensors().forEach((n, e) -> state.put(n, Tensor.of(e.toFloats(), e.shape())));
-        try {
-            model.loadStateDict(state);
-        } catch (IllegalArgumentException e) {
-            throw new FormatException(file + ": " + e.getMessage());
-        }
+        model.loadStateDict(state);
         return model;
+    }
+
+    private static void checkTensors(Safetensors.Contents c, MlpSpec spec, String name) {
+        Map<String, int[]> want = spec.parameterShapes();
+        String model = "the metadata's MLP " + describe(spec);
+        for (Map.Entry<String, int[]> w : want.entrySet()) {
+            Safetensors.Entry e = c.tensors().get(w.getKey());
+            if (e == null) {
+                throw new FormatException(name + ": " + model + " needs tensor '" + w.getKey() + "', which the file lacks");
+            }
+            if (e.dtype() != Safetensors.Dtype.F32 && e.dtype() != Safetensors.Dtype.F64) {
+                throw new FormatException(name + ": tensor '" + w.getKey() + "' has type " + e.dtype() + ", expected F32");
+            }
+            if (!java.util.Arrays.equals(e.shape(), w.getValue())) {
+                throw new FormatException(name + ": tensor '" + w.getKey() + "' has shape " + java.util.Arrays.toString(e.shape()) + ", " + model
+                        + " needs " + java.util.Arrays.toString(w.getValue()));
+            }
+        }
+        for (String t : c.tensors().keySet()) {
+            if (!want.containsKey(t)) {
+                throw new FormatException(name + ": tensor '" + t + "' is not a parameter of " + model);
+            }
+        }
+    }
+
+    private static String describe(MlpSpec s) {
+        StringBuilder sb = new StringBuilder().append(s.inDim());
+        s.hiddenDims().forEach(h -> sb.append('-').append(h));
+        return sb.append('-').append(s.outDim()).append(s.bias() ? "" : " without bias").toString();
     }
 
     /** The architecture a checkpoint describes. */
@@ -78,17 +114,38 @@ public final class Checkpoint {
                 String h = m.getOrDefault("hidden", "");
                 if (!h.isBlank()) {
                     for (String part : h.split(",")) {
-                        hidden.add(Integer.parseInt(part.trim()));
+                        hidden.add(whole("hidden", part.trim()));
+                        if (hidden.size() > c.tensors().size()) {
+                            throw new IllegalArgumentException("'hidden' lists more layers than the file has tensors");
+                        }
                     }
                 }
                 Activation act = Activation.valueOf(m.getOrDefault("activation", "relu").toUpperCase(Locale.ROOT));
-                return new MlpSpec(Integer.parseInt(m.get("in_dim")), hidden, Integer.parseInt(m.get("out_dim")),
-                        Boolean.parseBoolean(m.getOrDefault("bias", "true")), act);
+                String bias = m.getOrDefault("bias", "true");
+                if (!bias.equals("true") && !bias.equals("false")) {
+                    throw new IllegalArgumentException("bias is '" + bias + "', expected true or false");
+                }
+                return new MlpSpec(whole(m, "in_dim"), hidden, whole(m, "out_dim"), bias.equals("true"), act);
             } catch (RuntimeException e) {
-                throw new FormatException(name + ": bad checkpoint metadata " + m + " (" + e.getMessage() + ")");
+                throw new FormatException(name + ": bad checkpoint metadata (" + e.getMessage() + ")", e);
             }
         }
         return inferSpec(c, name);
+    }
+
+    private static int whole(Map<String, String> m, String key) {
+        return whole(key, m.get(key));
+    }
+
+    private static int whole(String key, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("'" + key + "' is missing");
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + key + "' is '" + value + "', expected a whole number");
+        }
     }
 
     /** Reads the architecture off PyTorch names: Linear layers at even indices of {@code main}. */

@@ -6,10 +6,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -31,10 +29,11 @@ public final class Idx {
     private Idx() {
     }
 
-    /** Reads an IDX file. */
+    /** Reads an IDX file; a raw file's length is compared with its dimensions before anything is allocated. */
     public static IdxArray read(Path file) {
         String name = file.toString();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        long size = InputFiles.size(file);
+        try (InputStream raw = new BufferedInputStream(InputFiles.open(file), 1 << 16)) {
             raw.mark(2);
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
@@ -43,19 +42,28 @@ public final class Idx {
             }
             boolean gz = b0 == 0x1f && b1 == 0x8b;
             try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                return read(in, name + (gz ? " (gzip)" : ""));
+                return read(in, name + (gz ? " (gzip)" : ""), gz ? -1 : size);
             }
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("no such file: " + name, e);
         } catch (ZipException | EOFException e) {
-            throw new FormatException(name + ": damaged gzip stream (" + e.getMessage() + ")");
+            throw new FormatException(name + ": damaged gzip stream (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+            throw InputFiles.unreadable(file, e);
         }
     }
 
-    /** Reads IDX data from a stream; {@code name} is used in error messages. */
+    /** Reads IDX data from a stream of unknown length; {@code name} is used in error messages. */
     public static IdxArray read(InputStream in, String name) throws IOException {
+        return read(in, name, -1);
+    }
+
+    /**
+     * Reads IDX data from a stream.
+     *
+     * @param length the stream's length when known (a raw file), else -1: the payload then grows
+     *               only as bytes arrive, so a header claiming more than the stream holds costs no
+     *               more memory than the stream
+     */
+    private static IdxArray read(InputStream in, String name, long length) throws IOException {
         byte[] header = new byte[4];
         int got = readFully(in, header);
         if (got == 0) {
@@ -87,18 +95,27 @@ public final class Idx {
             if (dims[i] < 0) {
                 throw FormatException.at(name, 4 + 4L * i, "expected a non-negative size for dimension " + i + ", found " + dims[i]);
             }
-            count *= dims[i];
+            count = InputFiles.multiply(count, dims[i]);
+            if (count < 0) {
+                throw FormatException.at(name, 4, "dimensions " + Arrays.toString(dims) + " describe more elements than a long can count");
+            }
         }
         long headerLen = 4 + 4L * nd;
-        long payloadLen = count * type.bytes();
-        if (payloadLen > Integer.MAX_VALUE - 8) {
-            throw FormatException.at(name, 4, "dimensions " + java.util.Arrays.toString(dims) + " describe " + payloadLen + " bytes, more than one array can hold");
+        long payloadLen = InputFiles.multiply(count, type.bytes());
+        if (payloadLen < 0 || payloadLen > Integer.MAX_VALUE - 8) {
+            throw FormatException.at(name, 4, "dimensions " + Arrays.toString(Arrays.copyOf(dims, nd)) + " describe " + (payloadLen < 0 ? "more than 2^63" : payloadLen)
+                    + " bytes, more than one array can hold");
         }
-        byte[] payload = new byte[(int) payloadLen];
-        got = readFully(in, payload);
-        if (got < payload.length) {
-            throw FormatException.at(name, headerLen + got, "expected " + payloadLen + " payload bytes for dimensions "
-                    + java.util.Arrays.toString(dims) + " after the " + headerLen + "-byte header, found only " + got + " (truncated file)");
+        if (length >= 0 && length - headerLen != payloadLen) {
+            long found = length - headerLen;
+            throw FormatException.at(name, found < payloadLen ? length : headerLen + payloadLen, "expected " + payloadLen + " payload bytes for dimensions "
+                    + Arrays.toString(dims) + " after the " + headerLen + "-byte header, "
+                    + (found < payloadLen ? "found only " + found + " (truncated file)" : "found " + found + ": more data than the dimensions describe"));
+        }
+        byte[] payload = InputFiles.readUpTo(in, (int) payloadLen);
+        if (payload.length < payloadLen) {
+            throw FormatException.at(name, headerLen + payload.length, "expected " + payloadLen + " payload bytes for dimensions "
+                    + Arrays.toString(dims) + " after the " + headerLen + "-byte header, found only " + payload.length + " (truncated file)");
         }
         if (in.read() >= 0) {
             throw FormatException.at(name, headerLen + payloadLen, "expected the end of the file after " + payloadLen + " payload bytes, found more data");

@@ -14,15 +14,19 @@ public record IdxArray(IdxType type, int[] dims, byte[] payload) {
     public IdxArray {
         dims = dims.clone();
         long n = count(dims);
-        if (n * type.bytes() != payload.length) {
+        if (n < 0 || InputFiles.multiply(n, type.bytes()) != payload.length) {
             throw new IllegalArgumentException("IDX payload of " + payload.length + " bytes does not hold " + n + " elements of " + type);
         }
     }
 
+    /** The product of the sizes, or -1 when a size is negative or the product leaves {@code long}. */
     static long count(int[] dims) {
         long n = 1;
         for (int d : dims) {
-            n *= d;
+            n = d < 0 ? -1 : InputFiles.multiply(n, d);
+            if (n < 0) {
+                return -1;
+            }
         }
         return n;
     }

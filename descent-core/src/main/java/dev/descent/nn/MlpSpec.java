@@ -45,6 +45,24 @@ public record MlpSpec(int inDim, List<Integer> hiddenDims, int outDim, boolean b
         return d;
     }
 
+    /**
+     * The parameters' PyTorch names and shapes, in order: {@code main.0.weight [h1, in]},
+     * {@code main.0.bias [h1]}, {@code main.2.weight}, … (Linear layers at even indices of
+     * {@code main}, the activations between them). A checkpoint is checked against this before a
+     * model is built from it.
+     */
+    public java.util.LinkedHashMap<String, int[]> parameterShapes() {
+        java.util.LinkedHashMap<String, int[]> out = new java.util.LinkedHashMap<>();
+        int[] d = dims();
+        for (int i = 0; i + 1 < d.length; i++) {
+            out.put("main." + 2 * i + ".weight", new int[] {d[i + 1], d[i]});
+            if (bias) {
+                out.put("main." + 2 * i + ".bias", new int[] {d[i + 1]});
+            }
+        }
+        return out;
+    }
+
     /** Multiply-adds of one forward pass for one example. */
     public long macsPerExample() {
         int[] d = dims();

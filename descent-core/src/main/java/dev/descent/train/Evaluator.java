@@ -50,6 +50,9 @@ public final class Evaluator {
                     break;
                 }
                 Tensor out = loss.output(model, b.x());
+                if (out.shape()[1] != k) {
+                    throw new IllegalArgumentException("evaluate: the model gives " + out.shape()[1] + " outputs, the data set has " + k + " classes");
+                }
                 float[] per = loss.perExample(out, b.y(), classWeights);
                 int[] pred = out.argmax(1);
                 for (int i = 0; i < b.size(); i++) {

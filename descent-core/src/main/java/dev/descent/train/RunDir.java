@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.io.AtomicFiles;
 import dev.descent.io.Checkpoint;
 import dev.descent.io.FormatException;
+import dev.descent.io.InputException;
+import dev.descent.io.Json;
 import dev.descent.io.OptimizerCheckpoint;
 import dev.descent.nn.Mlp;
 import dev.descent.optim.Optimizer;
@@ -46,16 +50,16 @@ public final class RunDir {
     /**
      * A new run directory (created if needed).
      *
-     * @throws IllegalArgumentException if it cannot be created or written, or already holds a run
+     * @throws InputException if it cannot be created or written, or already holds a run
      */
     public static RunDir create(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+            throw new InputException("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
         }
         if (Files.exists(dir.resolve(METRICS)) || Files.exists(dir.resolve(STATE))) {
-            throw new IllegalArgumentException("--out " + dir + " already holds a run; choose another directory or continue it with --resume " + dir);
+            throw new InputException("--out " + dir + " already holds a run; choose another directory or continue it with --resume " + dir);
         }
         checkWritable(dir);
         return new RunDir(dir);
@@ -64,7 +68,7 @@ public final class RunDir {
     /** An existing run directory to resume. */
     public static RunDir existing(Path dir) {
         if (!Files.isRegularFile(dir.resolve(STATE)) || !Files.isRegularFile(dir.resolve(MODEL))) {
-            throw new IllegalArgumentException("--resume " + dir + ": no checkpoint there (" + STATE + " and " + MODEL + " are needed)");
+            throw new InputException("--resume " + dir + ": no checkpoint there (" + STATE + " and " + MODEL + " are needed)");
         }
         checkWritable(dir);
         return new RunDir(dir);
@@ -75,7 +79,7 @@ public final class RunDir {
             Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--out " + dir + " is not writable (" + e.getMessage() + ")");
+            throw new InputException("--out " + dir + " is not writable (" + e.getMessage() + ")");
         }
     }
 
@@ -98,13 +102,9 @@ public final class RunDir {
         }
     }
 
-    /** Reads a JSON document of this run. */
+    /** Reads a JSON document of this run (bounded and strict, see {@link Json}). */
     public JsonNode readJson(String name) {
-        try {
-            return JSON.readTree(dir.resolve(name).toFile());
-        } catch (IOException e) {
-            throw new FormatException(dir.resolve(name) + ": not readable JSON (" + e.getMessage() + ")");
-        }
+        return Json.read(dir.resolve(name));
     }
 
     /** Saves the model, the optimizer and the trainer's state: everything a resume needs. */
@@ -139,37 +139,122 @@ public final class RunDir {
 
     /** Reads {@code trainer-state.json}. */
     public Saved readState() {
-        JsonNode o = readJson(STATE);
+        Path f = dir.resolve(STATE);
+        return parseState(Json.read(f), f.toString());
+    }
+
+    /**
+     * Parses a trainer state: every field present and of its type, the history's arrays of one
+     * length each (train and validation), validation steps increasing. Whether the state fits the
+     * run it resumes is {@link Trainer#restore}'s check.
+     *
+     * @throws FormatException naming the file and the first broken entry
+     */
+    public static Saved parseState(JsonNode o, String name) {
+        if (!o.isObject() || !o.path("state").isObject() || !o.path("history").isObject()) {
+            throw new FormatException(name + ": not a trainer state (expected an object with 'state' and 'history')");
+        }
+        TrainerState s;
         try {
-            TrainerState s = JSON.treeToValue(o.get("state"), TrainerState.class);
-            JsonNode h = o.get("history");
-            float[] tl = JSON.treeToValue(h.get("train_loss"), float[].class), ta = JSON.treeToValue(h.get("train_acc"), float[].class);
-            int[] te = JSON.treeToValue(h.get("train_epoch"), int[].class), vi = JSON.treeToValue(h.get("val_idx"), int[].class);
-            float[] vl = JSON.treeToValue(h.get("val_loss"), float[].class), va = JSON.treeToValue(h.get("val_acc"), float[].class);
-            History hist = new History();
-            for (int i = 0; i < tl.length; i++) {
-                hist.addTrain(te[i], tl[i], ta[i]);
+            s = Json.STRICT.treeToValue(o.get("state"), TrainerState.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new FormatException(name + ": 'state' is broken (" + Json.firstLine(e.getMessage()) + ")", e);
+        }
+        JsonNode h = o.get("history");
+        float[] tl = floats(h, "train_loss", name), ta = floats(h, "train_acc", name), vl = floats(h, "val_loss", name), va = floats(h, "val_acc", name);
+        int[] te = ints(h, "train_epoch", name), vi = ints(h, "val_idx", name);
+        if (ta.length != tl.length || te.length != tl.length) {
+            throw new FormatException(name + ": 'history' train_loss, train_acc and train_epoch differ in length (" + tl.length + ", " + ta.length + ", " + te.length + ")");
+        }
+        if (vl.length != vi.length || va.length != vi.length) {
+            throw new FormatException(name + ": 'history' val_idx, val_loss and val_acc differ in length (" + vi.length + ", " + vl.length + ", " + va.length + ")");
+        }
+        History hist = new History();
+        for (int i = 0; i < tl.length; i++) {
+            hist.addTrain(te[i], tl[i], ta[i]);
+        }
+        for (int i = 0; i < vi.length; i++) {
+            if (vi[i] < 1 || vi[i] > tl.length || (i > 0 && vi[i] <= vi[i - 1])) {
+                throw new FormatException(name + ": 'history' val_idx[" + i + "] is " + vi[i] + ", expected increasing steps from 1 to " + tl.length);
             }
-            for (int i = 0; i < vi.length; i++) {
-                hist.addValidation(vi[i], vl[i], va[i]);
+            hist.addValidation(vi[i], vl[i], va[i]);
+        }
+        JsonNode metrics = h.path("metrics");
+        if (!metrics.isMissingNode()) {
+            if (!metrics.isObject()) {
+                throw new FormatException(name + ": 'history' metrics must map each measurement to its steps and values");
             }
-            var names = h.path("metrics").fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
-                JsonNode m = h.get("metrics").get(name);
-                int[] at = JSON.treeToValue(m.get("steps"), int[].class);
-                double[] v = JSON.treeToValue(m.get("values"), double[].class);
+            for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> m = it.next();
+                String what = "metrics " + m.getKey() + " ";
+                int[] at = ints(m.getValue(), "steps", name, what);
+                double[] v = doubles(m.getValue(), "values", name, what);
                 if (at.length != v.length) {
-                    throw new IllegalArgumentException("measurement " + name + " has " + at.length + " steps and " + v.length + " values");
+                    throw new FormatException(name + ": 'history' " + what + "has " + at.length + " steps and " + v.length + " values");
                 }
                 for (int i = 0; i < at.length; i++) {
-                    hist.addMetric(name, at[i], v[i]);
+                    if (at[i] < 1 || at[i] > tl.length || (i > 0 && at[i] <= at[i - 1])) {
+                        throw new FormatException(name + ": 'history' " + what + "steps[" + i + "] is " + at[i] + ", expected increasing steps from 1 to " + tl.length);
+                    }
+                    hist.addMetric(m.getKey(), at[i], v[i]);
                 }
             }
-            return new Saved(s, hist);
-        } catch (IOException | RuntimeException e) {
-            throw new FormatException(dir.resolve(STATE) + ": not a trainer state (" + e.getMessage() + ")");
         }
+        return new Saved(s, hist);
+    }
+
+    private static JsonNode array(JsonNode h, String key, String name, String what) {
+        JsonNode a = h.path(key);
+        if (!a.isArray()) {
+            throw new FormatException(name + ": 'history' " + what + key + " is missing or not a list");
+        }
+        return a;
+    }
+
+    /** A number, or NaN and the infinities as Jackson writes them (strings). */
+    private static double number(JsonNode v, String key, int i, String name, String what) {
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v.isTextual() && (v.textValue().equals("NaN") || v.textValue().equals("Infinity") || v.textValue().equals("-Infinity"))) {
+            return Double.parseDouble(v.textValue());
+        }
+        throw new FormatException(name + ": 'history' " + what + key + "[" + i + "] is " + v + ", expected a number");
+    }
+
+    private static float[] floats(JsonNode h, String key, String name) {
+        JsonNode a = array(h, key, name, "");
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) number(a.get(i), key, i, name, "");
+        }
+        return out;
+    }
+
+    private static double[] doubles(JsonNode h, String key, String name, String what) {
+        JsonNode a = array(h, key, name, what);
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = number(a.get(i), key, i, name, what);
+        }
+        return out;
+    }
+
+    private static int[] ints(JsonNode h, String key, String name) {
+        return ints(h, key, name, "");
+    }
+
+    private static int[] ints(JsonNode h, String key, String name, String what) {
+        JsonNode a = array(h, key, name, what);
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+                throw new FormatException(name + ": 'history' " + what + key + "[" + i + "] is " + v + ", expected a whole number >= 0");
+            }
+            out[i] = v.intValue();
+        }
+        return out;
     }
 
     /** A listener that appends one line per step to {@code metrics.csv}, flushed at every validation. */

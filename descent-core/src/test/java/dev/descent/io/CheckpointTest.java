@@ -114,7 +114,7 @@ class CheckpointTest {
         Safetensors.write(other, odd, Map.of());
         assertThatThrownBy(() -> Checkpoint.load(other)).hasMessageContaining("'encoder.weight' is not a parameter of the tutorial MLP");
 
-        assertThatThrownBy(() -> Checkpoint.load(dir.resolve("missing.safetensors"))).isInstanceOf(java.io.UncheckedIOException.class)
+        assertThatThrownBy(() -> Checkpoint.load(dir.resolve("missing.safetensors"))).isInstanceOf(InputException.class)
                 .hasMessageContaining("no such file");
     }
 }

@@ -14,6 +14,11 @@ final class BadRequest extends RuntimeException {
         return new BadRequest(400, message);
     }
 
+    /** 422: the request names a run whose files cannot be read (damaged, or a link out of the runs directory). */
+    static BadRequest unprocessable(String message) {
+        return new BadRequest(422, message);
+    }
+
     static BadRequest notFound(String message) {
         return new BadRequest(404, message);
     }

@@ -20,7 +20,9 @@ import io.javalin.http.staticfiles.Location;
  * GET /api/report?id=RUN                 per-class accuracy and confusion matrix of the test set
  * GET /api/playground?fn=&amp;kappa=&amp;steps=&amp;x0=&amp;y0=&amp;opt=adam:lr=0.1&amp;opt=…
  * </pre>
- * Errors are JSON {@code {"error": "…"}} with a 4xx status; nothing outside the runs directory is served.
+ * Errors are JSON {@code {"error": "…"}} with a 4xx status (422 for a run whose files cannot be read),
+ * or a 500 {@code {"error": "internal error ID …", "id": "ID"}} whose id the server's log repeats
+ * with the stack trace. Nothing outside the runs directory is served, links out of it included.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -37,11 +39,20 @@ public final class Dashboard implements AutoCloseable {
     /**
      * Starts the server on {@code host}:{@code port} (0 for any free port).
      *
-     * @throws IllegalArgumentException if the runs directory does not exist or the port cannot be bound
+     * @throws dev.descent.io.InputException if the runs directory does not exist or the port cannot be bound
      */
     public static Dashboard start(Path runsDir, String host, int port) {
+        return start(runsDir, host, port, new java.io.PrintWriter(System.err, true));
+    }
+
+    /**
+     * Starts the server; internal errors are logged to {@code log} with the id their 500 answer carries.
+     *
+     * @throws dev.descent.io.InputException if the runs directory does not exist or the port cannot be bound
+     */
+    public static Dashboard start(Path runsDir, String host, int port, java.io.PrintWriter log) {
         if (!java.nio.file.Files.isDirectory(runsDir)) {
-            throw new IllegalArgumentException("--runs " + runsDir + ": no such directory");
+            throw new dev.descent.io.InputException("--runs " + runsDir + ": no such directory");
         }
         RunStore store = new RunStore(runsDir);
         Javalin app = Javalin.create(cfg -> {
@@ -55,7 +66,17 @@ public final class Dashboard implements AutoCloseable {
         app.get("/api/report", ctx -> json(ctx, store.report(ctx.queryParam("id"))));
         app.get("/api/playground", ctx -> json(ctx, Playground.compute(ctx.queryParamMap())));
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
+        app.exception(dev.descent.io.InputException.class, (e, ctx) -> error(ctx, 422, e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+            synchronized (log) {
+                log.println("descent serve: internal error " + id + " on " + ctx.method() + " " + ctx.path()
+                        + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) + ": " + e);
+                e.printStackTrace(log);
+                log.flush();
+            }
+            error(ctx, 500, "internal error " + id + " (the server's log has the details)", id);
+        });
         app.error(404, ctx -> {
             String body = ctx.result();
             if (body == null || !body.startsWith("{")) { // not already a JSON error of ours
@@ -66,7 +87,7 @@ public final class Dashboard implements AutoCloseable {
         try {
             app.start(host, port);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+            throw new dev.descent.io.InputException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
         return new Dashboard(app, store);
     }
@@ -91,9 +112,13 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
+        error(ctx, status, message, null);
+    }
+
+    private static void error(Context ctx, int status, String message, String id) {
         ctx.status(status).contentType("application/json");
         try {
-            ctx.result(JSON.writeValueAsString(Map.of("error", message)));
+            ctx.result(JSON.writeValueAsString(id == null ? Map.of("error", message) : Map.of("error", message, "id", id)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             ctx.result("{\"error\":\"internal error\"}");
         }

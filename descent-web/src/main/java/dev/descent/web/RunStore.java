@@ -1,22 +1,39 @@
 package dev.descent.web;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.descent.io.InputException;
+import dev.descent.io.InputFiles;
+import dev.descent.io.Json;
+
 /**
  * The run directories (DESIGN §5) under a root, read on request. A run's id is its path relative to
  * the root with '/' separators; {@link #dir} accepts only ids that name a run directory inside the
  * root, so no request can reach another file.
+ *
+ * <p>Every file is read through {@link #file}: it must be a regular file whose real path stays
+ * inside the root (a symbolic link that leaves the runs directory is never followed), and JSON is
+ * read bounded and strict. One run that cannot be read does not hide the others: it is listed with
+ * status {@code unreadable} and the reason. New kinds of directories (studies) add their own
+ * {@code row} beside {@link #runRow}.
  */
 final class RunStore {
 
@@ -25,52 +42,102 @@ final class RunStore {
     private static final int DEPTH = 4;
     /** A run whose metrics changed this recently and that has no summary is shown as running. */
     private static final long RUNNING_MILLIS = 120_000;
+    /** metrics.csv lines are about 60 characters; a longer one is not a metrics row. */
+    private static final int MAX_LINE = 1024;
+    /** Status of a run whose files cannot be read. */
+    static final String UNREADABLE = "unreadable";
 
     private final Path root;
+    private final Path realRoot;
 
     RunStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        Path real;
+        try {
+            real = this.root.toRealPath();
+        } catch (IOException e) {
+            real = this.root;
+        }
+        this.realRoot = real;
     }
 
     Path root() {
         return root;
     }
 
-    /** Every run, newest first. */
+    /** Every run, newest first; a directory that cannot be read is a row with status unreadable. */
     List<ObjectNode> list() {
         List<ObjectNode> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return out;
         }
-        try (Stream<Path> s = Files.walk(root, DEPTH)) {
-            for (Path cfg : s.filter(p -> p.getFileName().toString().equals("config.json")).toList()) {
-                out.add(row(cfg.getParent()));
-            }
+        try {
+            // Links are not followed: a run reached through a link that leaves the root is not listed.
+            Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), DEPTH, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    if (f.getFileName().toString().equals("config.json")) {
+                        out.add(runRow(f.getParent()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) {
+                    if (!f.equals(root)) {
+                        out.add(unreadableRow(f, InputFiles.unreadable(f, e).getMessage()));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw InputFiles.unreadable(root, e);
         }
         out.sort((a, b) -> Long.compare(b.path("modified").asLong(), a.path("modified").asLong()));
         return out;
     }
 
-    private ObjectNode row(Path dir) {
-        JsonNode c = readJson(dir.resolve("config.json"));
-        JsonNode s = readJson(dir.resolve("summary.json"));
+    private ObjectNode runRow(Path dir) {
+        try {
+            JsonNode c = readJson(dir, "config.json");
+            if (c == null || !c.isObject()) {
+                throw new InputException(relative(dir.resolve("config.json")) + ": expected a JSON object");
+            }
+            JsonNode s = summary(dir);
+            ObjectNode r = JSON.createObjectNode();
+            r.put("id", id(dir));
+            r.put("optimizer", c.path("optimizer").asText(""));
+            r.put("lr", c.path("lr").asDouble(Double.NaN));
+            r.put("batch_size", c.path("batch_size").asInt(0));
+            r.put("epochs", c.path("epochs").asInt(0));
+            r.set("hidden", c.path("hidden").isArray() ? c.get("hidden") : JSON.createArrayNode());
+            if (s != null && s.path("test_accuracy").isNumber()) {
+                r.put("test_accuracy", s.path("test_accuracy").asDouble());
+                r.put("seconds", s.path("train_seconds").asDouble());
+            } else {
+                r.putNull("test_accuracy");
+                r.putNull("seconds");
+            }
+            r.put("status", status(dir, s));
+            r.put("modified", modified(dir));
+            return r;
+        } catch (InputException e) {
+            return unreadableRow(dir, e.getMessage());
+        }
+    }
+
+    private ObjectNode unreadableRow(Path dir, String reason) {
         ObjectNode r = JSON.createObjectNode();
         r.put("id", id(dir));
-        r.put("optimizer", c.path("optimizer").asText(""));
-        r.put("lr", c.path("lr").asDouble(Double.NaN));
-        r.put("batch_size", c.path("batch_size").asInt(0));
-        r.put("epochs", c.path("epochs").asInt(0));
-        r.set("hidden", c.path("hidden"));
-        if (s != null && s.has("test_accuracy")) {
-            r.put("test_accuracy", s.path("test_accuracy").asDouble());
-            r.put("seconds", s.path("train_seconds").asDouble());
-        } else {
-            r.putNull("test_accuracy");
-            r.putNull("seconds");
-        }
-        r.put("status", status(dir, s));
+        r.put("optimizer", "");
+        r.putNull("lr");
+        r.putNull("batch_size");
+        r.putNull("epochs");
+        r.set("hidden", JSON.createArrayNode());
+        r.putNull("test_accuracy");
+        r.putNull("seconds");
+        r.put("status", UNREADABLE);
+        r.put("error", rootless(reason));
         r.put("modified", modified(dir));
         return r;
     }
@@ -78,7 +145,8 @@ final class RunStore {
     /** running (no summary, metrics written lately), a summary's stop reason, or stopped. */
     static String status(Path dir, JsonNode summary) {
         if (summary != null) {
-            return summary.path("stop_reason").asText("completed");
+            JsonNode reason = summary.path("stop_reason");
+            return reason.isTextual() ? reason.textValue() : "completed";
         }
         return System.currentTimeMillis() - modified(dir) < RUNNING_MILLIS ? "running" : "stopped";
     }
@@ -86,7 +154,7 @@ final class RunStore {
     private static long modified(Path dir) {
         try {
             Path m = dir.resolve("metrics.csv");
-            return Files.getLastModifiedTime(Files.exists(m) ? m : dir.resolve("config.json")).toMillis();
+            return Files.getLastModifiedTime(Files.exists(m, LinkOption.NOFOLLOW_LINKS) ? m : dir, LinkOption.NOFOLLOW_LINKS).toMillis();
         } catch (IOException e) {
             return 0;
         }
@@ -94,6 +162,15 @@ final class RunStore {
 
     private String id(Path dir) {
         return root.relativize(dir).toString().replace('\\', '/');
+    }
+
+    private String relative(Path f) {
+        return root.relativize(f).toString().replace('\\', '/');
+    }
+
+    /** Messages name files relative to the runs directory: the server's own paths are not the client's business. */
+    private String rootless(String message) {
+        return message.replace(root + "/", "").replace(root.toString(), "");
     }
 
     /**
@@ -114,11 +191,11 @@ final class RunStore {
             }
         }
         Path dir = root.resolve(id).normalize();
-        if (!dir.startsWith(root) || !Files.isRegularFile(dir.resolve("config.json"))) {
+        if (!dir.startsWith(root) || !Files.exists(dir.resolve("config.json"), LinkOption.NOFOLLOW_LINKS)) {
             throw BadRequest.notFound("no run '" + id + "'");
         }
         try {
-            if (!dir.toRealPath().startsWith(root.toRealPath())) {
+            if (!dir.toRealPath().startsWith(realRoot)) {
                 throw BadRequest.notFound("no run '" + id + "'");
             }
         } catch (IOException e) {
@@ -127,76 +204,164 @@ final class RunStore {
         return dir;
     }
 
-    /** A run's config, summary (or null) and status. */
+    /**
+     * A file of a run, checked: null when it does not exist; an {@link InputException} when it is not
+     * a regular file or its real path leaves the runs directory (a link out is never followed).
+     */
+    private Path file(Path dir, String name) {
+        Path f = dir.resolve(name);
+        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        Path real;
+        try {
+            real = f.toRealPath();
+        } catch (IOException e) {
+            throw new InputException(relative(f) + ": a link to nothing (" + e.getMessage() + ")");
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new InputException(relative(f) + " leads outside the runs directory; it is not read");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw new InputException(relative(f) + ": not a regular file");
+        }
+        return f;
+    }
+
+    private JsonNode readJson(Path dir, String name) {
+        Path f = file(dir, name);
+        return f == null ? null : Json.read(f);
+    }
+
+    /** summary.json, or null while the run has none (or is writing it: it is replaced atomically, so a damaged one is reported). */
+    private JsonNode summary(Path dir) {
+        JsonNode s = readJson(dir, "summary.json");
+        if (s != null && !s.isObject()) {
+            throw new InputException(relative(dir.resolve("summary.json")) + ": expected a JSON object");
+        }
+        return s;
+    }
+
+    /** A run's config, summary (or null) and status; an unreadable run answers with its reason. */
     ObjectNode run(String id) {
         Path dir = dir(id);
         ObjectNode r = JSON.createObjectNode();
         r.put("id", id);
-        r.set("config", readJson(dir.resolve("config.json")));
-        JsonNode s = readJson(dir.resolve("summary.json"));
-        r.set("summary", s);
-        r.put("status", status(dir, s));
+        try {
+            r.set("config", readJson(dir, "config.json"));
+            JsonNode s = summary(dir);
+            r.set("summary", s);
+            r.put("status", status(dir, s));
+        } catch (InputException e) {
+            r.putNull("config");
+            r.putNull("summary");
+            r.put("status", UNREADABLE);
+            r.put("error", rootless(e.getMessage()));
+        }
         return r;
     }
 
     /**
      * Rows of metrics.csv from row {@code since} on, with the header's column names ({@code step},
-     * …, {@code val_acc}, then measurements such as {@code sharpness}); empty cells are null.
+     * …, {@code val_acc}, then measurements such as {@code sharpness}); empty or malformed cells are null.
      */
     ObjectNode metrics(String id, int since) {
         Path dir = dir(id);
         ObjectNode r = JSON.createObjectNode();
         ArrayNode names = r.putArray("columns");
         ArrayNode rows = r.putArray("rows");
-        Path m = dir.resolve("metrics.csv");
         int total = 0;
-        if (Files.exists(m)) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(m);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",", -1);
-            int columns = Math.max(6, header.length);
-            for (String h : header) {
-                names.add(h);
-            }
-            for (int i = 1; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.isBlank()) {
-                    continue;
+        try {
+            Path m = file(dir, "metrics.csv");
+            if (m != null) {
+                try (InputStream in = InputFiles.open(m); Reader rd = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                    total = readRows(rd, since, names, rows);
+                } catch (IOException e) {
+                    throw InputFiles.unreadable(m, e);
                 }
-                String[] f = line.split(",", -1);
+            }
+            r.put("total", total);
+            r.put("status", status(dir, summary(dir)));
+        } catch (InputException e) {
+            throw BadRequest.unprocessable("run '" + id + "' is unreadable: " + rootless(e.getMessage()));
+        }
+        return r;
+    }
+
+    /**
+     * Parses metrics.csv, streaming, with lines bounded in length: the header's names go to
+     * {@code names}, then each row of at least six fields and as many as the header names; a shorter
+     * line is one being written and ends the rows, and so does a line longer than {@value #MAX_LINE}
+     * characters (not a metrics row).
+     */
+    static int readRows(Reader in, int since, ArrayNode names, ArrayNode rows) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int total = 0, columns = 6;
+        boolean header = true, tooLong = false;
+        for (int c = in.read(); ; c = in.read()) {
+            if (c >= 0 && c != '\n') {
+                if (line.length() < MAX_LINE) {
+                    line.append((char) c);
+                } else {
+                    tooLong = true;
+                }
+                continue;
+            }
+            if (tooLong) {
+                return total;
+            }
+            if (header) {
+                header = false;
+                String[] h = line.toString().split(",", -1);
+                for (String n : h) {
+                    names.add(n);
+                }
+                columns = Math.max(6, h.length);
+            } else if (!line.isEmpty() && !line.toString().isBlank()) {
+                String[] f = line.toString().split(",", -1);
                 if (f.length < columns) {
-                    break; // a line being written
+                    return total; // a line being written
                 }
-                if (total++ < since) {
-                    continue;
-                }
-                ArrayNode row = rows.addArray();
-                for (int k = 0; k < columns; k++) {
-                    if (f[k].isEmpty()) {
-                        row.addNull();
-                    } else {
-                        try {
-                            row.add(Double.parseDouble(f[k]));
-                        } catch (NumberFormatException e) {
+                if (total++ >= since) {
+                    ArrayNode row = rows.addArray();
+                    for (int k = 0; k < columns; k++) {
+                        double v = cell(f[k]);
+                        if (Double.isFinite(v)) {
+                            row.add(v);
+                        } else {
                             row.addNull();
                         }
                     }
                 }
             }
+            if (c < 0) {
+                return total;
+            }
+            line.setLength(0);
         }
-        r.put("total", total);
-        r.put("status", status(dir, readJson(dir.resolve("summary.json"))));
-        return r;
+    }
+
+    /** A cell's number; NaN for an empty or malformed one. */
+    private static double cell(String text) {
+        if (text.isEmpty()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** The per-class report of the run's test evaluation. */
     ObjectNode report(String id) {
         Path dir = dir(id);
-        JsonNode s = readJson(dir.resolve("summary.json"));
+        JsonNode s;
+        try {
+            s = summary(dir);
+        } catch (InputException e) {
+            throw BadRequest.unprocessable("run '" + id + "' is unreadable: " + rootless(e.getMessage()));
+        }
         if (s == null) {
             throw BadRequest.notFound("run '" + id + "' has no report yet (it has not finished)");
         }
@@ -206,16 +371,5 @@ final class RunStore {
         r.set("worst_classes", s.path("test_worst_classes"));
         r.put("test_accuracy", s.path("test_accuracy").asDouble());
         return r;
-    }
-
-    private static JsonNode readJson(Path f) {
-        if (!Files.isRegularFile(f)) {
-            return null;
-        }
-        try {
-            return JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            return null; // being written, or damaged: shown as missing
-        }
     }
 }
