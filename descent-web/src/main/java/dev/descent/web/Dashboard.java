@@ -54,7 +54,11 @@ public final class Dashboard implements AutoCloseable {
         if (!java.nio.file.Files.isDirectory(runsDir)) {
             throw new dev.descent.io.InputException("--runs " + runsDir + ": no such directory");
         }
-        RunStore store = new RunStore(runsDir);
+        return start(new RunStore(runsDir), host, port, log);
+    }
+
+    /** Starts the server over {@code store} (tests give a store that fails on purpose). */
+    static Dashboard start(RunStore store, String host, int port, java.io.PrintWriter log) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.staticFiles.add("/public", Location.CLASSPATH);

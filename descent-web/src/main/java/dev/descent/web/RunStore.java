@@ -35,7 +35,7 @@ import dev.descent.io.Json;
  * status {@code unreadable} and the reason. New kinds of directories (studies) add their own
  * {@code row} beside {@link #runRow}.
  */
-final class RunStore {
+class RunStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How deep runs are looked for: runs/x, runs/compare/adam, runs/study/trials/0007. */
