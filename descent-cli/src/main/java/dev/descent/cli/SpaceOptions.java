@@ -11,7 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.descent.io.InputFiles;
+import dev.descent.io.Json;
 
 import dev.descent.tune.SearchSpace;
 import dev.descent.tune.SearchSpaceJson;
@@ -75,17 +80,31 @@ final class SpaceOptions {
         }
     }
 
+    /** Search spaces are a few hundred bytes; a megabyte is far more than any needs. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
+    /** YAML with Jackson's JSON limits: nesting, and SnakeYAML's own alias and size limits left at their safe defaults. */
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Json.MAX_DEPTH).build()).build()).build();
+
     private static JsonNode readFile(Path f) {
-        if (!Files.isRegularFile(f)) {
+        if (!Files.exists(f)) {
             throw new BadInputException("--space " + f + ": no such file");
         }
         String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? new YAMLMapper() : JSON;
+        return parse(InputFiles.readAll(f, MAX_FILE_BYTES), name.endsWith(".yaml") || name.endsWith(".yml"), "--space " + f);
+    }
+
+    /** A search space file's bytes as JSON (YAML when {@code yaml}); {@code where} starts every error. */
+    static JsonNode parse(byte[] bytes, boolean yaml, String where) {
+        if (!yaml) {
+            return Json.parse(bytes, where);
+        }
         try {
-            JsonNode n = m.readTree(f.toFile());
-            return n == null ? JSON.createObjectNode() : n;
+            JsonNode n = YAML.readTree(bytes);
+            return n == null || n.isMissingNode() ? JSON.createObjectNode() : n;
         } catch (IOException e) {
-            throw new BadInputException("--space " + f + ": not valid " + (m == JSON ? "JSON" : "YAML") + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new BadInputException(where + ": not valid YAML (" + Json.firstLine(e.getMessage()) + ")", e);
         }
     }
 

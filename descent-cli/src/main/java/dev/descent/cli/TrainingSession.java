@@ -138,7 +138,7 @@ final class TrainingSession {
             RunDir.Saved st = dir.readState();
             try {
                 trainer.restore(st.state(), st.history());
-            } catch (IllegalArgumentException e) {
+            } catch (dev.descent.io.InputException e) {
                 throw new BadInputException("--resume " + dir.path() + ": " + dir.file(RunDir.STATE) + " does not fit the run: " + e.getMessage(), e);
             }
             dir.writeMetrics(trainer.history(), columns);

@@ -31,23 +31,36 @@ public final class Idx {
 
     /** Reads an IDX file; a raw file's length is compared with its dimensions before anything is allocated. */
     public static IdxArray read(Path file) {
-        String name = file.toString();
         long size = InputFiles.size(file);
         try (InputStream raw = new BufferedInputStream(InputFiles.open(file), 1 << 16)) {
-            raw.mark(2);
-            int b0 = raw.read(), b1 = raw.read();
-            raw.reset();
-            if (b0 < 0) {
-                throw FormatException.at(name, 0, "expected an IDX header, found an empty file");
-            }
-            boolean gz = b0 == 0x1f && b1 == 0x8b;
-            try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                return read(in, name + (gz ? " (gzip)" : ""), gz ? -1 : size);
-            }
-        } catch (ZipException | EOFException e) {
-            throw new FormatException(name + ": damaged gzip stream (" + e.getMessage() + ")", e);
+            return readRawOrGzip(raw, size, file.toString());
         } catch (IOException e) {
             throw InputFiles.unreadable(file, e);
+        }
+    }
+
+    /** Reads the bytes of an IDX file (raw or gzip) held in memory; {@code name} is used in error messages. */
+    public static IdxArray read(byte[] bytes, String name) {
+        try {
+            return readRawOrGzip(new java.io.ByteArrayInputStream(bytes), bytes.length, name);
+        } catch (IOException e) {
+            throw new FormatException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tells gzip from raw by the first two bytes (not the name); {@code raw} must support mark. */
+    private static IdxArray readRawOrGzip(InputStream raw, long size, String name) throws IOException {
+        raw.mark(2);
+        int b0 = raw.read(), b1 = raw.read();
+        raw.reset();
+        if (b0 < 0) {
+            throw FormatException.at(name, 0, "expected an IDX header, found an empty file");
+        }
+        boolean gz = b0 == 0x1f && b1 == 0x8b;
+        try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            return read(in, name + (gz ? " (gzip)" : ""), gz ? -1 : size);
+        } catch (ZipException | EOFException e) {
+            throw new FormatException(name + ": damaged gzip stream (" + e.getMessage() + ")", e);
         }
     }
 

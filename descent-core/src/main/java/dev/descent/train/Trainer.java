@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import dev.descent.data.Batch;
 import dev.descent.data.DataLoader;
+import dev.descent.io.InputException;
 import dev.descent.data.Dataset;
 import dev.descent.nn.Module;
 import dev.descent.optim.Optimizer;
@@ -114,8 +115,8 @@ public final class Trainer {
     /**
      * Continues from a saved state; the model and optimizer must have been restored already.
      *
-     * @throws IllegalArgumentException naming the field of a state that does not fit this run
-     *                                  (another epoch count or batch size, a damaged file)
+     * @throws InputException naming the field of a saved state that does not fit this run (another
+     *                        epoch count or batch size, a damaged file)
      */
     public void restore(TrainerState s, History saved) {
         check(s, saved);
@@ -157,20 +158,20 @@ public final class Trainer {
     private void check(TrainerState s, History saved) {
         int perEpoch = loader.numBatches();
         if (s.step() < 0 || s.step() > totalSteps()) {
-            throw new IllegalArgumentException("step " + s.step() + " is outside this run's 0.." + totalSteps());
+            throw new InputException("step " + s.step() + " is outside this run's 0.." + totalSteps());
         }
         if (s.epoch() < 0 || s.batchInEpoch() < 0 || s.batchInEpoch() > perEpoch || (long) s.epoch() * perEpoch + s.batchInEpoch() != s.step()) {
-            throw new IllegalArgumentException("epoch " + s.epoch() + ", batch " + s.batchInEpoch() + " do not give step " + s.step() + " at " + perEpoch + " batches per epoch");
+            throw new InputException("epoch " + s.epoch() + ", batch " + s.batchInEpoch() + " do not give step " + s.step() + " at " + perEpoch + " batches per epoch");
         }
         long[] g = s.epochStartGenerator();
         if (g != null && (g.length != 4 || (g[0] | g[1] | g[2] | g[3]) == 0)) {
-            throw new IllegalArgumentException("epochStartGenerator must be 4 words, not all zero");
+            throw new InputException("epochStartGenerator must be 4 words, not all zero");
         }
         if (s.schedulerEpoch() < 0 || s.badValidations() < 0 || s.examples() < 0 || !(s.trainSeconds() >= 0)) {
-            throw new IllegalArgumentException("schedulerEpoch, badValidations, examples and trainSeconds must be >= 0");
+            throw new InputException("schedulerEpoch, badValidations, examples and trainSeconds must be >= 0");
         }
         if (saved.steps() != s.step()) {
-            throw new IllegalArgumentException("the history has " + saved.steps() + " steps, the state says " + s.step());
+            throw new InputException("the history has " + saved.steps() + " steps, the state says " + s.step());
         }
     }
 

@@ -343,8 +343,14 @@ class RunStore {
 
     /** A cell's number; NaN for an empty or malformed one. */
     private static double cell(String text) {
-        if (text.isEmpty()) {
+        if (text.isEmpty() || text.length() > 40) {
             return Double.NaN;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            // Only what a number is written with: a damaged file should not cost an exception per cell.
+            if ("0123456789+-.eE".indexOf(text.charAt(i)) < 0) {
+                return Double.NaN;
+            }
         }
         try {
             return Double.parseDouble(text);

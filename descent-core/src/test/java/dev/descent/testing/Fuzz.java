@@ -1,0 +1,135 @@
+package dev.descent.testing;
+
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The contract every parser of outside bytes is fuzzed against: for any input it returns normally
+ * or throws its one typed format error — never another exception — and allocates at most
+ * {@link #BASE_BYTES} plus {@link #PER_INPUT_BYTE} times the input's size. Used by the seeded mutation
+ * fuzzer of the default suite ({@link #mutate}) and by the Jazzer fuzz tests ({@link #check}).
+ */
+public final class Fuzz {
+
+    /** What a parser may allocate whatever the input: its own tables, Jackson's buffers, a small model. */
+    public static final long BASE_BYTES = 32L << 20;
+    /** A small multiple of the input: a parsed tree, a copy of the payload, a model built from it. */
+    public static final long PER_INPUT_BYTE = 64;
+
+    /** A parser of outside bytes and the one exception type it may throw. */
+    @FunctionalInterface
+    public interface Parser {
+        void parse(byte[] input) throws Exception;
+    }
+
+    /** A parser under test. */
+    public record Target(String name, Class<? extends Throwable> allowed, Parser parser) {
+    }
+
+    /** What one input did: parsed, or refused with the typed error. */
+    public enum Outcome { ACCEPTED, REJECTED }
+
+    /** The counts of a fuzz run. */
+    public record Report(String target, long inputs, long accepted, long rejected, long maxAllocatedBytes, double seconds) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%-20s %,9d inputs: %,9d accepted, %,9d refused with the typed error, 0 other outcomes; max %,.1f MB allocated; %.1f s",
+                    target, inputs, accepted, rejected, maxAllocatedBytes / 1e6, seconds);
+        }
+    }
+
+    private Fuzz() {
+    }
+
+    /** Runs one input and checks the contract; returns what it did and records the allocation in {@code allocated[0]}. */
+    public static Outcome check(Target t, byte[] input, long[] allocated) {
+        long a0 = Limits.allocated();
+        Outcome o;
+        try {
+            t.parser().parse(input);
+            o = Outcome.ACCEPTED;
+        } catch (Throwable e) {
+            if (!t.allowed().isInstance(e)) {
+                throw new AssertionError(t.name() + ": an input of " + input.length + " bytes threw " + e + " instead of " + t.allowed().getSimpleName()
+                        + "; " + saved(t, input), e);
+            }
+            o = Outcome.REJECTED;
+        }
+        long used = Limits.allocated() - a0;
+        if (used > BASE_BYTES + PER_INPUT_BYTE * input.length) {
+            throw new AssertionError(t.name() + ": an input of " + input.length + " bytes allocated " + used + " bytes; " + saved(t, input));
+        }
+        if (allocated != null) {
+            allocated[0] = Math.max(allocated[0], used);
+        }
+        return o;
+    }
+
+    /** Keeps a failing input in target/fuzz-failures for reproduction; says where (and its first bytes). */
+    private static String saved(Target t, byte[] input) {
+        String head = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(input, Math.min(input.length, 96)));
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fuzz-failures"));
+            java.nio.file.Path f = dir.resolve(t.name() + "-" + Integer.toHexString(java.util.Arrays.hashCode(input)) + ".bin");
+            java.nio.file.Files.write(f, input);
+            return "the input is in " + f.toAbsolutePath() + " (base64 of its start: " + head + ")";
+        } catch (java.io.IOException e) {
+            return "the input starts (base64) " + head;
+        }
+    }
+
+    /** Checks one input (the Jazzer fuzz tests call this). */
+    public static Outcome check(Target t, byte[] input) {
+        return check(t, input, null);
+    }
+
+    /** Tries {@code count} mutations of {@code seeds} drawn from {@code seed}; every one must keep the contract. */
+    public static Report mutate(Target t, List<byte[]> seeds, long seed, long count) {
+        long t0 = System.nanoTime();
+        for (byte[] s : seeds) {
+            // The seeds themselves are valid files: each must be accepted, or the fuzzer tests nothing.
+            try {
+                t.parser().parse(s);
+            } catch (Exception e) {
+                throw new AssertionError(t.name() + ": a seed input is refused: " + e.getMessage(), e);
+            }
+        }
+        Mutator m = new Mutator(seeds, seed);
+        long accepted = 0, rejected = 0;
+        long[] max = {0};
+        for (long i = 0; i < count; i++) {
+            byte[] input = m.next();
+            try {
+                if (check(t, input, max) == Outcome.ACCEPTED) {
+                    accepted++;
+                } else {
+                    rejected++;
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ", input " + i + ": " + e.getMessage(), e.getCause());
+            }
+        }
+        return new Report(t.name(), count, accepted, rejected, max[0], (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A fresh directory for targets that read their input from a file: in memory ({@code /dev/shm})
+     * where there is one, since a fuzz run writes a file per input.
+     */
+    public static java.nio.file.Path scratchDirectory(String prefix) {
+        try {
+            java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
+            java.nio.file.Path d = java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)
+                    ? java.nio.file.Files.createTempDirectory(shm, prefix) : java.nio.file.Files.createTempDirectory(prefix);
+            d.toFile().deleteOnExit();
+            return d;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The number of mutated inputs per parser: {@code -Ddescent.fuzz.inputs=N} for a long run, else {@code dflt}. */
+    public static long inputs(long dflt) {
+        return Long.getLong("descent.fuzz.inputs", dflt);
+    }
+}
