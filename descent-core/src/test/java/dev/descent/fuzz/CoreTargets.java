@@ -163,15 +163,4 @@ public final class CoreTargets {
         Checkpoint.save(f, m, Map.of());
         return Files.readAllBytes(f);
     }
-
-    /** Writes each target's seeds as files, the layout Jazzer reads seeds from ({@code <dir>/<target>/seed-N}). */
-    public static void writeSeeds(Path dir, List<Fuzz.Target> targets, java.util.function.BiFunction<Fuzz.Target, Path, List<byte[]>> seeds, Path tmp) throws IOException {
-        for (Fuzz.Target t : targets) {
-            Path d = Files.createDirectories(dir.resolve(t.name()));
-            List<byte[]> s = seeds.apply(t, tmp);
-            for (int i = 0; i < s.size(); i++) {
-                Files.write(d.resolve("seed-" + i), s.get(i));
-            }
-        }
-    }
 }

@@ -33,8 +33,8 @@ public final class Fuzz {
     public record Report(String target, long inputs, long accepted, long rejected, long maxAllocatedBytes, double seconds) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%-20s %,9d inputs: %,9d accepted, %,9d refused with the typed error, 0 other outcomes; max %,.1f MB allocated; %.1f s",
-                    target, inputs, accepted, rejected, maxAllocatedBytes / 1e6, seconds);
+            return String.format(java.util.Locale.ROOT, "%-20s %,9d inputs: %,9d accepted, %,9d refused with the typed error, 0 other outcomes; max %,.1f MB allocated%s",
+                    target, inputs, accepted, rejected, maxAllocatedBytes / 1e6, seconds > 0 ? String.format(java.util.Locale.ROOT, "; %.1f s", seconds) : "");
         }
     }
 
@@ -43,26 +43,37 @@ public final class Fuzz {
 
     /** Runs one input and checks the contract; returns what it did and records the allocation in {@code allocated[0]}. */
     public static Outcome check(Target t, byte[] input, long[] allocated) {
+        long budget = BASE_BYTES + PER_INPUT_BYTE * input.length;
+        long[] used = {0};
+        Outcome o = run(t, input, used);
+        if (used[0] > budget) {
+            // The first run of a code path also loads (and, under Jazzer, instruments) classes on this
+            // thread; the parser is deterministic, so a second run measures the parse alone.
+            run(t, input, used);
+            if (used[0] > budget) {
+                throw new AssertionError(t.name() + ": an input of " + input.length + " bytes allocated " + used[0] + " bytes; " + saved(t, input));
+            }
+        }
+        if (allocated != null) {
+            allocated[0] = Math.max(allocated[0], used[0]);
+        }
+        return o;
+    }
+
+    private static Outcome run(Target t, byte[] input, long[] used) {
         long a0 = Limits.allocated();
-        Outcome o;
         try {
             t.parser().parse(input);
-            o = Outcome.ACCEPTED;
+            return Outcome.ACCEPTED;
         } catch (Throwable e) {
             if (!t.allowed().isInstance(e)) {
                 throw new AssertionError(t.name() + ": an input of " + input.length + " bytes threw " + e + " instead of " + t.allowed().getSimpleName()
                         + "; " + saved(t, input), e);
             }
-            o = Outcome.REJECTED;
+            return Outcome.REJECTED;
+        } finally {
+            used[0] = Limits.allocated() - a0;
         }
-        long used = Limits.allocated() - a0;
-        if (used > BASE_BYTES + PER_INPUT_BYTE * input.length) {
-            throw new AssertionError(t.name() + ": an input of " + input.length + " bytes allocated " + used + " bytes; " + saved(t, input));
-        }
-        if (allocated != null) {
-            allocated[0] = Math.max(allocated[0], used);
-        }
-        return o;
     }
 
     /** Keeps a failing input in target/fuzz-failures for reproduction; says where (and its first bytes). */
@@ -78,9 +89,25 @@ public final class Fuzz {
         }
     }
 
-    /** Checks one input (the Jazzer fuzz tests call this). */
+    /** Inputs checked by {@link #check(Target, byte[])} in this JVM, per target: accepted, refused. */
+    private static final java.util.Map<String, long[]> COUNTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static {
+        // A Jazzer run ends its JVM; the counts are its report (scripts/fuzz collects these lines).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> COUNTS.forEach((name, c) -> System.out.println(
+                "fuzz " + new Report(name, c[0] + c[1], c[0], c[1], c[2], 0)))));
+    }
+
+    /** Checks one input (the Jazzer fuzz tests call this), counting outcomes per target. */
     public static Outcome check(Target t, byte[] input) {
-        return check(t, input, null);
+        long[] max = {0};
+        Outcome o = check(t, input, max);
+        long[] c = COUNTS.computeIfAbsent(t.name(), k -> new long[3]);
+        synchronized (c) {
+            c[o == Outcome.ACCEPTED ? 0 : 1]++;
+            c[2] = Math.max(c[2], max[0]);
+        }
+        return o;
     }
 
     /** Tries {@code count} mutations of {@code seeds} drawn from {@code seed}; every one must keep the contract. */
