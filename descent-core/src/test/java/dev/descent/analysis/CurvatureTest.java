@@ -60,6 +60,7 @@ class CurvatureTest {
     @Test
     void hessianVectorProductMatchesPyTorch() {
         JsonNode root = Golden.read(Golden.dir().resolve("analysis/mlp_hvp.json"));
+        Golden.assertMapped("mlp_hvp", root, "model", "params", "inputs", "targets", "param_order", "v", "hv", "note");
         Mlp model = Golden.model(root);
         MlpCurvature c = new MlpCurvature(model, rows(root.get("inputs")), Golden.ints(root.get("targets")));
         double[] hv = c.hvp(theta(root), Golden.doubles(root.get("v").get("data")));
@@ -77,6 +78,7 @@ class CurvatureTest {
     @Test
     void softmaxRegressionHessianEigenvaluesAndConditionNumberMatchPyTorch() {
         JsonNode root = Golden.read(Golden.dir().resolve("analysis/softmax_regression_hessian.json"));
+        Golden.assertMapped("softmax_regression_hessian", root, "model", "params", "inputs", "targets", "hessian", "eigenvalues", "condition_number", "note");
         Mlp model = Golden.model(root);
         MlpCurvature c = new MlpCurvature(model, rows(root.get("inputs")), Golden.ints(root.get("targets")));
         double[] th = theta(root);

@@ -31,32 +31,33 @@ class CheckpointTest {
     void readsPyTorchsMixedDtypes() {
         Safetensors.Contents c = Safetensors.read(Golden.dir().resolve("io/mixed_dtypes.safetensors"));
         JsonNode expected = Golden.read(Golden.dir().resolve("io/mixed_dtypes.json"));
-        Safetensors.Entry doubles = c.tensors().get("doubles");
-        assertThat(doubles.dtype()).isEqualTo(Safetensors.Dtype.F64);
-        assertThat(doubles.shape()).containsExactly(3, 4);
-        JsonNode d = expected.path("tensors").path("doubles");
-        if (d.isMissingNode()) {
-            d = expected.path("doubles");
+        Golden.assertMapped("mixed_dtypes.json", expected, "doubles", "longs");
+        assertThat(c.tensors().keySet()).containsExactly("doubles", "longs");
+        for (String name : List.of("doubles", "longs")) {
+            JsonNode t = expected.get(name);
+            Golden.assertMapped(name, t, "dtype", "shape", "data");
+            Safetensors.Entry e = c.tensors().get(name);
+            assertThat(e.dtype().name()).as(name).isEqualTo(t.get("dtype").asText());
+            assertThat(e.shape()).as(name).containsExactly(Golden.ints(t.get("shape")));
         }
-        assertThat(doubles.toDoubles()).containsExactly(Golden.doubles(d.get("data")));
-        Safetensors.Entry longs = c.tensors().get("longs");
-        assertThat(longs.dtype()).isEqualTo(Safetensors.Dtype.I64);
-        JsonNode l = expected.path("tensors").path("longs");
-        if (l.isMissingNode()) {
-            l = expected.path("longs");
-        }
-        long[] want = new long[l.get("data").size()];
+        assertThat(c.tensors().get("doubles").toDoubles()).containsExactly(Golden.doubles(expected.get("doubles").get("data")));
+        JsonNode l = expected.get("longs").get("data");
+        long[] want = new long[l.size()];
         for (int i = 0; i < want.length; i++) {
-            want[i] = l.get("data").get(i).asLong();
+            want[i] = l.get(i).asLong();
         }
-        assertThat(longs.toLongs()).containsExactly(want).contains(1L << 40);
+        assertThat(c.tensors().get("longs").toLongs()).containsExactly(want).contains(1L << 40);
     }
 
     @Test
     void aPyTorchStateDictLoadsWithoutMetadataAndRoundTrips() {
         Path pt = Golden.dir().resolve("io/tiny_mlp.safetensors");
         JsonNode expected = Golden.read(Golden.dir().resolve("io/tiny_mlp.json"));
-        assertThat(Safetensors.read(pt).metadata()).containsEntry("format", "pt");
+        Golden.assertMapped("tiny_mlp.json", expected, "tensors", "metadata", "note");
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        expected.get("metadata").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
+        assertThat(Safetensors.read(pt).metadata()).isEqualTo(meta).containsEntry("format", "pt");
+        assertThat(Safetensors.read(pt).tensors().keySet()).containsExactlyElementsOf(() -> expected.get("tensors").fieldNames());
         Mlp model = Checkpoint.load(pt);
         expected.get("tensors").fields().forEachRemaining(e ->
                 Golden.assertClose(e.getKey(), model.namedParameters().get(e.getKey()).toArray(), Golden.doubles(e.getValue().get("data")), 0, 0));

@@ -118,9 +118,99 @@ public final class Golden {
         return out;
     }
 
+    /**
+     * Fails unless every key of {@code node} is one the test maps: a key a test does not read is part
+     * of the contract it would silently skip (an option such as {@code threshold_mode}).
+     */
+    public static void assertMapped(String what, JsonNode node, String... mapped) {
+        java.util.Set<String> known = java.util.Set.of(mapped);
+        List<String> unmapped = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                unmapped.add(k);
+            }
+        });
+        if (!unmapped.isEmpty()) {
+            throw new AssertionError(what + ": keys the test does not map: " + unmapped + " (it maps " + known + ")");
+        }
+    }
+
+    /** The options of a golden case, read through accessors that remember each key read. */
+    public static Options options(JsonNode node) {
+        return new Options(node);
+    }
+
+    /**
+     * A golden case's options ({@code torch.optim.lr_scheduler.X(**options)} …): read a key with a
+     * default, then {@link #assertAllMapped} fails on any key that was never read.
+     */
+    public static final class Options {
+        private final JsonNode node;
+        private final java.util.Set<String> read = new java.util.HashSet<>();
+
+        Options(JsonNode node) {
+            this.node = node == null ? JSON.createObjectNode() : node;
+        }
+
+        /** Whether the key is given. */
+        public boolean has(String key) {
+            read.add(key);
+            return node.has(key);
+        }
+
+        /** A required value. */
+        public JsonNode get(String key) {
+            read.add(key);
+            JsonNode v = node.get(key);
+            if (v == null) {
+                throw new AssertionError("golden options lack '" + key + "': " + node);
+            }
+            return v;
+        }
+
+        /** A number, or {@code dflt} (PyTorch's default) when absent. */
+        public double num(String key, double dflt) {
+            return has(key) ? node.get(key).asDouble() : dflt;
+        }
+
+        /** A whole number, or {@code dflt} when absent. */
+        public int whole(String key, int dflt) {
+            return has(key) ? node.get(key).asInt() : dflt;
+        }
+
+        /** A string, or {@code dflt} when absent. */
+        public String text(String key, String dflt) {
+            return has(key) ? node.get(key).asText() : dflt;
+        }
+
+        /** A list of whole numbers (required). */
+        public List<Integer> wholes(String key) {
+            List<Integer> out = new ArrayList<>();
+            get(key).forEach(n -> out.add(n.asInt()));
+            return out;
+        }
+
+        /** Fails naming every key that was given but never read. */
+        public void assertAllMapped(String what) {
+            List<String> unmapped = new ArrayList<>();
+            node.fieldNames().forEachRemaining(k -> {
+                if (!read.contains(k)) {
+                    unmapped.add(k);
+                }
+            });
+            if (!unmapped.isEmpty()) {
+                throw new AssertionError(what + ": option keys the test does not map: " + unmapped);
+            }
+        }
+    }
+
     /** The golden problem's MLP ({@code model.dims}, {@code model.activation}) with {@code params} loaded. */
     public static Mlp model(JsonNode root) {
         JsonNode m = root.get("model");
+        assertMapped("model", m, "dims", "activation", "output");
+        if (m.has("output") && !m.get("output").asText().equals("log_softmax")) {
+            throw new AssertionError("model.output is " + m.get("output") + "; the MLP ends in log_softmax");
+        }
         int[] dims = ints(m.get("dims"));
         List<Integer> hidden = new ArrayList<>();
         for (int i = 1; i < dims.length - 1; i++) {
