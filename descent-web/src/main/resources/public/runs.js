@@ -23,7 +23,7 @@ function render() {
     const link = tr.querySelector('a');
     link.href = '/run.html?id=' + encodeURIComponent(r.id);
     link.textContent = r.id;
-    tr.children[2].textContent = r.optimizer;
+    tr.children[2].textContent = r.optimizer ?? '–';
     // Text from run files goes in as text, never as markup.
     tr.children[8].className = 'status-' + String(r.status).replace(/[^a-z_-]/gi, '');
     tr.children[8].textContent = r.status === 'unreadable' ? 'unreadable: ' + r.error : r.status;

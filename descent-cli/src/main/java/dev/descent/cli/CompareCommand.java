@@ -79,7 +79,6 @@ public final class CompareCommand implements Callable<Integer> {
             if (names.contains(n)) {
                 throw new BadInputException("--optimizers lists " + n + " twice");
             }
-            optimizer.spec(n, train.seed);
             names.add(n);
         }
         if (seeds < 1) {
@@ -88,12 +87,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (!(target > 0 && target <= 1)) {
             throw new BadInputException("--target is a validation accuracy in (0, 1], got " + target);
         }
-        train.config();
-        model.hiddenDims();
-        model.activation();
+        OptionChecks.beforeData(model, optimizer, names, schedule, train);
         Path root = train.out != null ? train.out : TrainingSession.defaultOut("compare");
-        RunDir top = RunDir.create(root);
         IdxImages.TrainTest files = data.load(out);
+        RunDir top = RunDir.create(root);
         long first = train.seed;
         Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new ArrayList<>()));

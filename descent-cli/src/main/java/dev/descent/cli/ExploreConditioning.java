@@ -130,10 +130,14 @@ final class ExploreConditioning extends ExploreTopic {
         String finding;
         if (kappas.size() >= 2) {
             int last = kappas.size() - 1;
+            String growth = slope > 0.1 ? String.format(Locale.ROOT, "its steps grow about as κ^%.2f", slope)
+                    : String.format(Locale.ROOT, "its steps hardly depend on κ here (log-log slope %.2f)", slope);
+            double mom = momSteps.get(last), gdLast = gdSteps.get(last);
+            String momentum = mom < gdLast ? String.format(Locale.ROOT, "%.1f× fewer", gdLast / mom) : mom > gdLast ? String.format(Locale.ROOT, "%.1f× more", mom / gdLast) : "as many";
             finding = String.format(Locale.ROOT,
-                    "Rescaling one weight raises the condition number from %.1f to %.1f and gradient descent (lr = 1/L) then needs %.0f steps instead of %.0f: "
-                            + "its steps grow about as κ^%.2f, while the tutorial's momentum (β %s) needs %.0f at the largest κ.",
-                    kappas.get(0), kappas.get(last), gdSteps.get(last), gdSteps.get(0), slope, beta, momSteps.get(last));
+                    "Rescaling one weight takes the condition number from %.1f to %.1f and gradient descent (lr = 1/L) then needs %.0f steps instead of %.0f: "
+                            + "%s, while the tutorial's momentum (β %s) needs %.0f at the largest κ, %s.",
+                    kappas.get(0), kappas.get(last), gdLast, gdSteps.get(0), growth, beta, mom, momentum);
         } else {
             finding = "Too few factors converged within --max-steps to relate steps to the condition number; raise --max-steps.";
         }

@@ -94,11 +94,17 @@ final class ExploreGdVsRandom extends ExploreTopic {
         }
         result.put("examples", train.size());
         result.put("iterations", iterations);
-        String finding = String.format(Locale.ROOT,
-                "Gradient descent lowers the loss from %.3f to %.3f in %d steps; the best random search (%s) only reaches %.3f, "
+        String rs = bestRs.name().replaceFirst("^random search \\((.*)\\)$", "$1");
+        double gdFinal = gd.loss()[iterations], rsFinal = bestRs.loss()[iterations], gdAtCost = gd.loss()[Math.min(matched, iterations)];
+        int dims = train.exampleNumel() * train.numClasses() + train.numClasses();
+        // The conclusion follows the numbers: it is drawn only when gradient descent did win, at equal steps and at equal cost.
+        String finding = gdFinal < rsFinal && gdAtCost < rsFinal
+                ? String.format(Locale.ROOT, "Gradient descent lowers the loss from %.3f to %.3f in %d steps; the best random search (%s) only reaches %.3f, "
                         + "and even at equal cost (%d forward passes) gradient descent is at %.3f: in %,d dimensions a random direction is nearly orthogonal to the gradient.",
-                gd.loss()[0], gd.loss()[iterations], iterations, bestRs.name().replaceFirst("^random search \\((.*)\\)$", "$1"), bestRs.loss()[iterations], iterations,
-                gd.loss()[Math.min(matched, iterations)], train.exampleNumel() * train.numClasses() + train.numClasses());
+                gd.loss()[0], gdFinal, iterations, rs, rsFinal, iterations, gdAtCost, dims)
+                : String.format(Locale.ROOT, "Here the best random search (%s) reaches %.3f in %d steps, and gradient descent %.3f (%.3f at equal cost): "
+                        + "random search kept up on this problem; more iterations or more dimensions (%,d now) separate them.",
+                rs, rsFinal, iterations, gdFinal, gdAtCost, dims);
         return new Outcome(finding, List.of("gd_vs_random"));
     }
 }

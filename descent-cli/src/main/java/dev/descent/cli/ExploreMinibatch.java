@@ -131,11 +131,13 @@ final class ExploreMinibatch extends ExploreTopic {
         Charts.write(dir.file("minibatch"), List.of(
                 new Charts.Panel("Loss against time", "training time (s)", "training loss", byTime),
                 new Charts.Panel("Loss against examples seen", "examples processed", "training loss", byExamples, true, false)));
+        boolean smallWins = best != full && best.finalLoss() < full.finalLoss();
         String finding = String.format(Locale.ROOT,
-                "In %.1f s each, batch %s reaches loss %.3f with %,d steps while %s reaches %.3f with %,d: a small batch's gradient is noisy "
-                        + "but nearly as useful per example and far cheaper, so many cheap steps beat few exact ones.",
+                "In %.1f s each, batch %s reaches loss %.3f with %,d steps while %s reaches %.3f with %,d: %s",
                 seconds, best.fullBatch() ? "full" : Integer.toString(best.batchSize()), best.finalLoss(), best.steps(),
-                full.fullBatch() ? "the full batch" : "batch " + full.batchSize(), full.finalLoss(), full.steps());
+                full.fullBatch() ? "the full batch" : "batch " + full.batchSize(), full.finalLoss(), full.steps(),
+                smallWins ? "a small batch's gradient is noisy but nearly as useful per example and far cheaper, so many cheap steps beat few exact ones."
+                        : "in this time the largest batch did best; on a larger data set or with more time the cheap noisy steps usually win.");
         return new Outcome(finding, List.of("minibatch"));
     }
 }

@@ -130,11 +130,15 @@ final class ExploreMomentum extends ExploreTopic {
                 new Charts.Panel("Loss on the surface", "step", "f − f*", curves, true, true),
                 new Charts.Panel("Training loss of the MLP (raw faint, EMA " + Charts.SMOOTHING + ")", "step", "train loss",
                         java.util.stream.IntStream.range(0, runs.size()).boxed().flatMap(k -> runs.get(k).curve(SurfaceFigures.color(k)).stream()).toList())), 3);
+        // Which rule is faster is read off the step counts (a rule that did not converge counts as slower).
+        String verdict = conv[1] >= 0 && (conv[0] < 0 || conv[1] < conv[0]) ? "momentum is the faster"
+                : conv[0] >= 0 && (conv[1] < 0 || conv[0] < conv[1]) ? "gradient descent is the faster" : "neither is faster";
+        double mlpMom = mrows.get(1).get("final_train_loss").asDouble(), mlpGd = mrows.get(0).get("final_train_loss").asDouble();
         String finding = String.format(Locale.ROOT,
-                "On the surface with κ = %.0f, momentum (β %s) converges in %s steps where gradient descent needs %s at the same learning rate; "
-                        + "on the MLP at lr %s it ends at training loss %.3f against %.3f.",
-                c.conditionNumber(), beta, conv[1] >= 0 ? conv[1] : "more than " + steps, conv[0] >= 0 ? conv[0] : "more than " + steps,
-                mlp.lr, mrows.get(1).get("final_train_loss").asDouble(), mrows.get(0).get("final_train_loss").asDouble());
+                "On the surface with κ = %.0f, momentum (β %s) converges in %s steps and gradient descent in %s at the same learning rate (%s); "
+                        + "on the MLP at lr %s momentum ends at training loss %.3f against gradient descent's %.3f (%s).",
+                c.conditionNumber(), beta, conv[1] >= 0 ? conv[1] : "more than " + steps, conv[0] >= 0 ? conv[0] : "more than " + steps, verdict,
+                mlp.lr, mlpMom, mlpGd, mlpMom < mlpGd ? "lower" : mlpMom > mlpGd ? "higher" : "equal");
         return new Outcome(finding, List.of("momentum"));
     }
 }

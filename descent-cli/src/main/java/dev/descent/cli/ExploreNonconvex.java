@@ -145,10 +145,13 @@ final class ExploreNonconvex extends ExploreTopic {
                 new Charts.Panel("Final training loss per initialisation", "hidden width", "training loss", scatter, true, false),
                 new Charts.Panel("Between two trained solutions", "α  (θ = (1 − α)·θ₁ + α·θ₂)", "training loss", lines)));
         int n = widths.size() - 1;
+        String conclusion = means[n] < means[0] && spreads[n] < spreads[0]
+                ? "wider networks reach low, nearly equal losses whatever the start, so bad local minima stop mattering."
+                : means[n] < means[0] ? "the wider network ends lower on average, but its losses spread as widely: the start still matters at these sizes."
+                : "the wider network does not end lower here; more epochs or a wider range of widths show the trend.";
         String finding = String.format(Locale.ROOT,
-                "From %d random initialisations, width %d ends anywhere between losses spread over %.3f (mean %.3f), width %d within %.3f (mean %.3f): "
-                        + "wider networks reach low, nearly equal losses whatever the start, so bad local minima stop mattering.",
-                inits, widths.get(0), spreads[0], means[0], widths.get(n), spreads[n], means[n]);
+                "From %d random initialisations, width %d ends with losses spread over %.3f (mean %.3f), width %d over %.3f (mean %.3f): %s",
+                inits, widths.get(0), spreads[0], means[0], widths.get(n), spreads[n], means[n], conclusion);
         return new Outcome(finding, List.of("nonconvex"));
     }
 }

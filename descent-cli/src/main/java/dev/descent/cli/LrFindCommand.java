@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -57,12 +58,11 @@ public final class LrFindCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         String name = optimizer.name();
+        OptionChecks.beforeData(model, optimizer, List.of(name), null, train);
         OptimizerSpec<?> os = optimizer.spec(name, train.seed);
         if (train.config().loss() != dev.descent.train.Loss.NLL) {
             throw new BadInputException("--loss " + train.config().loss().label() + ": lr-find measures the nll loss only");
         }
-        model.hiddenDims();
-        model.activation();
         RunDir dir = RunDir.create(train.out != null ? train.out : TrainingSession.defaultOut("lr-find-" + name));
         TrainingSession.Data d = TrainingSession.load(data, train, out);
         Mlp mlp = new Mlp(model.spec(d.train().exampleNumel(), d.train().numClasses()), new Generator(train.seed));

@@ -54,18 +54,15 @@ public final class TrainCommand implements Callable<Integer> {
             return resumeRun(out);
         }
         String name = optimizer.name();
+        // Bad options are refused before any directory is made or data loaded.
+        OptionChecks.beforeData(model, optimizer, List.of(name), schedule, train);
+        sharpness.validate(train.config());
         RunDir dir = RunDir.create(train.out != null ? train.out : TrainingSession.defaultOut(name));
         List<String> argv = Argv.forRun(spec.commandLine().getParseResult().originalArgs(), "train");
         return run(out, name, dir, false, argv);
     }
 
     private int run(PrintWriter out, String name, RunDir dir, boolean resuming, List<String> argv) {
-        // Reject bad options before loading any data.
-        model.hiddenDims();
-        model.activation();
-        optimizer.spec(name, train.seed);
-        sharpness.validate(train.config());
-        schedule.build(1e-3, 1);
         TrainingSession.Data d;
         // Compile the training step on synthetic data while the data set loads: until the JIT has, the
         // first epoch runs several times slower (docs/PERFORMANCE.md, "The first epoch").
@@ -107,6 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainCommand original = new TrainCommand();
         original.spec = Argv.reparse(original, argv, "--resume " + resume, spec.commandLine().getOut()).getCommandSpec();
         original.spec.commandLine().setErr(spec.commandLine().getErr());
+        OptionChecks.beforeData(original.model, original.optimizer, List.of(original.optimizer.name()), original.schedule, original.train);
+        original.sharpness.validate(original.train.config());
         return original.run(out, original.optimizer.name(), dir, true, argv);
     }
 }

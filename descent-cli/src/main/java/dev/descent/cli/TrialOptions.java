@@ -45,11 +45,7 @@ final class TrialOptions {
 
     /** Runs every check {@code train} runs before it loads data. */
     TrialOptions check() {
-        model.hiddenDims();
-        model.activation();
-        optimizer.spec(optimizer.name(), train.seed);
-        train.config();
-        schedule.build(1e-3, 1);
+        OptionChecks.beforeData(model, optimizer, List.of(optimizer.name()), schedule, train);
         return this;
     }
 

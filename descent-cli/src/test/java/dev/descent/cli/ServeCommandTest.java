@@ -35,15 +35,17 @@ class ServeCommandTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-            Matcher m = null;
-            for (String line; (line = out.readLine()) != null; ) {
-                m = Pattern.compile("serving .* at http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+            String port = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; port == null && (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                Matcher m = Pattern.compile("serving .* at http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
                 if (m.find()) {
-                    break;
+                    port = m.group(1);
                 }
             }
-            assertThat(m).isNotNull();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/api/runs")).build(),
+            assertThat(port).as("the serving line, in: " + seen).isNotNull();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/runs")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"id\":\"toy-run\"").contains("\"status\":\"completed\"");

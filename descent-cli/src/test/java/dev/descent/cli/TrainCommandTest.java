@@ -175,10 +175,15 @@ class TrainCommandTest {
         }
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(tmp.resolve("sig.log"))).doesNotContain("Exception");
+        String log = Files.readString(tmp.resolve("sig.log"));
+        assertThat(log).doesNotContain("Exception");
         assertThat(Checkpoint.load(run.resolve("model.safetensors")).spec().hiddenDims()).containsExactly(16);
+        // The run must really have been cut short, or this test would pass without testing a resume.
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
-        assertThat(summary.get("stop_reason").asText()).isIn("interrupted", "completed");
+        assertThat(summary.get("stop_reason").asText()).as(log).isEqualTo("interrupted");
+        int total = JSON.readTree(full.resolve("summary.json").toFile()).get("steps").asInt();
+        assertThat(summary.get("steps").asInt()).isLessThan(total);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).hasSizeLessThan(total + 1);
 
         MainTest.Result resumed = MainTest.run("train", "--resume", run.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();

@@ -65,13 +65,17 @@ public final class RunDir {
         return new RunDir(dir);
     }
 
-    /** An existing run directory to resume. */
+    /** An existing run directory to resume; a checkpoint a kill interrupted is finished or discarded first. */
     public static RunDir existing(Path dir) {
+        RunDir r = new RunDir(dir);
+        if (Files.isDirectory(dir)) {
+            checkWritable(dir);
+            r.recover();
+        }
         if (!Files.isRegularFile(dir.resolve(STATE)) || !Files.isRegularFile(dir.resolve(MODEL))) {
             throw new InputException("--resume " + dir + ": no checkpoint there (" + STATE + " and " + MODEL + " are needed)");
         }
-        checkWritable(dir);
-        return new RunDir(dir);
+        return r;
     }
 
     private static void checkWritable(Path dir) {
@@ -107,11 +111,51 @@ public final class RunDir {
         return Json.read(dir.resolve(name));
     }
 
-    /** Saves the model, the optimizer and the trainer's state: everything a resume needs. */
+    /**
+     * Saves the model, the optimizer and the trainer's state: everything a resume needs, as one unit.
+     * Each file is atomic on its own, but a kill between two of them would pair a model of one step
+     * with a trainer state of another; so the three are first written under {@code .next} names (the
+     * trainer state last: its presence says the set is complete), then renamed into place (the trainer
+     * state last again). {@link #existing} finishes or discards a set that a kill interrupted.
+     */
     public void checkpoint(Mlp model, Optimizer<?> optimizer, Trainer trainer) {
-        Checkpoint.save(dir.resolve(MODEL), model);
-        OptimizerCheckpoint.save(dir.resolve(OPTIMIZER), optimizer);
-        writeJson(STATE, stateJson(trainer.state(), trainer.history()));
+        Checkpoint.save(next(MODEL), model);
+        OptimizerCheckpoint.save(next(OPTIMIZER), optimizer);
+        writeJson(STATE + NEXT, stateJson(trainer.state(), trainer.history()));
+        commit();
+    }
+
+    private static final String NEXT = ".next";
+
+    private Path next(String name) {
+        return dir.resolve(name + NEXT);
+    }
+
+    /** Renames a complete set of .next files into place, the trainer state last. */
+    private void commit() {
+        try {
+            for (String f : new String[] {MODEL, OPTIMIZER, STATE}) {
+                if (Files.exists(next(f))) {
+                    AtomicFiles.moveIntoPlace(next(f), dir.resolve(f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After a kill: a set whose trainer state was written is complete, so its renames are finished;
+     * a set without one was still being written, so its files are dropped (the last complete
+     * checkpoint stays in place).
+     */
+    private void recover() {
+        if (Files.exists(next(STATE))) {
+            commit();
+        } else {
+            AtomicFiles.deleteQuietly(next(MODEL));
+            AtomicFiles.deleteQuietly(next(OPTIMIZER));
+        }
     }
 
     private static JsonNode stateJson(TrainerState s, History h) {

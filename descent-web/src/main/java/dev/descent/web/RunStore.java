@@ -129,7 +129,7 @@ class RunStore {
     private ObjectNode unreadableRow(Path dir, String reason) {
         ObjectNode r = JSON.createObjectNode();
         r.put("id", id(dir));
-        r.put("optimizer", "");
+        r.putNull("optimizer");
         r.putNull("lr");
         r.putNull("batch_size");
         r.putNull("epochs");
