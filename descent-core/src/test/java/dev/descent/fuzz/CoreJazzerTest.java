@@ -13,6 +13,11 @@ import dev.descent.testing.Fuzz;
  */
 class CoreJazzerTest {
 
+    @org.junit.jupiter.api.AfterAll
+    static void counts() {
+        Fuzz.printCounts();
+    }
+
     /** The full run's inputs per parser. */
     static final long EXECUTIONS = 100_000;
 

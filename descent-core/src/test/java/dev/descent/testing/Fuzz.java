@@ -92,10 +92,9 @@ public final class Fuzz {
     /** Inputs checked by {@link #check(Target, byte[])} in this JVM, per target: accepted, refused. */
     private static final java.util.Map<String, long[]> COUNTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    static {
-        // A Jazzer run ends its JVM; the counts are its report (scripts/fuzz collects these lines).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> COUNTS.forEach((name, c) -> System.out.println(
-                "fuzz " + new Report(name, c[0] + c[1], c[0], c[1], c[2], 0)))));
+    /** Prints the counts of {@link #check(Target, byte[])} per target (the Jazzer tests' {@code @AfterAll}; scripts/fuzz collects these lines). */
+    public static void printCounts() {
+        COUNTS.forEach((name, c) -> System.out.println("fuzz " + new Report(name, c[0] + c[1], c[0], c[1], c[2], 0)));
     }
 
     /** Checks one input (the Jazzer fuzz tests call this), counting outcomes per target. */
