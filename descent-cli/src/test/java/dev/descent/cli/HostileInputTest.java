@@ -195,6 +195,19 @@ class HostileInputTest {
     }
 
     @Test
+    void searchSpacesWithNullsExitTwo() throws IOException {
+        // Found by the Jazzer fuzz test of YAML spaces: a null among the 'when' values (or the choices) was a NullPointerException.
+        Path yaml = tmp.resolve("null-when.yaml");
+        Files.writeString(yaml, "optimizer: {type: categorical, choices: [sgd, adam]}\nmomentum: {type: float, low: 0.5, high: 0.99, when: {optimizer: [NULL]}}\n");
+        assertThat(badInput("tune", "--space", yaml.toString(), "--dataset", data.toString(), "--out", tmp.resolve("t1").toString()).err())
+                .contains("'when' value null is not a choice of 'optimizer'");
+        Path json = tmp.resolve("null-choice.json");
+        Files.writeString(json, "{\"optimizer\": {\"type\": \"categorical\", \"choices\": [\"sgd\", null]}}");
+        assertThat(badInput("tune", "--space", json.toString(), "--dataset", data.toString(), "--out", tmp.resolve("t2").toString()).err())
+                .contains("'choices' lists null");
+    }
+
+    @Test
     void aRunWhoseLossBecomesNonFiniteExitsThree() {
         MainTest.Result r = MainTest.run("train", "--dataset", data.toString(), "--hidden", "8", "--epochs", "1", "--val-size", "60",
                 "--optimizer", "sgd", "--lr", "1e30", "--out", tmp.resolve("diverged").toString());

@@ -86,6 +86,9 @@ public final class SearchSpaceJson {
                     }
                     List<Object> choices = new ArrayList<>();
                     for (JsonNode v : c) {
+                        if (v.isNull()) {
+                            throw new IllegalArgumentException("'choices' lists null; a choice is a string, number, boolean or list");
+                        }
                         choices.add(JSON.treeToValue(v, Object.class));
                     }
                     yield new Distribution.Categorical(choices);
@@ -133,7 +136,7 @@ public final class SearchSpaceJson {
         for (JsonNode v : vals) {
             int k;
             try {
-                k = cat.indexOf(JSON.treeToValue(v, Object.class));
+                k = v.isNull() ? -1 : cat.indexOf(JSON.treeToValue(v, Object.class));
             } catch (JsonProcessingException ex) {
                 k = -1;
             }
