@@ -10,6 +10,7 @@ import dev.descent.data.IdxImages;
 import dev.descent.data.MnistFamily;
 import dev.descent.data.MnistFiles;
 import dev.descent.data.MnistStore;
+import dev.descent.data.TensorDataset;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,6 +57,12 @@ public final class DataSource {
         MnistFamily fam = family();
         IdxImages.TrainTest tt = IdxImages.load(files, fam != null ? fam.numClasses() : 0);
         return fam != null ? fam.prepare(tt) : tt;
+    }
+
+    /** Loads the test set alone ({@code eval}), fetching a named data set if it is not cached. */
+    public TensorDataset loadTest(PrintWriter log) {
+        MnistFamily fam = family();
+        return IdxImages.loadTest(files(log), fam != null ? fam.numClasses() : 0);
     }
 
     /** The four IDX files, fetched into the cache first when a named data set is missing. */

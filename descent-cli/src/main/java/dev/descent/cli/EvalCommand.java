@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.descent.data.IdxImages;
+import dev.descent.data.TensorDataset;
 import dev.descent.io.Checkpoint;
 import dev.descent.nn.Mlp;
 import dev.descent.train.Evaluation;
@@ -48,13 +48,13 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BadInputException("--model " + modelFile + ": no such file");
         }
         Mlp model = Checkpoint.load(modelFile);
-        IdxImages.TrainTest tt = data.load(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
-        int in = tt.test().exampleNumel(), classes = tt.test().numClasses();
+        TensorDataset test = data.loadTest(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
+        int in = test.exampleNumel(), classes = test.numClasses();
         if (model.spec().inDim() != in || model.spec().outDim() != classes) {
             throw new BadInputException("--model " + modelFile + " is a " + TrainingSession.describe(model.spec()) + " (" + model.spec().inDim() + " inputs, "
                     + model.spec().outDim() + " outputs), which does not fit " + data.name() + " (" + in + " inputs, " + classes + " classes)");
         }
-        Evaluation e = Evaluator.evaluate(model, tt.test(), batchSize);
+        Evaluation e = Evaluator.evaluate(model, test, batchSize);
         if (json) {
             ObjectNode o = TrainingSession.JSON.createObjectNode();
             o.put("model", modelFile.toString());

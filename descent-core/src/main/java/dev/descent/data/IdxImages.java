@@ -79,6 +79,26 @@ public final class IdxImages {
         return new TrainTest(new TensorDataset(trainX, trainY, classes), new TensorDataset(testX, testY, classes));
     }
 
+    /**
+     * Loads the test set alone (what {@code eval} needs): the training labels are read only for the
+     * class count when it is not given, the training images not at all.
+     *
+     * @param numClasses the class count, or 0 to use the largest label of either set + 1
+     */
+    public static TensorDataset loadTest(MnistFiles files, int numClasses) {
+        int[] testY = Idx.readLabels(files.get(FileRole.TEST_LABELS), numClasses);
+        int classes = numClasses;
+        if (classes == 0) {
+            for (int y : Idx.readLabels(files.get(FileRole.TRAIN_LABELS), 0)) {
+                classes = Math.max(classes, y + 1);
+            }
+            for (int y : testY) {
+                classes = Math.max(classes, y + 1);
+            }
+        }
+        return new TensorDataset(images(files.get(FileRole.TEST_IMAGES), testY.length, files.get(FileRole.TEST_LABELS)), testY, classes);
+    }
+
     private static Tensor images(Path file, int expected, Path labels) {
         IdxArray a = Idx.read(file);
         int[] d = a.dims();
