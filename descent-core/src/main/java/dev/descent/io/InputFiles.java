@@ -42,10 +42,8 @@ public final class InputFiles {
 
     /** The size of a regular file. */
     public static long size(Path file) {
+        notADirectory(file);
         try {
-            if (Files.isDirectory(file)) {
-                throw new InputException(file + ": a directory, expected a file");
-            }
             return Files.size(file);
         } catch (IOException e) {
             throw unreadable(file, e);
@@ -54,13 +52,17 @@ public final class InputFiles {
 
     /** Opens a file for reading. */
     public static InputStream open(Path file) {
+        notADirectory(file);
         try {
-            if (Files.isDirectory(file)) {
-                throw new InputException(file + ": a directory, expected a file");
-            }
             return Files.newInputStream(file);
         } catch (IOException e) {
             throw unreadable(file, e);
+        }
+    }
+
+    private static void notADirectory(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": a directory, expected a file");
         }
     }
 

@@ -21,6 +21,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.tensor.F;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
+import dev.descent.testing.Crafted;
 
 import static dev.descent.testing.Limits.throwsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,26 +44,17 @@ class HostileFilesTest {
         return f;
     }
 
-    private static byte[] idxHeader(int type, int... dims) {
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length).order(ByteOrder.BIG_ENDIAN);
-        b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        return b.array();
-    }
-
     @Test
     void anIdxFileWhoseDimensionsMultiplyPastTwoToThe31IsRefusedBeforeAllocating() throws IOException {
         // 65536 × 65536 unsigned bytes: 4 GiB claimed by a 20-byte file (was NegativeArraySizeException).
-        Path f = write("huge-idx3-ubyte", idxHeader(0x08, 65536, 65536, 1));
+        Path f = write("huge-idx3-ubyte", Crafted.idxHeader(0x08, 65536, 65536, 1));
         FormatException e = throwsWithin(MS, 4 * MB, FormatException.class, () -> Idx.read(f));
         assertThat(e).hasMessageContaining(f.toString()).hasMessageContaining("more than one array can hold");
 
         // A product that leaves long altogether.
         int[] dims = new int[12];
         java.util.Arrays.fill(dims, Integer.MAX_VALUE);
-        Path g = write("overflow", idxHeader(0x0D, dims));
+        Path g = write("overflow", Crafted.idxHeader(0x0D, dims));
         assertThat(throwsWithin(MS, 4 * MB, FormatException.class, () -> Idx.read(g))).hasMessageContaining("more elements than a long can count");
     }
 
@@ -70,7 +62,7 @@ class HostileFilesTest {
     void anIdxFileShorterThanItsDimensionsIsRefusedBeforeAllocating() throws IOException {
         // 1e9 doubles claimed, 100 bytes present: the length is compared first.
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        o.write(idxHeader(0x0E, 250_000_000));
+        o.write(Crafted.idxHeader(0x0E, 250_000_000));
         o.write(new byte[100]);
         Path f = write("short", o.toByteArray());
         assertThat(throwsWithin(MS, 4 * MB, FormatException.class, () -> Idx.read(f))).hasMessageContaining("found only 100").hasMessageContaining("truncated");
@@ -81,7 +73,7 @@ class HostileFilesTest {
         // 2 GB claimed inside a gzip stream of a few bytes: memory grows only with what arrives.
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(o)) {
-            gz.write(idxHeader(0x08, 2_000_000_000));
+            gz.write(Crafted.idxHeader(0x08, 2_000_000_000));
             gz.write(new byte[1000]);
         }
         Path f = write("bomb.gz", o.toByteArray());
@@ -128,14 +120,8 @@ class HostileFilesTest {
 
     @Test
     void aSmallCheckpointWhoseMetadataDescribesAHugeModelIsRefusedBeforeTheModelIsBuilt() throws IOException {
-        // The file: 32 KB, metadata claiming in_dim=30000, hidden=30000,30000 (3.7 GB of weights).
-        Map<String, Safetensors.Entry> t = new LinkedHashMap<>();
-        t.put("main.0.weight", Safetensors.Entry.f32(new float[7000], 100, 70));
-        for (String n : List.of("main.0.bias", "main.2.weight", "main.2.bias", "main.4.weight", "main.4.bias")) {
-            t.put(n, Safetensors.Entry.f32(new float[100], 100));
-        }
-        Path f = dir.resolve("model.safetensors");
-        Safetensors.write(f, t, Map.of("format", "descent", "model", "mlp", "in_dim", "30000", "hidden", "30000,30000", "out_dim", "10", "bias", "true"));
+        // The file: 30 KB, metadata claiming in_dim=30000, hidden=30000,30000 (3.7 GB of weights).
+        Path f = Crafted.hugeMetadataCheckpoint(dir.resolve("model.safetensors"));
         assertThat(Files.size(f)).isLessThan(40_000);
         FormatException e = throwsWithin(MS, 8 * MB, FormatException.class, () -> Checkpoint.load(f));
         assertThat(e).hasMessageContaining(f.toString()).hasMessageContaining("'main.0.weight' has shape [100, 70]")
