@@ -104,6 +104,7 @@ class RunStore {
                 throw new InputException(relative(dir.resolve("config.json")) + ": expected a JSON object");
             }
             JsonNode s = summary(dir);
+            file(dir, "metrics.csv"); // not read here, but a link out of the root makes the run unreadable
             ObjectNode r = JSON.createObjectNode();
             r.put("id", id(dir));
             r.put("optimizer", c.path("optimizer").asText(""));
