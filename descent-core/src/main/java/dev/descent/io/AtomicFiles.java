@@ -75,6 +75,29 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temporary files a killed writer left in {@code dir} (the {@code .NAME.RANDOM.part}
+     * files of {@link #write}). Only for a directory no other process is writing to, such as a run
+     * being resumed.
+     *
+     * @return how many were deleted
+     */
+    public static int deleteLeftovers(Path dir) {
+        int n = 0;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".part") && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    deleteQuietly(p);
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+
     /** Deletes a file if it exists, ignoring errors (for clean-up paths). */
     public static void deleteQuietly(Path p) {
         if (p != null) {

@@ -145,11 +145,12 @@ public final class RunDir {
     }
 
     /**
-     * After a kill: a set whose trainer state was written is complete, so its renames are finished;
-     * a set without one was still being written, so its files are dropped (the last complete
-     * checkpoint stays in place).
+     * After a kill: the temporary files of writes it cut short are deleted; a set whose trainer
+     * state was written is complete, so its renames are finished; a set without one was still being
+     * written, so its files are dropped (the last complete checkpoint stays in place).
      */
     private void recover() {
+        AtomicFiles.deleteLeftovers(dir);
         if (Files.exists(next(STATE))) {
             commit();
         } else {

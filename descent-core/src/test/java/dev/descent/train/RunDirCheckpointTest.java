@@ -47,9 +47,12 @@ class RunDirCheckpointTest {
         checkpointAt(RunDir.create(other), 9);
         Files.copy(other.resolve(RunDir.MODEL), d.resolve(RunDir.MODEL + ".next"));
         Files.copy(other.resolve(RunDir.OPTIMIZER), d.resolve(RunDir.OPTIMIZER + ".next"));
+        // And the temporary file of the trainer state's write, cut short.
+        Files.writeString(d.resolve("." + RunDir.STATE + ".next.12345.part"), "{\"state\": {\"st");
 
         RunDir resumed = RunDir.existing(d);
         assertThat(resumed.readState().state().step()).isEqualTo(5);
+        assertThat(d.resolve("." + RunDir.STATE + ".next.12345.part")).doesNotExist();
         assertThat(Files.readAllBytes(d.resolve(RunDir.MODEL))).isEqualTo(model5);
         assertThat(d.resolve(RunDir.MODEL + ".next")).doesNotExist();
         assertThat(d.resolve(RunDir.OPTIMIZER + ".next")).doesNotExist();
