@@ -238,8 +238,9 @@ public final class RunDir {
                     throw new FormatException(name + ": 'history' " + what + "has " + at.length + " steps and " + v.length + " values");
                 }
                 for (int i = 0; i < at.length; i++) {
-                    if (at[i] < 1 || at[i] > tl.length || (i > 0 && at[i] <= at[i - 1])) {
-                        throw new FormatException(name + ": 'history' " + what + "steps[" + i + "] is " + at[i] + ", expected increasing steps from 1 to " + tl.length);
+                    // Measurements may be taken before the first step (step 0).
+                    if (at[i] > tl.length || (i > 0 && at[i] <= at[i - 1])) {
+                        throw new FormatException(name + ": 'history' " + what + "steps[" + i + "] is " + at[i] + ", expected increasing steps from 0 to " + tl.length);
                     }
                     hist.addMetric(m.getKey(), at[i], v[i]);
                 }

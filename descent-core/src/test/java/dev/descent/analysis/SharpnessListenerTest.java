@@ -99,7 +99,8 @@ class SharpnessListenerTest {
             assertThat(saved.history().metricValues(SharpnessListener.SHARPNESS)).containsExactly(t.history().metricValues(SharpnessListener.SHARPNESS));
             Trainer again = new Trainer(model, opt, null, null, loader, null, TrainConfig.tutorial(4).withLoss(loss), List.of());
             saved.history().truncate(9);
-            again.restore(new dev.descent.train.TrainerState(9, 2, 0, null, 0, null, Double.POSITIVE_INFINITY, 0, 0, 0), saved.history());
+            // Step 9 at 3 batches per epoch is the start of epoch 3 (0-based): restore checks the state fits the run.
+            again.restore(new dev.descent.train.TrainerState(9, 3, 0, null, 0, null, Double.POSITIVE_INFINITY, 0, 0, 0), saved.history());
             assertThat(again.history().metricSteps(SharpnessListener.TWO_OVER_LR)).containsExactly(0, 4, 8);
         }
     }

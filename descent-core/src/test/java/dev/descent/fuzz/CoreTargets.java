@@ -140,6 +140,9 @@ public final class CoreTargets {
                                 t.config(), List.of(new dev.descent.train.TrainListener() {
                                     @Override
                                     public void onStep(Trainer tr, StepReport r) {
+                                        if (r.step() % 3 == 0) {
+                                            tr.history().addMetric("sharpness", r.step(), 1.5 + r.step()); // a measurement column, as --track-sharpness keeps
+                                        }
                                         if (r.step() == stopAt) {
                                             rd.checkpoint((Mlp) tr.model(), tr.optimizer(), tr);
                                             tr.requestStop();
