@@ -67,11 +67,18 @@ public final class TrainCommand implements Callable<Integer> {
         // Compile the training step on synthetic data while the data set loads: until the JIT has, the
         // first epoch runs several times slower (docs/PERFORMANCE.md, "The first epoch").
         MnistFamily fam = data.family();
-        try (KernelWarmup w = KernelWarmup.start(model.spec(28 * 28, fam != null ? fam.numClasses() : 10), train.batchSize)) {
+        // The warm-up is waited for only once the data and any checkpoint are loaded and checked:
+        // bad input is reported at once, not after the warm-up has settled.
+        KernelWarmup w = KernelWarmup.start(model.spec(28 * 28, fam != null ? fam.numClasses() : 10), train.batchSize);
+        TrainingSession.Outcome o;
+        try {
             d = TrainingSession.load(data, train, out);
+            o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resuming, argv,
+                    List.of(new ConsoleProgress(out, System.console() != null)), out, w::close);
+        } catch (RuntimeException | Error e) {
+            w.cancel();
+            throw e;
         }
-        TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resuming, argv,
-                List.of(new ConsoleProgress(out, System.console() != null)), out);
         TrainResult r = o.result();
         if (!r.message().isEmpty()) {
             out.println(r.message());

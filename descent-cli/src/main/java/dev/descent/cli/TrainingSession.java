@@ -95,12 +95,18 @@ final class TrainingSession {
      */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
                        RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
-        return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log);
+        return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log, () -> { });
     }
 
-    /** The same, measuring the sharpness as {@code sh} asks. */
+    /**
+     * The same, measuring the sharpness as {@code sh} asks.
+     *
+     * @param beforeFit runs once the model, optimizer and any checkpoint are loaded and checked, just
+     *                  before training starts (train waits for its kernel warm-up there, so a damaged
+     *                  checkpoint is reported at once)
+     */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t, SharpnessOptions sh,
-                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
+                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log, Runnable beforeFit) {
         TrainConfig cfg = t.config();
         sh.validate(cfg);
         if (t.threads != null) {
@@ -166,6 +172,7 @@ final class TrainingSession {
                 Thread.currentThread().interrupt();
             }
         }, "descent-stop");
+        beforeFit.run();
         Runtime.getRuntime().addShutdownHook(hook);
         TrainResult result;
         Evaluation test, val;

@@ -83,6 +83,11 @@ public final class KernelWarmup implements AutoCloseable {
         return steps;
     }
 
+    /** Stops the warm-up without waiting for it: the run will not start (its data did not load), and its error should not wait. */
+    public void cancel() {
+        trainer.requestStop();
+    }
+
     /** Waits until the step time has settled or the budget is spent, then stops the warm-up. */
     @Override
     public void close() {
