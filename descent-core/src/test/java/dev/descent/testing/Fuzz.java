@@ -147,7 +147,14 @@ public final class Fuzz {
             java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
             java.nio.file.Path d = java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)
                     ? java.nio.file.Files.createTempDirectory(shm, prefix) : java.nio.file.Files.createTempDirectory(prefix);
-            d.toFile().deleteOnExit();
+            // Removed with everything in it when the test JVM ends (deleteOnExit only removes empty directories).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(d)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (java.io.IOException ignored) {
+                    // best effort: a temporary directory
+                }
+            }));
             return d;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
