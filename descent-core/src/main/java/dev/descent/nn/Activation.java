@@ -54,5 +54,25 @@ public enum Activation {
         public Tensor forward(Tensor input) {
             return activation.apply(input);
         }
+
+        @Override
+        protected String typeName() {
+            return switch (activation) {
+                case RELU -> "ReLU";
+                case LEAKY_RELU -> "LeakyReLU";
+                case TANH -> "Tanh";
+                case SIGMOID -> "Sigmoid";
+                case GELU -> "GELU";
+            };
+        }
+
+        @Override
+        protected String extraRepr() {
+            return switch (activation) {
+                case LEAKY_RELU -> "negative_slope=" + LEAKY_SLOPE;
+                case GELU -> "approximate='none'";
+                default -> "";
+            };
+        }
     }
 }

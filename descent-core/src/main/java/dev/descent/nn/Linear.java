@@ -37,6 +37,11 @@ public final class Linear extends Module {
         return F.linear(input, weight, bias);
     }
 
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias != null ? "True" : "False");
+    }
+
     /** The weight, [out, in]. */
     public Tensor weight() {
         return weight;

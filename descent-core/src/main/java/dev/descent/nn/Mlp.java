@@ -81,6 +81,12 @@ public final class Mlp extends Module {
         return x;
     }
 
+    /** PyTorch's name of the tutorial's class. */
+    @Override
+    protected String typeName() {
+        return "MLP";
+    }
+
     /** The architecture. */
     public MlpSpec spec() {
         return spec;

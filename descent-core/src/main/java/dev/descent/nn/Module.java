@@ -169,6 +169,43 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * The module as PyTorch prints it: its name, its {@link #extraRepr()}, and each sub-module as
+     * {@code (name): …} indented by two spaces, e.g.
+     *
+     * <pre>
+     * MLP(
+     *   (main): Sequential(
+     *     (0): Linear(in_features=784, out_features=10, bias=True)
+     *   )
+     * )
+     * </pre>
+     */
+    @Override
+    public String toString() {
+        String extra = extraRepr();
+        List<String> extraLines = extra.isEmpty() ? List.of() : List.of(extra.split("\n"));
+        List<String> lines = new ArrayList<>(extraLines);
+        children.forEach((name, child) -> lines.add("(" + name + "): " + child.toString().replace("\n", "\n  ")));
+        StringBuilder sb = new StringBuilder(typeName()).append('(');
+        if (extraLines.size() == 1 && children.isEmpty()) {
+            sb.append(extraLines.get(0));
+        } else if (!lines.isEmpty()) {
+            sb.append("\n  ").append(String.join("\n  ", lines)).append('\n');
+        }
+        return sb.append(')').toString();
+    }
+
+    /** The name {@link #toString()} prints: PyTorch's class name ({@code MLP}, {@code Linear}); by default the simple class name. */
+    protected String typeName() {
+        return getClass().getSimpleName();
+    }
+
+    /** This module's own settings for {@link #toString()}, as PyTorch's {@code extra_repr()}; empty by default. */
+    protected String extraRepr() {
+        return "";
+    }
+
     /** Zeroes (or, with {@code setToNone}, drops) every parameter's gradient. */
     public final void zeroGrad(boolean setToNone) {
         for (Tensor p : namedParameters().values()) {

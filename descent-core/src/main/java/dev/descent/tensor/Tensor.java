@@ -514,22 +514,28 @@ public final class Tensor {
         return Softmax.softmax(this, dim, true);
     }
 
+    /**
+     * The tensor as PyTorch prints it, e.g. {@code tensor([[ 0.0273, -0.0123]], requires_grad=True)}:
+     * one width per tensor, {@code ...} in the middle of large tensors, and the print options set by
+     * {@link #setPrintOptions} ({@code torch.set_printoptions}).
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append('[');
-        int n = Math.min(data.length, 8);
-        for (int i = 0; i < n; i++) {
-            sb.append(i == 0 ? "" : ", ").append(data[i]);
-        }
-        if (data.length > n) {
-            sb.append(", …");
-        }
-        sb.append(']');
-        if (node != null) {
-            sb.append(" grad_fn=").append(node.op);
-        } else if (requiresGrad) {
-            sb.append(" requires_grad");
-        }
-        return sb.toString();
+        return TensorFormat.repr(this, TensorFormat.options());
+    }
+
+    /** The tensor printed with the given options. */
+    public String toString(PrintOptions options) {
+        return TensorFormat.repr(this, options);
+    }
+
+    /** Sets how every tensor prints from now on, as {@code torch.set_printoptions}. */
+    public static void setPrintOptions(PrintOptions options) {
+        TensorFormat.setOptions(options);
+    }
+
+    /** The print options in effect. */
+    public static PrintOptions printOptions() {
+        return TensorFormat.options();
     }
 }

@@ -32,6 +32,39 @@ class MlpTest {
         return m;
     }
 
+    /** {@code print(MLP(...))} in PyTorch 1.13, for the tutorial's MLP class with these arguments. */
+    @Test
+    void printsAsPyTorchPrintsTheTutorialsMlp() {
+        assertThat(Mlp.of(784, List.of(), 10, 1)).hasToString("""
+                MLP(
+                  (main): Sequential(
+                    (0): Linear(in_features=784, out_features=10, bias=True)
+                  )
+                )""");
+        assertThat(Mlp.of(784, List.of(200, 100, 50), 10, 1)).hasToString("""
+                MLP(
+                  (main): Sequential(
+                    (0): Linear(in_features=784, out_features=200, bias=True)
+                    (1): ReLU()
+                    (2): Linear(in_features=200, out_features=100, bias=True)
+                    (3): ReLU()
+                    (4): Linear(in_features=100, out_features=50, bias=True)
+                    (5): ReLU()
+                    (6): Linear(in_features=50, out_features=10, bias=True)
+                  )
+                )""");
+        assertThat(new Mlp(new MlpSpec(784, List.of(20), 10, false, Activation.LEAKY_RELU), new Generator(1))).hasToString("""
+                MLP(
+                  (main): Sequential(
+                    (0): Linear(in_features=784, out_features=20, bias=False)
+                    (1): LeakyReLU(negative_slope=0.01)
+                    (2): Linear(in_features=20, out_features=10, bias=False)
+                  )
+                )""");
+        assertThat(Activation.GELU.module()).hasToString("GELU(approximate='none')");
+        assertThat(Activation.TANH.module()).hasToString("Tanh()");
+    }
+
     @Test
     void namesAndShapesEqualPyTorchs() {
         assertThat(shapes(Mlp.of(784, List.of(), 10, 1)))
