@@ -55,8 +55,7 @@ public final class DataSource {
     /** Loads the training and test sets from files {@link #files} gave. */
     public IdxImages.TrainTest load(MnistFiles files) {
         MnistFamily fam = family();
-        IdxImages.TrainTest tt = IdxImages.load(files, fam != null ? fam.numClasses() : 0);
-        return fam != null ? fam.prepare(tt) : tt;
+        return fam != null ? fam.load(files) : IdxImages.load(files, 0);
     }
 
     /** Loads the test set alone ({@code eval}), fetching a named data set if it is not cached. */

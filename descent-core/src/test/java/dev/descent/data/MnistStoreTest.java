@@ -146,6 +146,26 @@ class MnistStoreTest {
         }
     }
 
+    /** download=false (torchvision's default): the files must be there and intact; nothing is fetched. */
+    @Test
+    void verifiedOnlyLooksAndNamesWhatIsMissingOrCorrupt() throws IOException {
+        MnistStore s = store(null);
+        assertThatThrownBy(() -> s.verified(remote))
+                .isInstanceOf(DataUnavailableException.class)
+                .hasMessageContaining("toy is not in " + tmp.resolve("cache"))
+                .hasMessageContaining("train-images-idx3-ubyte is missing")
+                .hasMessageContaining("download=true");
+        assertThat(requests.get()).isZero();
+        MnistFiles fetched = s.ensure(remote.withMirrors(List.of(mirror("a"))), listener);
+        assertThat(s.verified(remote).paths()).isEqualTo(fetched.paths());
+        Path labels = fetched.get(FileRole.TEST_LABELS);
+        byte[] b = Files.readAllBytes(labels);
+        b[b.length - 1] ^= 1;
+        Files.write(labels, b);
+        assertThatThrownBy(() -> s.verified(remote)).isInstanceOf(DataUnavailableException.class)
+                .hasMessageContaining("t10k-labels-idx1-ubyte at " + labels + " fails its checksum");
+    }
+
     @Test
     void downloadsVerifiesUnpacksAndLoads() throws IOException {
         MnistFiles files = store(null).ensure(remote.withMirrors(List.of(mirror("a"))), listener);
@@ -157,6 +177,19 @@ class MnistStoreTest {
         int before = requests.get();
         store(null).ensure(remote.withMirrors(List.of(mirror("a"))), listener);
         assertThat(requests.get()).as("a verified cache is used without the network").isEqualTo(before);
+        IdxImages.TrainTest dir = Datasets.idx(tmp.resolve("cache/toy"));
+        assertThat(dir.train().size()).isEqualTo(30);
+        assertThat(dir.test().numClasses()).as("a directory's class count is its largest label + 1").isEqualTo(3);
+    }
+
+    @Test
+    void theShortEntryPointsWithoutDownloadNameWhatIsMissing() {
+        assertThatThrownBy(() -> Datasets.mnist(tmp, false)).isInstanceOf(DataUnavailableException.class)
+                .hasMessageStartingWith("mnist is not in " + tmp).hasMessageContaining("download=true");
+        assertThatThrownBy(() -> Datasets.fashionMnist(tmp, false)).isInstanceOf(DataUnavailableException.class)
+                .hasMessageStartingWith("fashion-mnist is not in " + tmp);
+        assertThatThrownBy(() -> Datasets.idx(tmp.resolve("nowhere"))).isInstanceOf(DataUnavailableException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
