@@ -203,7 +203,7 @@ final class TrainingSession {
             }
             dir.writeJson(RunDir.SUMMARY, sum);
             if (trainer.history().steps() > 0) {
-                RunCharts.curves(dir.file("curves"), trainer.history(), cfg.loss());
+                RunCharts.curves(trainer.history(), cfg.loss()).saveAll(dir.file("curves"));
             }
         } finally {
             written.countDown();

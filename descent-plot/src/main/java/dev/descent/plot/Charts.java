@@ -9,6 +9,8 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import dev.descent.io.AtomicFiles;
+import dev.descent.train.History;
+import dev.descent.train.Loss;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -17,7 +19,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Line charts as PNG and SVG (XChart; SVG through VectorGraphics2D), several panels side by side in
- * one figure, written atomically.
+ * one figure, written atomically; and the entry point to the tutorial's figures for library users
+ * ({@link #curves(History)}).
  */
 public final class Charts {
 
@@ -112,34 +115,68 @@ public final class Charts {
 
     /** Writes {@code base.png} and {@code base.svg} with the panels in rows of {@code columns}. */
     public static void write(Path base, List<Panel> panels, int columns) {
-        // A legend too wide for one row below the plot is stacked, one entry a line, and every panel of
-        // the figure grows by the tallest such legend (so that no legend is cut or covers data).
-        int extra = panels.stream().mapToInt(Charts::stackedLegendHeight).max().orElse(0);
-        int h = H + extra;
-        List<XYChart> charts = panels.stream().map(p -> chart(p, h, stackedLegendHeight(p) > 0)).toList();
-        int cols = Math.max(1, Math.min(columns, charts.size())), rows = Math.ceilDiv(charts.size(), cols);
-        Path png = base.resolveSibling(base.getFileName() + ".png");
-        Path svg = base.resolveSibling(base.getFileName() + ".svg");
-        AtomicFiles.write(png, out -> {
+        new Figure(panels, columns).saveAll(base);
+    }
+
+    /**
+     * The tutorial's two panels for a run trained with the nll loss: loss and accuracy against
+     * iteration, train (raw faint, under its debiased EMA) and validation; a third panel with the
+     * sharpness when the run tracked it. {@code Charts.curves(trainer.history()).save("curves.png")}.
+     */
+    public static Figure curves(History history) {
+        return RunCharts.curves(history, Loss.NLL);
+    }
+
+    /** The same for a run trained with {@code loss} (the loss axis says which). */
+    public static Figure curves(History history, Loss loss) {
+        return RunCharts.curves(history, loss);
+    }
+
+    /** The panels drawn as XChart charts, laid out in rows of {@code columns}, each cell W × h. */
+    record Layout(List<XYChart> charts, int columns, int rows, int cellHeight) {
+        static Layout of(List<Panel> panels, int columns) {
+            // A legend too wide for one row below the plot is stacked, one entry a line, and every panel of
+            // the figure grows by the tallest such legend (so that no legend is cut or covers data).
+            int extra = panels.stream().mapToInt(Charts::stackedLegendHeight).max().orElse(0);
+            int h = H + extra;
+            List<XYChart> charts = panels.stream().map(p -> chart(p, h, stackedLegendHeight(p) > 0)).toList();
+            int cols = Math.max(1, Math.min(columns, charts.size()));
+            return new Layout(charts, cols, Math.ceilDiv(charts.size(), cols), h);
+        }
+
+        int width() {
+            return W * columns;
+        }
+
+        int height() {
+            return cellHeight * rows;
+        }
+    }
+
+    static void writePng(Path file, Layout l) {
+        AtomicFiles.write(file, out -> {
             // Composed here: XChart's own grid needs exactly rows × columns charts.
-            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(W * cols, h * rows, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(l.width(), l.height(), java.awt.image.BufferedImage.TYPE_INT_RGB);
             java.awt.Graphics2D g = img.createGraphics();
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            for (int i = 0; i < charts.size(); i++) {
-                java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % cols) * W, (i / cols) * h, W, h);
-                charts.get(i).paint(cell, W, h);
+            for (int i = 0; i < l.charts().size(); i++) {
+                java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % l.columns()) * W, (i / l.columns()) * l.cellHeight(), W, l.cellHeight());
+                l.charts().get(i).paint(cell, W, l.cellHeight());
                 cell.dispose();
             }
             g.dispose();
             javax.imageio.ImageIO.write(img, "png", out);
         });
-        AtomicFiles.write(svg, out -> {
+    }
+
+    static void writeSvg(Path file, Layout l) {
+        AtomicFiles.write(file, out -> {
             VectorGraphics2D g = new VectorGraphics2D();
-            for (int i = 0; i < charts.size(); i++) {
-                charts.get(i).paint((VectorGraphics2D) g.create((i % cols) * W, (i / cols) * h, W, h), W, h);
+            for (int i = 0; i < l.charts().size(); i++) {
+                l.charts().get(i).paint((VectorGraphics2D) g.create((i % l.columns()) * W, (i / l.columns()) * l.cellHeight(), W, l.cellHeight()), W, l.cellHeight());
             }
-            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, (double) W * cols, (double) h * rows)).writeTo(out);
+            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, l.width(), l.height())).writeTo(out);
         });
     }
 

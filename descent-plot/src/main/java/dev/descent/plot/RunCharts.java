@@ -16,13 +16,13 @@ public final class RunCharts {
     }
 
     /**
-     * The tutorial's two panels — loss and accuracy against iteration, train and validation — as
-     * base.png/base.svg, for a run trained with {@code lossKind}; and a third when the run tracked
+     * The tutorial's two panels — loss and accuracy against iteration, train and validation — for a
+     * run trained with {@code lossKind}; and a third when the run tracked
      * its sharpness: λ_max at each measurement and the threshold 2/lr (log scale: the two can be
      * orders of magnitude apart with Adam's small learning rates). The per-step training values are
      * drawn faint, under their debiased EMA.
      */
-    public static void curves(Path base, History h, Loss lossKind) {
+    public static Figure curves(History h, Loss lossKind) {
         double[] x = Charts.steps(h.steps());
         double[] vx = Charts.doubles(h.valIdx());
         String label = lossKind.label().toUpperCase(java.util.Locale.ROOT) + " loss";
@@ -41,7 +41,7 @@ public final class RunCharts {
                     new Charts.Series("2/lr", Charts.doubles(h.metricSteps(SharpnessListener.TWO_OVER_LR)), h.metricValues(SharpnessListener.TWO_OVER_LR), false)),
                     false, true));
         }
-        Charts.write(base, panels);
+        return new Figure(panels);
     }
 
     /** One line per run: training loss (debiased EMA over the faint raw values) and validation accuracy. */
