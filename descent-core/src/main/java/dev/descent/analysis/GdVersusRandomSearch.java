@@ -31,6 +31,7 @@ public final class GdVersusRandomSearch {
 
     /** The knobs. */
     public record Config(int iterations, double lr, List<Double> noiseScales, boolean normalizedToo, long seed) {
+        /** Checks every value, naming the one out of range. */
         public Config {
             noiseScales = List.copyOf(noiseScales);
             if (iterations < 1 || !(lr > 0) || noiseScales.isEmpty()) {

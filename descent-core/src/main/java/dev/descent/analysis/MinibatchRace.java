@@ -26,6 +26,7 @@ public final class MinibatchRace {
 
     /** The settings. */
     public record Config(MlpSpec model, OptimizerSpec<?> optimizer, List<Integer> batchSizes, double secondsPerRun, int evalExamples, int evalPoints, long seed) {
+        /** Checks every value, naming the one out of range. */
         public Config {
             batchSizes = List.copyOf(batchSizes);
             if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {

@@ -12,10 +12,13 @@ public final class TestSurfaces {
 
     /**
      * f(x, y) = ½ (x² + κ y²): curvatures 1 and κ, condition number κ; minimum 0 at the origin.
-     *
-     * @throws IllegalArgumentException unless κ &gt;= 1 and finite
      */
     public record Quadratic(double kappa) implements Surface2D {
+        /**
+         * Checks κ.
+         *
+         * @throws IllegalArgumentException unless κ &gt;= 1 and finite
+         */
         public Quadratic {
             if (!(kappa >= 1) || Double.isInfinite(kappa)) {
                 throw new IllegalArgumentException("condition number must be >= 1 and finite, got " + kappa);

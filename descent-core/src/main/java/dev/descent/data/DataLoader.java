@@ -25,6 +25,8 @@ public final class DataLoader implements Iterable<Batch> {
     private final Generator gen;
 
     /**
+     * A loader over {@code dataset} in batches of {@code batchSize}.
+     *
      * @param gen the shuffling generator (may be null when not shuffling); the loader advances it
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */

@@ -35,6 +35,7 @@ public final class HttpFetcher {
 
     /** A download that failed, with the reason for the user. */
     public static final class FetchException extends IOException {
+        /** Whether the host could not be reached at all. */
         private final boolean unreachable;
 
         FetchException(String message, Throwable cause, boolean unreachable) {

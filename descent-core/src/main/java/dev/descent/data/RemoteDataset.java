@@ -17,7 +17,16 @@ public record RemoteDataset(String id, String torchvisionDir, List<URI> mirrors,
                             String npmPackage, String npmPrefix, String debianPackage, String debianDir) {
 
     /** What a file of the four holds. */
-    public enum FileRole { TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS }
+    public enum FileRole {
+        /** The training images. */
+        TRAIN_IMAGES,
+        /** The training labels. */
+        TRAIN_LABELS,
+        /** The test images. */
+        TEST_IMAGES,
+        /** The test labels. */
+        TEST_LABELS
+    }
 
     /** One file: its name without ".gz", and the MD5 of the gzip file and of the uncompressed file. */
     public record DataFile(FileRole role, String name, String gzMd5, String rawMd5) {

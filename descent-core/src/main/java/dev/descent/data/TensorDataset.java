@@ -20,6 +20,8 @@ public final class TensorDataset implements Dataset {
     private static final long PARALLEL_FLOATS = 16_384;
 
     /**
+     * Examples {@code x} (first dimension: the example) with their labels {@code y}.
+     *
      * @throws IllegalArgumentException if the counts differ or a label is outside [0, numClasses)
      */
     public TensorDataset(Tensor x, int[] y, int numClasses) {

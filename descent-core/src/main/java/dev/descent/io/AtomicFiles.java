@@ -20,6 +20,7 @@ public final class AtomicFiles {
     /** Writes content to a stream. */
     @FunctionalInterface
     public interface Writer {
+        /** Writes the content to {@code out}. */
         void write(OutputStream out) throws IOException;
     }
 

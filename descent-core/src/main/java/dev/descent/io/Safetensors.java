@@ -38,7 +38,16 @@ public final class Safetensors {
 
     /** Element types. */
     public enum Dtype {
-        F32(4), F64(8), I64(8), I32(4), U8(1);
+        /** 32-bit float. */
+        F32(4),
+        /** 64-bit float. */
+        F64(8),
+        /** 64-bit signed integer. */
+        I64(8),
+        /** 32-bit signed integer. */
+        I32(4),
+        /** Unsigned byte. */
+        U8(1);
 
         private final int bytes;
 

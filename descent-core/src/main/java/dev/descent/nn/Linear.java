@@ -18,6 +18,8 @@ public final class Linear extends Module {
     private final Tensor bias;
 
     /**
+     * A layer from {@code inFeatures} to {@code outFeatures}, initialised as PyTorch does.
+     *
      * @param bias whether the layer has a bias
      * @param gen  the generator the initial values are drawn from
      */

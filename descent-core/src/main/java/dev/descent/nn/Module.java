@@ -20,6 +20,10 @@ import dev.descent.tensor.Tensor;
  */
 public abstract class Module {
 
+    /** A module with no parameters or sub-modules yet, in training mode. */
+    protected Module() {
+    }
+
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;

@@ -29,6 +29,7 @@ public final class Lbfgs {
     /** The options, with PyTorch's names. */
     public record Options(double lr, int maxIter, int maxEval, double toleranceGrad, double toleranceChange,
                           int historySize, boolean strongWolfe) {
+        /** Checks every value, naming the one out of range. */
         public Options {
             Checks.lr(lr);
             if (maxIter < 1 || maxEval < 1 || historySize < 1) {

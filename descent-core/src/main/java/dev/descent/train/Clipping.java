@@ -20,6 +20,7 @@ public sealed interface Clipping {
 
     /** Rescale so that the global L2 norm is at most {@code maxNorm}. */
     record Norm(double maxNorm) implements Clipping {
+        /** Checks every value, naming the one out of range. */
         public Norm {
             if (!(maxNorm > 0)) {
                 throw new IllegalArgumentException("clip norm must be positive, got " + maxNorm);
@@ -34,6 +35,7 @@ public sealed interface Clipping {
 
     /** Clamp every element to [−value, value]. */
     record Value(double value) implements Clipping {
+        /** Checks every value, naming the one out of range. */
         public Value {
             if (!(value > 0)) {
                 throw new IllegalArgumentException("clip value must be positive, got " + value);

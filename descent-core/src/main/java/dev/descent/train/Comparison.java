@@ -27,7 +27,12 @@ public final class Comparison {
     public static final int MIN_SEEDS_FOR_TEST = 3;
 
     /** Which way a metric improves. */
-    public enum Better { HIGHER, LOWER }
+    public enum Better {
+        /** Higher is better (an accuracy). */
+        HIGHER,
+        /** Lower is better (a loss, a time). */
+        LOWER
+    }
 
     /**
      * Summary statistics of one contender's values.

@@ -12,6 +12,10 @@ import java.util.Map;
  */
 public final class History {
 
+    /** An empty history. */
+    public History() {
+    }
+
     /** One named measurement: the steps it was taken at, increasing, and its values. */
     private static final class Series {
         int[] steps = new int[16];
@@ -109,10 +113,12 @@ public final class History {
         return vals;
     }
 
+    /** The training loss of every step ({@code train_loss}). */
     public float[] trainLoss() {
         return Arrays.copyOf(trainLoss, steps);
     }
 
+    /** The training accuracy of every step ({@code train_acc}). */
     public float[] trainAcc() {
         return Arrays.copyOf(trainAcc, steps);
     }
@@ -122,14 +128,17 @@ public final class History {
         return Arrays.copyOf(trainEpoch, steps);
     }
 
+    /** The step of every validation ({@code val_idx}). */
     public int[] valIdx() {
         return Arrays.copyOf(valIdx, vals);
     }
 
+    /** The loss of every validation ({@code val_loss}). */
     public float[] valLoss() {
         return Arrays.copyOf(valLoss, vals);
     }
 
+    /** The accuracy of every validation ({@code val_acc}). */
     public float[] valAcc() {
         return Arrays.copyOf(valAcc, vals);
     }

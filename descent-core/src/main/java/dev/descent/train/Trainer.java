@@ -53,6 +53,8 @@ public final class Trainer {
     private boolean gradsZeroed;
 
     /**
+     * A trainer of {@code model} with {@code optimizer} on the batches of {@code loader}.
+     *
      * @param scheduler a per-step LR schedule, or null
      * @param plateau   a plateau schedule fed with the validation loss, or null
      * @param val       the validation set, or null

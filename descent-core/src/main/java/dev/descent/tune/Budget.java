@@ -11,6 +11,8 @@ import java.time.Duration;
 public record Budget(int trials, long steps, Duration time) {
 
     /**
+     * Checks the limits.
+     *
      * @throws IllegalArgumentException if a limit is negative
      */
     public Budget {

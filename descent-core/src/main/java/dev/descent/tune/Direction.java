@@ -2,7 +2,9 @@ package dev.descent.tune;
 
 /** Whether a study looks for the lowest or the highest objective value. */
 public enum Direction {
+    /** Look for the lowest value (a loss). */
     MINIMIZE,
+    /** Look for the highest value (an accuracy). */
     MAXIMIZE;
 
     /** The value turned so that lower is always better. */

@@ -17,10 +17,13 @@ public sealed interface Distribution {
 
     /**
      * Real numbers in [low, high], uniform or, with {@code log}, uniform in log space.
-     *
-     * @throws IllegalArgumentException if low &gt; high, a bound is not finite, or log with low &lt;= 0
      */
     record FloatRange(double low, double high, boolean log) implements Distribution {
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException if low &gt; high, a bound is not finite, or log with low &lt;= 0
+         */
         public FloatRange {
             checkRange(low, high, log);
         }
@@ -38,10 +41,13 @@ public sealed interface Distribution {
 
     /**
      * Whole numbers in [low, high], uniform or, with {@code log}, spread evenly in log space.
-     *
-     * @throws IllegalArgumentException if low &gt; high or log with low &lt;= 0
      */
     record IntRange(long low, long high, boolean log) implements Distribution {
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException if low &gt; high or log with low &lt;= 0
+         */
         public IntRange {
             checkRange(low, high, log);
         }
@@ -64,10 +70,13 @@ public sealed interface Distribution {
 
     /**
      * One of a list of choices (strings, numbers, booleans, or lists such as hidden layer sizes).
-     *
-     * @throws IllegalArgumentException if there are no choices or one is repeated
      */
     record Categorical(List<Object> choices) implements Distribution {
+        /**
+         * Checks the choices.
+         *
+         * @throws IllegalArgumentException if there are no choices or one is repeated
+         */
         public Categorical {
             if (choices == null || choices.isEmpty()) {
                 throw new IllegalArgumentException("no choices given");

@@ -24,6 +24,8 @@ public final class GridSampler implements Sampler {
     private List<Map<String, Double>> cachedGrid;
 
     /**
+     * A grid of {@code pointsPerRange} points on every numeric range, visited in an order drawn from {@code seed}.
+     *
      * @throws IllegalArgumentException if {@code pointsPerRange < 1}
      */
     public GridSampler(long seed, int pointsPerRange) {

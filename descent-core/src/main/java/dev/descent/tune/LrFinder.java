@@ -30,6 +30,7 @@ public final class LrFinder {
 
     /** The range, the length and the smoothing of the test. */
     public record Config(double startLr, double endLr, int iterations, double beta, double divergeFactor) {
+        /** Checks every value, naming the one out of range. */
         public Config {
             if (!(startLr > 0) || !(endLr > startLr) || Double.isInfinite(endLr)) {
                 throw new IllegalArgumentException("lr-find: need 0 < start lr < end lr, got " + startLr + " and " + endLr);

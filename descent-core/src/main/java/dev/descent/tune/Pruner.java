@@ -37,6 +37,7 @@ public sealed interface Pruner {
             return new Median(5, 0, 1);
         }
 
+        /** Checks every value, naming the one out of range. */
         public Median {
             if (startupTrials < 0 || warmupSteps < 0 || intervalSteps < 1) {
                 throw new IllegalArgumentException("median pruner: need startup >= 0, warm-up >= 0, interval >= 1, got "
@@ -100,6 +101,7 @@ public sealed interface Pruner {
             return new SuccessiveHalving(minResource, 4, 0);
         }
 
+        /** Checks every value, naming the one out of range. */
         public SuccessiveHalving {
             if (minResource < 1 || reductionFactor < 2 || minEarlyStoppingRate < 0) {
                 throw new IllegalArgumentException("successive halving: need min resource >= 1, reduction factor >= 2, early-stopping rate >= 0, got "

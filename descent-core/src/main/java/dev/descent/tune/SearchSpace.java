@@ -23,6 +23,7 @@ public final class SearchSpace {
      * (choice indices).
      */
     public record Condition(String parent, Set<Integer> values) {
+        /** Checks every value, naming the one out of range. */
         public Condition {
             values = Set.copyOf(values);
         }

@@ -40,6 +40,8 @@ public record TpeSampler(long seed, int startupTrials, int eiCandidates, double 
     }
 
     /**
+     * Checks the settings.
+     *
      * @throws IllegalArgumentException if a count is negative or zero, or the prior weight is not positive
      */
     public TpeSampler {

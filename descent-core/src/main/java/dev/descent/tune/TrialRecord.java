@@ -17,6 +17,7 @@ import java.util.TreeMap;
 public record TrialRecord(int number, Map<String, Double> params, TrialState state, double value,
                           NavigableMap<Integer, Double> intermediate, double seconds, String message) {
 
+    /** Copies the maps, so that the record cannot change. */
     public TrialRecord {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         intermediate = Collections.unmodifiableNavigableMap(new TreeMap<>(intermediate));

@@ -15,14 +15,25 @@ import dev.descent.optim.ParamGroup;
 public final class ReduceLrOnPlateau {
 
     /** Whether lower or higher metrics are better. */
-    public enum Mode { MIN, MAX }
+    public enum Mode {
+        /** Lower is better (a loss). */
+        MIN,
+        /** Higher is better (an accuracy). */
+        MAX
+    }
 
     /** Whether the threshold is relative or absolute. */
-    public enum ThresholdMode { REL, ABS }
+    public enum ThresholdMode {
+        /** Better means beyond best·(1 ∓ threshold). */
+        REL,
+        /** Better means beyond best ∓ threshold. */
+        ABS
+    }
 
     /** Options, with PyTorch's names. */
     public record Options(Mode mode, double factor, int patience, double threshold, ThresholdMode thresholdMode,
                           int cooldown, double minLr, double eps) {
+        /** Checks every value, naming the one out of range. */
         public Options {
             if (!(factor < 1.0 && factor > 0)) {
                 throw new IllegalArgumentException("Factor should be < 1.0 and > 0, got " + factor);

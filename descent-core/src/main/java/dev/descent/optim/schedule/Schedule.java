@@ -22,6 +22,7 @@ public sealed interface Schedule {
 
     /** {@code StepLR}: η_t = η₀·γ^⌊t/s⌋. Default γ = 0.1. */
     record StepLr(int stepSize, double gamma) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public StepLr {
             positive("step_size", stepSize);
             positive("gamma", gamma);
@@ -35,6 +36,7 @@ public sealed interface Schedule {
 
     /** {@code MultiStepLR}: η_t = η₀·γ^(number of milestones ≤ t). Default γ = 0.1. */
     record MultiStepLr(List<Integer> milestones, double gamma) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public MultiStepLr {
             milestones = List.copyOf(milestones);
             for (int i = 1; i < milestones.size(); i++) {
@@ -59,6 +61,7 @@ public sealed interface Schedule {
 
     /** {@code ExponentialLR}: η_t = η₀·γᵗ. */
     record ExponentialLr(double gamma) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public ExponentialLr {
             positive("gamma", gamma);
         }
@@ -71,6 +74,7 @@ public sealed interface Schedule {
 
     /** {@code CosineAnnealingLR}: η_t = η_min + (η₀ − η_min)·(1 + cos(πt/T_max))/2. Default η_min = 0. */
     record CosineAnnealingLr(int tMax, double etaMin) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public CosineAnnealingLr {
             positive("T_max", tMax);
             nonNegative("eta_min", etaMin);
@@ -87,6 +91,7 @@ public sealed interface Schedule {
      * the period T_i starts at T₀, restarts when T_cur reaches it and is multiplied by T_mult.
      */
     record CosineAnnealingWarmRestarts(int t0, int tMult, double etaMin) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public CosineAnnealingWarmRestarts {
             positive("T_0", t0);
             if (tMult < 1) {
@@ -110,6 +115,7 @@ public sealed interface Schedule {
      * {@code LinearLR}: η_t = η₀·(s + (e − s)·min(t, T)/T). Defaults s = 1/3, e = 1, T = 5.
      */
     record LinearLr(double startFactor, double endFactor, int totalIters) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public LinearLr {
             if (!(startFactor > 0 && startFactor <= 1)) {
                 throw new IllegalArgumentException("Starting multiplicative factor expected to be greater than 0 and less or equal to 1, got " + startFactor);
@@ -144,6 +150,7 @@ public sealed interface Schedule {
      * Ignores the optimizer's lr. Defaults: pct_start 0.3, cos, div_factor 25, final_div_factor 1e4.
      */
     record OneCycleLr(double maxLr, int totalSteps, double pctStart, Anneal anneal, double divFactor, double finalDivFactor) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public OneCycleLr {
             positive("max_lr", maxLr);
             positive("total_steps", totalSteps);
@@ -193,6 +200,7 @@ public sealed interface Schedule {
      * step_size_down steps (down defaults to up). Ignores the optimizer's lr.
      */
     record CyclicLr(double baseLr, double maxLr, int stepSizeUp, int stepSizeDown, CyclicMode mode, double gamma) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public CyclicLr {
             positive("base_lr", baseLr);
             positive("max_lr", maxLr);
@@ -227,6 +235,7 @@ public sealed interface Schedule {
      * own step 0 (e.g. linear warm-up, then cosine).
      */
     record SequentialLr(List<Schedule> schedules, List<Integer> milestones) implements Schedule {
+        /** Checks every value, naming the one out of range. */
         public SequentialLr {
             schedules = List.copyOf(schedules);
             milestones = List.copyOf(milestones);
