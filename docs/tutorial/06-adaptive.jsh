@@ -40,7 +40,7 @@ optimizers.put("RMSprop (lr 0.001)", ps -> RmsProp.create(ps, 1e-3, 0, RmsProp.O
 optimizers.put("Adagrad (lr 0.01)", ps -> Adagrad.create(ps, 1e-2, 0, Adagrad.Options.defaults()));
 optimizers.put("Adam (lr 0.001)", ps -> Adam.adam(ps, 1e-3, 0, Adam.Options.defaults()));
 
-System.out.printf("%-28s %16s %9s%n", "optimizer", "final train loss", "test acc");
+System.out.printf("%-28s %26s %9s%n", "optimizer", "train loss (last 50 steps)", "test acc");
 for (var entry : optimizers.entrySet()) {
     var model = Mlp.of(784, List.of(100), 10, 2021);
     var trainer = Trainer.builder(model, parts.get(0)).optimizer(entry.getValue().apply(model.parameters())).epochs(1).log(null).build();
@@ -51,5 +51,5 @@ for (var entry : optimizers.entrySet()) {
         last50 += losses[i] / 50.0;
     }
     var test = Evaluator.evaluate(model, mnist.test(), 1000);
-    System.out.printf("%-28s %16.4f %8.2f%%%n", entry.getKey(), last50, 100 * test.accuracy());
+    System.out.printf("%-28s %26.4f %8.2f%%%n", entry.getKey(), last50, 100 * test.accuracy());
 }

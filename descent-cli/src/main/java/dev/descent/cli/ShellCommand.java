@@ -67,8 +67,7 @@ final class ShellCommand implements Callable<Integer> {
         Path startup = Files.createTempFile("descent-startup", ".jsh");
         try {
             Files.writeString(startup, setup.startup(), StandardCharsets.UTF_8);
-            System.out.println("|  Descent " + dev.descent.Version.get() + ": dev.descent.{tensor, nn, optim, data, train, plot} are imported;"
-                    + " printParams(model) prints a model's parameters. docs/tutorial/ holds the tutorial as scripts.");
+            System.out.println("|  Descent " + dev.descent.Version.get() + ": tensor, nn, optim, data, train, plot imported; printParams(model) too");
             return JavaShellToolBuilder.builder().start(toolArguments(setup, startup).toArray(String[]::new));
         } catch (UncheckedIOException e) {
             throw new BadInputException("shell: " + e.getMessage(), e);
@@ -79,7 +78,8 @@ final class ShellCommand implements Callable<Integer> {
 
     /** The jshell tool's command line for this setup. */
     static List<String> toolArguments(ShellSetup setup, Path startup) {
-        List<String> args = new ArrayList<>(List.of("--class-path", setup.classPath(), "--startup", startup.toString()));
+        // Concise feedback, as a notebook: a declaration prints nothing, an expression its value (model ==> MLP(…)).
+        List<String> args = new ArrayList<>(List.of("--class-path", setup.classPath(), "--startup", startup.toString(), "--feedback", "concise"));
         setup.remoteVmOptions().forEach(o -> args.add("-R" + o));
         setup.compilerOptions().forEach(o -> args.add("-C" + o));
         return args;

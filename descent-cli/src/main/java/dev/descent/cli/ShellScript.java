@@ -18,10 +18,15 @@ import jdk.jshell.UnresolvedReferenceException;
 
 /**
  * Runs a JShell script unattended, as {@code descent shell FILE.jsh} does: the start-up script, then
- * the file's snippets one by one in the same JShell as the REPL's. Only what the script prints is
+ * the file's snippets one by one, compiled as the REPL compiles them. Only what the script prints is
  * shown (no {@code $1 ==> …} feedback, as {@code python script.py} shows no values). The first
  * snippet that does not compile, uses an undefined name or throws stops the script with one line
  * naming the file, the line and the error.
+ *
+ * <p>The snippets run in this JVM (JShell's local execution), which already has the launcher's
+ * options: no second JVM to start and warm up, and {@code System.exit(n)} in a script ends the
+ * command with status n. The REPL keeps JShell's separate execution JVM, so that Ctrl-C can stop a
+ * long cell without ending the session.
  */
 final class ShellScript {
 
@@ -50,7 +55,6 @@ final class ShellScript {
      */
     static void run(ShellSetup setup, String name, String script, PrintStream out, PrintStream err) {
         try (JShell js = JShell.builder().in(InputStream.nullInputStream()).out(out).err(err)
-                .remoteVMOptions(setup.remoteVmOptions().toArray(String[]::new))
                 .compilerOptions(setup.compilerOptions().toArray(String[]::new)).executionEngine("local").build()) {
             js.addToClasspath(setup.classPath());
             ShellScript s = new ShellScript(js);
@@ -75,8 +79,9 @@ final class ShellScript {
                     || info.completeness() == SourceCodeAnalysis.Completeness.CONSIDERED_INCOMPLETE) {
                 throw new ScriptFailure(file + ":" + line + ": the script ends inside an unfinished statement");
             }
-            String source = info.source();
-            String code = source.stripLeading();
+            // From the first non-blank character: JShell numbers a snippet's lines wrongly when it starts with blank lines.
+            String source = info.source().stripLeading();
+            String code = source;
             if (code.startsWith("/") && !code.startsWith("//") && !code.startsWith("/*")) {
                 throw new ScriptFailure(file + ":" + line + ": '" + firstLine(source.strip()) + "' is a JShell command; scripts hold Java snippets only");
             }
