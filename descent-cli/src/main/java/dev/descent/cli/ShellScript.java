@@ -41,7 +41,7 @@ final class ShellScript {
     /** Where each evaluated snippet started: its file's name and first line, by snippet id. */
     private final Map<String, Origin> origins = new HashMap<>();
 
-    private record Origin(String file, int line, String source) {
+    private record Origin(String file, int line) {
     }
 
     private ShellScript(JShell shell) {
@@ -81,15 +81,14 @@ final class ShellScript {
             }
             // From the first non-blank character: JShell numbers a snippet's lines wrongly when it starts with blank lines.
             String source = info.source().stripLeading();
-            String code = source;
-            if (code.startsWith("/") && !code.startsWith("//") && !code.startsWith("/*")) {
+            if (source.startsWith("/") && !source.startsWith("//") && !source.startsWith("/*")) {
                 throw new ScriptFailure(file + ":" + line + ": '" + firstLine(source.strip()) + "' is a JShell command; scripts hold Java snippets only");
             }
             for (SnippetEvent e : shell.eval(source)) {
                 if (e.causeSnippet() != null) {
                     continue; // an update of a dependent snippet, not this one
                 }
-                origins.put(e.snippet().id(), new Origin(file, line, source));
+                origins.put(e.snippet().id(), new Origin(file, line));
                 check(e, file, line, source);
             }
             out.flush();
