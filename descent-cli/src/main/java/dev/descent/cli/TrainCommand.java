@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.descent.data.MnistFamily;
+import dev.descent.io.Checkpoint;
+import dev.descent.io.Safetensors;
 import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainResult;
@@ -113,6 +115,12 @@ public final class TrainCommand implements Callable<Integer> {
         original.spec.commandLine().setErr(spec.commandLine().getErr());
         OptionChecks.beforeData(original.model, original.optimizer, List.of(original.optimizer.name()), original.schedule, original.train);
         original.sharpness.validate(original.train.config());
+        // A damaged checkpoint is reported before the data set loads and the kernel warm-up starts,
+        // which together take seconds; TrainingSession reads the files again and checks them against
+        // the run's model and optimizer.
+        Checkpoint.load(dir.file(RunDir.MODEL));
+        Safetensors.read(dir.file(RunDir.OPTIMIZER));
+        dir.readState();
         return original.run(out, original.optimizer.name(), dir, true, argv);
     }
 }
