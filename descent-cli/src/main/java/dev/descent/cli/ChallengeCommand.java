@@ -17,6 +17,8 @@ import dev.descent.tune.Budget;
 import dev.descent.tune.Pruner;
 import dev.descent.tune.SearchSpace;
 import dev.descent.tune.Study;
+import dev.descent.tune.StudyHeader;
+import dev.descent.tune.storage.JournalStorage;
 import dev.descent.tune.TpeSampler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,15 +115,15 @@ public final class ChallengeCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "benchmark: validation accuracy %.2f%%, test accuracy %.2f%% (%.1f s)%n%n", 100 * b.val().accuracy(), 100 * b.test().accuracy(),
                 b.result().trainSeconds());
 
-        TuneMetric metric = TuneMetric.VAL_ACCURACY;
+        TuneObjectives objectives = TuneObjectives.parse("val_accuracy", null);
         List<String> argv = Argv.forRun(spec.commandLine().getParseResult().originalArgs(), "challenge");
         log.printf(Locale.ROOT, "searching %d parameters with TPE and median pruning: at most %d trials, %s, %d jobs, %d epochs each%n", s.params().size(), trials,
                 timeout, jobs, epochs);
         JsonNode best;
-        try (Study study = Study.create(studyDir, s, metric.direction, TpeSampler.multivariate(bench.train.seed), Pruner.Median.withDefaults(),
-                TuneSession.attrs(argv, metric))) {
-            TuneSession.optimize(study, new TuneObjective(d, base, study, metric, 4), budget, jobs, metric, log);
-            best = TuneSession.report(study, metric, base, log);
+        try (Study study = Study.create(JournalStorage.inDirectory(studyDir), new StudyHeader(s, objectives.directions(), objectives.labels(), 0,
+                TuneSession.attrs(argv)), TpeSampler.multivariate(bench.train.seed), Pruner.Median.withDefaults())) {
+            TuneSession.optimize(study, new TuneObjective(d, base, study, studyDir, objectives, 4), budget, jobs, objectives, log);
+            best = TuneSession.report(study, objectives, base, studyDir, log);
             if (best == null) {
                 return 1;
             }
@@ -135,11 +137,11 @@ public final class ChallengeCommand implements Callable<Integer> {
                 reruns = SeedReruns.json(runs, SeedReruns.report(runs, log));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return compare(log, dir, b, best, study, seconds, reruns);
+            return compare(log, dir, studyDir, b, best, study, seconds, reruns);
         }
     }
 
-    private int compare(PrintWriter log, Path dir, TrainingSession.Outcome benchmark, JsonNode best, Study study, double seconds, ArrayNode reruns) {
+    private int compare(PrintWriter log, Path dir, Path studyDir, TrainingSession.Outcome benchmark, JsonNode best, Study study, double seconds, ArrayNode reruns) {
         Evaluation bt = benchmark.test();
         double bestAcc = best.path("test_accuracy").asDouble();
         double delta = 100 * (bestAcc - bt.accuracy());
@@ -168,7 +170,7 @@ public final class ChallengeCommand implements Callable<Integer> {
         fj.set("test_per_class_accuracy", found);
         fj.put("trial", study.best().orElseThrow().number());
         fj.set("params", TrainingSession.JSON.valueToTree(study.params(study.best().orElseThrow())));
-        fj.put("run_dir", TuneObjective.trialDir(study.dir(), study.best().orElseThrow().number()).toString());
+        fj.put("run_dir", TuneObjective.trialDir(studyDir, study.best().orElseThrow().number()).toString());
         j.put("beaten", beat);
         j.put("improvement_points", delta);
         j.put("trials", study.trials().size());

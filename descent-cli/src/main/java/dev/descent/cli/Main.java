@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Train neural networks on the JVM and see how they are optimized.",
-        subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, BenchmarkCommand.class, LrFindCommand.class, TuneCommand.class, ChallengeCommand.class, ExploreCommand.class, ServeCommand.class, DataCommand.class, BenchCommand.class, ShellCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, BenchmarkCommand.class, LrFindCommand.class, TuneCommand.class, StudyCommand.class, ChallengeCommand.class, ExploreCommand.class, ServeCommand.class, DataCommand.class, BenchCommand.class, ShellCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for success. */

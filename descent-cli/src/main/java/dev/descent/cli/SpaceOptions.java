@@ -44,6 +44,9 @@ final class SpaceOptions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The command named in the message for a missing space. */
+    String command = "tune";
+
     /** The space as JSON: the file's parameters, then the command line's. */
     ObjectNode json() {
         ObjectNode root = JSON.createObjectNode();
@@ -66,7 +69,7 @@ final class SpaceOptions {
             root.set(name, parseSpec(name, spec.substring(eq + 1)));
         }
         if (root.isEmpty()) {
-            throw new BadInputException("tune needs a search space: --param NAME=KIND:ARGS (repeatable) or --space FILE");
+            throw new BadInputException(command + " needs a search space: --param NAME=KIND:ARGS (repeatable) or --space FILE");
         }
         return root;
     }

@@ -16,7 +16,7 @@ import dev.descent.train.RunDir;
 import dev.descent.train.TrainListener;
 import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
-import dev.descent.tune.Objective;
+import dev.descent.tune.MultiObjective;
 import dev.descent.tune.SearchSpace;
 import dev.descent.tune.Study;
 import dev.descent.tune.Trial;
@@ -24,22 +24,25 @@ import dev.descent.tune.TrialPrunedException;
 
 /**
  * One tuning trial = one {@code train} run in {@code STUDY/trials/NNNN/}, with {@code reportsPerEpoch}
- * validations per epoch reported to the study (report k after k/reportsPerEpoch epochs, whatever the
- * batch size) so that the pruner can stop it; its value is the chosen metric on the whole validation set.
+ * validations per epoch whose pruning metric is reported to the study (report k after
+ * k/reportsPerEpoch epochs, whatever the batch size) so that the pruner can stop it; its values are
+ * the study's metrics at the end (the validation ones on the whole validation set).
  */
-final class TuneObjective implements Objective {
+final class TuneObjective implements MultiObjective {
 
     private final TrainingSession.Data data;
     private final List<String> base;
     private final Study study;
-    private final TuneMetric metric;
+    private final Path dir;
+    private final TuneObjectives objectives;
     private final int reportsPerEpoch;
 
-    TuneObjective(TrainingSession.Data data, List<String> base, Study study, TuneMetric metric, int reportsPerEpoch) {
+    TuneObjective(TrainingSession.Data data, List<String> base, Study study, Path dir, TuneObjectives objectives, int reportsPerEpoch) {
         this.data = data;
         this.base = List.copyOf(base);
         this.study = study;
-        this.metric = metric;
+        this.dir = dir;
+        this.objectives = objectives;
         this.reportsPerEpoch = reportsPerEpoch;
     }
 
@@ -60,25 +63,25 @@ final class TuneObjective implements Objective {
     }
 
     @Override
-    public double evaluate(Trial trial) {
+    public double[] evaluate(Trial trial) {
         List<String> args = args(base, study.space(), trial.params());
         TrialOptions o = TrialOptions.parse(args, "trial " + trial.number() + ": ").check();
         int batches = Math.ceilDiv(data.train().size(), o.train.batchSize);
         int every = Math.max(1, batches / reportsPerEpoch);
         o.train.valFreq = every;
         o.train.logFreq = Integer.MAX_VALUE;
-        Path dir = trialDir(study.dir(), trial.number());
-        deleteTree(dir); // what a crashed attempt left
+        Path run = trialDir(dir, trial.number());
+        deleteTree(run); // what an interrupted attempt left
         List<String> argv = new ArrayList<>(args);
         argv.add("--out");
-        argv.add(dir.toString());
+        argv.add(run.toString());
         boolean[] pruned = {false};
         TrainListener pruning = new TrainListener() {
             @Override
             public void onStep(Trainer trainer, StepReport r) {
                 // Only the scheduled validations are reports; the extra one at an epoch's end is not.
-                if (r.validation() != null && r.step() % every == 0 && !pruned[0]) {
-                    trial.report(r.step() / every, metric.of(r.validation()));
+                if (r.validation() != null && r.step() % every == 0 && !pruned[0] && objectives.prunable()) {
+                    trial.report(r.step() / every, objectives.metrics().get(objectives.pruneOn()).of(r.validation()));
                     if (trial.shouldPrune()) {
                         pruned[0] = true;
                         trainer.requestStop();
@@ -86,7 +89,7 @@ final class TuneObjective implements Objective {
                 }
             }
         };
-        TrainingSession.Outcome out = TrainingSession.run(data, o.model, o.optimizer, o.optimizer.name(), o.schedule, o.train, RunDir.create(dir),
+        TrainingSession.Outcome out = TrainingSession.run(data, o.model, o.optimizer, o.optimizer.name(), o.schedule, o.train, RunDir.create(run),
                 false, argv, List.of(pruning), new PrintWriter(Writer.nullWriter()));
         if (pruned[0]) {
             throw new TrialPrunedException("pruned after " + out.result().steps() + " steps");
@@ -95,7 +98,7 @@ final class TuneObjective implements Objective {
             study.abandon(); // Ctrl-C: the partial run must not count; a resume runs it again
             throw new IllegalStateException("interrupted");
         }
-        return metric.of(out.val());
+        return objectives.values(out);
     }
 
     static void deleteTree(Path dir) {

@@ -76,6 +76,10 @@ class TuneCommandTest {
         JsonNode cfg = JSON.readTree(out.resolve("trials/0000/config.json").toFile());
         assertThat(cfg.get("command_line").toString()).contains("--lr").contains("--optimizer");
         assertThat(journal(out).stream().filter(n -> n.get("op").asText().equals("finish"))).hasSize(6);
+        assertThat(r.out()).contains("importance for val_accuracy (PED-ANOVA, top 10%): ");
+        // momentum is judged only where it is active (sgd trials), when there are at least two of them.
+        assertThat(study.get("importance").get("val_accuracy").fieldNames()).toIterable().contains("lr", "optimizer", "hidden")
+                .isSubsetOf("lr", "optimizer", "momentum", "hidden");
     }
 
     @Test
@@ -95,13 +99,17 @@ class TuneCommandTest {
         assertThat(seen).hasSize(4);
     }
 
-    @Test
-    void aSigkilledStudyResumesWithoutLosingOrRepeatingTrials() throws Exception {
-        Path out = tmp.resolve("killed");
+    static Process startTune(Path out, Path log, String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(args(out, "--param", "lr=log:1e-3..0.1", "--trials", "6", "--pruner", "none", "--epochs", "3"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("kill.log").toFile()).start();
+        cmd.addAll(args(out, extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void aSigkilledStudyMarksTheCutTrialFailedAndRunsItsParametersAgain() throws Exception {
+        Path out = tmp.resolve("killed");
+        Process p = startTune(out, tmp.resolve("kill.log"), "--param", "lr=log:1e-3..0.1", "--trials", "6", "--pruner", "none", "--epochs", "3");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline && (!Files.exists(out.resolve("journal.jsonl"))
                 || journal(out).stream().filter(n -> n.get("op").asText().equals("finish")).count() < 2)) {
@@ -113,18 +121,81 @@ class TuneCommandTest {
         Set<Integer> finishedBefore = new HashSet<>();
         before.stream().filter(n -> n.get("op").asText().equals("finish")).forEach(n -> finishedBefore.add(n.get("number").asInt()));
         assertThat(finishedBefore).hasSizeGreaterThanOrEqualTo(2).hasSizeLessThan(6);
+        Set<Integer> cut = new HashSet<>();
+        before.stream().filter(n -> n.get("op").asText().equals("trial")).forEach(n -> cut.add(n.get("number").asInt()));
+        cut.removeAll(finishedBefore);
 
-        MainTest.Result r = MainTest.run("tune", "--resume", out.toString());
+        MainTest.Result r = MainTest.run("tune", "--resume", out.toString(), "--retry-failed", "1");
         assertThat(r.code()).as(r.err()).isZero();
+        for (int n : cut) {
+            assertThat(r.out()).contains("trial " + n + " was cut off (its process died while it ran (pid ").contains("its parameters run again");
+        }
         List<JsonNode> after = journal(out);
         assertThat(after.subList(0, before.size())).as("the journal is only appended to").isEqualTo(before);
         List<Integer> finishes = after.stream().filter(n -> n.get("op").asText().equals("finish")).map(n -> n.get("number").asInt()).toList();
-        assertThat(finishes).hasSize(6).doesNotHaveDuplicates().containsAll(finishedBefore);
-        assertThat(JSON.readTree(out.resolve("study.json").toFile()).get("complete").asInt()).isEqualTo(6);
+        assertThat(finishes).doesNotHaveDuplicates().containsAll(finishedBefore);
+        JsonNode study = JSON.readTree(out.resolve("study.json").toFile());
+        assertThat(study.get("complete").asInt()).isEqualTo(6);
+        assertThat(study.get("fail").asInt()).isEqualTo(cut.size());
+        for (int n : cut) {
+            JsonNode retry = after.stream().filter(x -> x.get("op").asText().equals("trial") && x.path("retry_of").asInt(-1) == n).findFirst().orElseThrow();
+            JsonNode original = after.stream().filter(x -> x.get("op").asText().equals("trial") && x.get("number").asInt() == n).findFirst().orElseThrow();
+            assertThat(retry.get("params")).isEqualTo(original.get("params"));
+        }
         // Nothing is left to do on a second resume.
         MainTest.Result again = MainTest.run("tune", "--resume", out.toString());
         assertThat(again.code()).isZero();
         assertThat(journal(out)).hasSize(after.size());
+    }
+
+    @Test
+    void aSecondResumeOfARunningStudyRefusesWithOneLine() throws Exception {
+        Path out = tmp.resolve("busy");
+        Process p = startTune(out, tmp.resolve("busy.log"), "--param", "lr=log:1e-3..0.1", "--trials", "40", "--pruner", "none", "--epochs", "3");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline && !(Files.exists(out.resolve("run.lock")) && Files.exists(out.resolve("journal.jsonl"))
+                    && journal(out).stream().anyMatch(n -> n.get("op").asText().equals("trial")))) {
+                Thread.sleep(20);
+            }
+            MainTest.Result r = MainTest.run("tune", "--resume", out.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(r.err()).contains("is running in another process (pid " + p.pid() + ")").contains("wait for it");
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void severalMetricsKeepAParetoFrontAndPruneOnTheValidationOne() throws IOException {
+        Path out = tmp.resolve("pareto");
+        MainTest.Result r = tune(out, "--param", "lr=log:1e-3..0.1", "--param", "hidden=choice:8|64,32", "--metric", "val_accuracy,train_seconds",
+                "--trials", "6", "--pruner", "median");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("for val_accuracy, train_seconds").contains("Pareto front: ").contains("importance for val_accuracy")
+                .contains("importance for train_seconds");
+        JsonNode study = JSON.readTree(out.resolve("study.json").toFile());
+        assertThat(study.get("objectives").get(1).get("name").asText()).isEqualTo("train_seconds");
+        assertThat(study.get("objectives").get(1).get("direction").asText()).isEqualTo("minimize");
+        JsonNode front = study.get("pareto_front");
+        assertThat(front.size()).isBetween(1, 6);
+        for (JsonNode t : front) {
+            assertThat(t.get("values")).hasSize(2);
+            assertThat(Path.of(t.get("run_dir").asText()).resolve("summary.json")).isNotEmptyFile();
+        }
+        assertThat(study.get("importance").get("val_accuracy").size()).isEqualTo(2);
+        assertThat(out.resolve("pareto.png")).isNotEmptyFile();
+        assertThat(Files.readAllLines(out.resolve("trials.csv")).get(0)).startsWith("number,state,val_accuracy,train_seconds,seconds");
+        assertThat(journal(out).get(0).get("prune_objective").asInt()).isZero();
+        // Reports carry val_accuracy (a fraction), not seconds.
+        assertThat(journal(out).stream().filter(n -> n.get("op").asText().equals("report"))).isNotEmpty()
+                .allMatch(n -> n.get("value").asDouble() >= 0 && n.get("value").asDouble() <= 1);
+        MainTest.Result bad = tune(tmp.resolve("pareto-bad"), "--param", "lr=log:1e-3..0.1", "--metric", "val_accuracy,train_seconds", "--prune-on", "train_seconds");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--prune-on train_seconds: it is known only when a trial ends");
     }
 
     @Test
@@ -145,6 +216,9 @@ class TuneCommandTest {
                 {"--space", yaml.toString()}, {"not valid YAML"},
                 {"--space", tmp.resolve("missing.json").toString()}, {"no such file"},
                 {"--param", "lr=log:1e-3..0.1", "--sampler", "bayes"}, {"--sampler: unknown 'bayes'"},
+                {"--param", "lr=log:1e-3..0.1", "--metric", "val_accuracy,accuracy"}, {"--metric: unknown 'accuracy'"},
+                {"--param", "lr=log:1e-3..0.1", "--metric", "val_loss:up"}, {"the direction is max or min"},
+                {"--param", "lr=log:1e-3..0.1", "--retry-failed", "-1"}, {"--retry-failed must be >= 0"},
                 {"--param", "lr=log:1e-3..0.1", "--trials", "0"}, {"needs a budget"},
                 {}, {"needs a search space"},
         };

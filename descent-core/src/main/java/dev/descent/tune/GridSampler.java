@@ -13,8 +13,10 @@ import java.util.TreeSet;
  * (as Optuna's {@code GridSampler}, which picks unvisited points at random). A categorical parameter
  * contributes all its choices; a numeric range {@code pointsPerRange} evenly spaced points
  * (geometrically on a log scale; every integer when there are no more than that). A conditional
- * parameter only multiplies the combinations in which it is active. Trial {@code n} takes point
- * {@code n} of the shuffled grid; the study stops when the grid is exhausted.
+ * parameter only multiplies the combinations in which it is active. Each trial takes the first point
+ * of the shuffled grid that no earlier trial holds (a retry of a failed trial holds its point again);
+ * the study stops when the grid is exhausted. A grid needs a declared space: it cannot sample a
+ * parameter that a trial suggests as it runs.
  */
 public final class GridSampler implements Sampler {
 
@@ -47,9 +49,22 @@ public final class GridSampler implements Sampler {
     }
 
     @Override
-    public Map<String, Double> sample(SearchSpace space, List<TrialRecord> trials, Direction direction, int number) {
+    public Map<String, Double> sample(SearchSpace space, SamplingContext context) {
+        if (!context.stream().isEmpty()) {
+            throw new IllegalArgumentException("grid sampling needs a declared search space; '" + context.stream()
+                    + "' was suggested while a trial ran");
+        }
         List<Map<String, Double>> grid = grid(space);
-        return grid.get(number % grid.size());
+        java.util.Set<Map<String, Double>> taken = new java.util.HashSet<>();
+        for (TrialRecord t : context.trials()) {
+            taken.add(t.params());
+        }
+        for (Map<String, Double> point : grid) {
+            if (!taken.contains(point)) {
+                return point;
+            }
+        }
+        return grid.get(context.number() % grid.size());
     }
 
     @Override

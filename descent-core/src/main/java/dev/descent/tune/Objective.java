@@ -1,6 +1,6 @@
 package dev.descent.tune;
 
-/** What a study optimises: runs one trial with its parameters and returns its value. */
+/** What a single-objective study optimises: runs one trial with its parameters and returns its value. */
 @FunctionalInterface
 public interface Objective {
 

@@ -1,201 +1,113 @@
 package dev.descent.tune;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A Parzen estimator of one parameter, as Optuna's {@code _ParzenEstimator} in its default
- * (univariate) mode: a weighted mixture of one kernel per observation plus a prior kernel.
+ * A Parzen estimator over one or more parameters: a weighted mixture of product kernels, one per
+ * observation, plus a prior kernel (Optuna's {@code _ParzenEstimator}). Internal values go in and
+ * come out (see {@link Distribution}).
  *
- * <p>Numeric parameters (in log space on a log scale): truncated normals on [low, high] centred on the
- * observations, each σ the larger distance to its sorted neighbours (the domain's ends count as
- * neighbours; the outermost use their inner neighbour), clipped to [(high − low)/min(100, n + 2),
- * high − low]; the prior is centred on the middle of the range with σ = high − low. Integers without
- * a log scale are discrete: a kernel's mass on [x − ½, x + ½]. Categorical parameters: kernel i puts
- * weight 1 + w/(n + 1) on its observed choice and w/(n + 1) on every other (w the prior weight),
- * normalised; the prior kernel is uniform.
+ * <p>Numeric parameters live on [low, high] (in log space on a log scale; an integer range without a
+ * log scale widened by ½ at each end). Each observation's kernel is a normal truncated to that range,
+ * centred on the observation, with σ the larger distance to its neighbours among the sorted
+ * observations (the range's ends count as neighbours, except that the outermost observations use
+ * their inner neighbour only), clipped to [R · max(0.01, (n + 2)^−α), R], R = high − low; the prior is
+ * centred on the middle with σ = R. α is the caller's {@code clipExponent} for continuous parameters
+ * (Optuna's "magic clip" is α = 1; Watanabe (2023) finds α = 2 better) and 1 for integer ranges
+ * without a log scale, whose kernels would otherwise shrink to spikes on one value. Integers get the kernel's mass on
+ * [v − ½, v + ½] (on a log scale, [log(v − ½), log(v + ½)]).
+ *
+ * <p>Categorical parameters: kernel i puts weight 1 + w/(n + 1) on its observed choice and w/(n + 1)
+ * on every other (w the prior's weight divided by the observations' mean weight), normalised; the
+ * prior kernel is uniform.
  */
 final class ParzenEstimator {
 
-    private final Distribution dist;
-    private final double[] mixture;
-    /** Whether the kernels live in log space (a log-scale range). */
-    private final boolean log;
-    // numeric
-    private final double low;
-    private final double high;
-    private final double step;
-    private final double[] mus;
-    private final double[] sigmas;
-    // categorical
-    private final double[][] probs;
+    /** The floor of a kernel's σ, as a fraction of the range, whatever the number of observations. */
+    private static final double MIN_BANDWIDTH_FACTOR = 0.01;
+
+    private final double[] logWeights;
+    private final double[] weights;
+    private final Dimension[] dims;
 
     /**
-     * @param observations internal values (choice indices, or raw numbers, not log-transformed)
-     * @param weights      a weight per observation
+     * @param dists        one distribution per dimension
+     * @param observations internal values, [observation][dimension]
+     * @param weights      a weight per observation (&gt;= 0)
+     * @param priorWeight  the prior kernel's weight (&gt; 0)
+     * @param clipExponent α of the lower clip of continuous bandwidths
      */
-    ParzenEstimator(Distribution dist, double[] observations, double[] weights, double priorWeight) {
-        this(dist, observations, weights, priorWeight, 0);
-    }
-
-    /**
-     * @param jointDims 0 for Optuna's default bandwidths; otherwise the number of parameters sampled
-     *                  jointly (Optuna's {@code multivariate=True}), which gives every kernel
-     *                  σ = 0.2 · n^(−1/(d + 4)) · (high − low)
-     */
-    ParzenEstimator(Distribution dist, double[] observations, double[] weights, double priorWeight, int jointDims) {
-        this.dist = dist;
+    ParzenEstimator(List<Distribution> dists, double[][] observations, double[] weights, double priorWeight, double clipExponent) {
         int n = observations.length;
-        mixture = new double[n + 1];
+        this.weights = new double[n + 1];
         double sum = priorWeight;
         for (int i = 0; i < n; i++) {
-            mixture[i] = weights[i];
+            this.weights[i] = weights[i];
             sum += weights[i];
         }
-        mixture[n] = priorWeight;
+        this.weights[n] = priorWeight;
+        logWeights = new double[n + 1];
         for (int i = 0; i <= n; i++) {
-            mixture[i] /= sum;
+            this.weights[i] /= sum;
+            logWeights[i] = Math.log(this.weights[i]);
         }
-        if (dist instanceof Distribution.Categorical c) {
-            int k = c.choices().size();
-            probs = new double[n + 1][k];
-            for (int i = 0; i <= n; i++) {
-                java.util.Arrays.fill(probs[i], priorWeight / (n + 1));
-                if (i < n) {
-                    probs[i][(int) observations[i]] += 1;
-                }
-                double rs = 0;
-                for (double v : probs[i]) {
-                    rs += v;
-                }
-                for (int j = 0; j < k; j++) {
-                    probs[i][j] /= rs;
-                }
+        // The categorical smoothing uses the prior's weight relative to the observations' mean weight,
+        // so that scaling all weights (as the EI weighting does) leaves the kernels' shape alone.
+        double mean = n == 0 ? 1 : (sum - priorWeight) / n;
+        double smoothing = mean > 0 ? priorWeight / mean : priorWeight;
+        dims = new Dimension[dists.size()];
+        for (int d = 0; d < dims.length; d++) {
+            double[] column = new double[n];
+            for (int i = 0; i < n; i++) {
+                column[i] = observations[i][d];
             }
-            low = high = step = 0;
-            mus = sigmas = null;
-            log = false;
-            return;
+            dims[d] = dists.get(d) instanceof Distribution.Categorical c
+                    ? new CategoricalDimension(c, column, smoothing)
+                    : new NumericDimension(dists.get(d), column, clipExponent);
         }
-        probs = null;
-        log = dist instanceof Distribution.FloatRange f ? f.log() : ((Distribution.IntRange) dist).log();
-        if (dist instanceof Distribution.IntRange r) {
-            // As Optuna: integers on a log scale become continuous on [log(low − ½), log(high + ½)].
-            low = log ? Math.log(r.low() - 0.5) : r.low();
-            high = log ? Math.log(r.high() + 0.5) : r.high();
-            step = log ? 0 : 1;
-        } else {
-            Distribution.FloatRange f = (Distribution.FloatRange) dist;
-            low = log ? Math.log(f.low()) : f.low();
-            high = log ? Math.log(f.high()) : f.high();
-            step = 0;
-        }
-        mus = new double[n + 1];
-        for (int i = 0; i < n; i++) {
-            mus[i] = log ? Math.log(observations[i]) : observations[i];
-        }
-        mus[n] = 0.5 * (low + high);
-        sigmas = jointDims > 0 ? jointSigmas(n, jointDims, low, high, step) : sigmas(mus, low, high, step);
     }
 
-    private static double[] jointSigmas(int n, int dims, double low, double high, double step) {
-        double range = high - low + step;
-        double sigma = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (dims + 4)) * range;
-        double minSigma = range / Math.min(100.0, 2.0 + n);
-        double[] s = new double[n + 1];
-        java.util.Arrays.fill(s, Math.min(range, Math.max(minSigma, sigma)));
-        s[n] = range; // the prior
-        return s;
+    /** One-dimensional convenience. */
+    ParzenEstimator(Distribution dist, double[] observations, double[] weights, double priorWeight, double clipExponent) {
+        this(List.of(dist), column(observations), weights, priorWeight, clipExponent);
     }
 
-    /** The mixture weights of the kernels (the prior last). */
-    double[] mixture() {
-        return mixture.clone();
+    private static double[][] column(double[] v) {
+        double[][] out = new double[v.length][1];
+        for (int i = 0; i < v.length; i++) {
+            out[i][0] = v[i];
+        }
+        return out;
     }
 
-    private static double[] sigmas(double[] mus, double low, double high, double step) {
-        int m = mus.length; // observations and the prior
-        Integer[] order = new Integer[m];
-        for (int i = 0; i < m; i++) {
-            order[i] = i;
+    /** Draws one point (internal values, one per dimension). */
+    double[] sample(SplittableRandom rng) {
+        int k = pick(rng);
+        double[] x = new double[dims.length];
+        for (int d = 0; d < dims.length; d++) {
+            x[d] = dims[d].sample(k, rng);
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(mus[a], mus[b]));
-        double[] ends = new double[m + 2];
-        ends[0] = low - step / 2;
-        for (int i = 0; i < m; i++) {
-            ends[i + 1] = mus[order[i]];
-        }
-        ends[m + 1] = high + step / 2;
-        double[] sorted = new double[m];
-        for (int i = 0; i < m; i++) {
-            sorted[i] = Math.max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
-        }
-        if (m + 2 >= 4) {
-            // consider_endpoints=False: the outermost kernels use their inner neighbour only.
-            sorted[0] = ends[2] - ends[1];
-            sorted[m - 1] = ends[m] - ends[m - 1];
-        }
-        double range = high - low + step;
-        double minSigma = range / Math.min(100.0, 1.0 + m);
-        double[] s = new double[m];
-        for (int i = 0; i < m; i++) {
-            s[order[i]] = Math.min(range, Math.max(minSigma, sorted[i]));
-        }
-        s[m - 1] = range; // the prior
-        return s;
+        return x;
     }
 
-    /** Draws one internal value. */
-    double sample(SplittableRandom rng) {
-        return sampleFrom(pick(rng), rng);
-    }
-
-    /** Draws one internal value from kernel {@code k}. */
-    double sampleFrom(int k, SplittableRandom rng) {
-        if (probs != null) {
-            double u = rng.nextDouble();
-            double[] p = probs[k];
-            for (int j = 0; j < p.length - 1; j++) {
-                u -= p[j];
-                if (u < 0) {
-                    return j;
-                }
-            }
-            return p.length - 1;
-        }
-        double a = (low - step / 2 - mus[k]) / sigmas[k];
-        double b = (high + step / 2 - mus[k]) / sigmas[k];
-        double pa = Normal.cdf(a);
-        double pb = Normal.cdf(b);
-        double z = Normal.inverseCdf(pa + (pb - pa) * rng.nextDouble());
-        double x = Math.min(high + step / 2, Math.max(low - step / 2, mus[k] + sigmas[k] * z));
-        return untransform(x);
-    }
-
-    /** Chooses a kernel by the mixture weights. */
-    int pick(SplittableRandom rng) {
+    private int pick(SplittableRandom rng) {
         double u = rng.nextDouble();
-        for (int i = 0; i < mixture.length - 1; i++) {
-            u -= mixture[i];
+        for (int i = 0; i < weights.length - 1; i++) {
+            u -= weights[i];
             if (u < 0) {
                 return i;
             }
         }
-        return mixture.length - 1;
+        return weights.length - 1;
     }
 
-    private double untransform(double x) {
-        return switch (dist) {
-            case Distribution.FloatRange f -> f.log() ? Math.min(f.high(), Math.max(f.low(), Math.exp(x))) : x;
-            case Distribution.IntRange r -> Math.min(r.high(), Math.max(r.low(), Math.round(r.log() ? Math.exp(x) : x)));
-            case Distribution.Categorical c -> x;
-        };
-    }
-
-    /** The log density (log mass for discrete parameters) of the internal value {@code v}. */
-    double logPdf(double v) {
-        double[] terms = new double[mixture.length];
-        for (int k = 0; k < mixture.length; k++) {
-            terms[k] = Math.log(mixture[k]) + componentLogPdf(k, v);
+    /** The log density (log mass in discrete dimensions) at the point {@code x}. */
+    double logPdf(double[] x) {
+        double[] terms = logWeights.clone();
+        for (int d = 0; d < dims.length; d++) {
+            dims[d].addLogPdf(x[d], terms);
         }
         return logSumExp(terms);
     }
@@ -216,18 +128,168 @@ final class ParzenEstimator {
         return max + Math.log(s);
     }
 
-    /** The log density (or mass) of kernel {@code k} alone at the internal value {@code v}. */
-    double componentLogPdf(int k, double v) {
-        if (probs != null) {
-            return Math.log(probs[k][(int) v]);
+    /** One dimension of the product kernels. */
+    private sealed interface Dimension permits NumericDimension, CategoricalDimension {
+        /** A draw from kernel {@code k}. */
+        double sample(int k, SplittableRandom rng);
+
+        /** Adds each kernel's log density at {@code v} to {@code terms[k]}. */
+        void addLogPdf(double v, double[] terms);
+    }
+
+    private static final class NumericDimension implements Dimension {
+        private final Distribution dist;
+        private final boolean log;
+        private final boolean discrete;
+        private final double low;
+        private final double high;
+        private final double[] mus;
+        private final double[] sigmas;
+        private final double[] logNorm;
+
+        NumericDimension(Distribution dist, double[] obs, double clipExponent) {
+            this.dist = dist;
+            double lo;
+            double hi;
+            if (dist instanceof Distribution.IntRange r) {
+                log = r.log();
+                discrete = !r.log();
+                lo = log ? Math.log(r.low() - 0.5) : r.low() - 0.5;
+                hi = log ? Math.log(r.high() + 0.5) : r.high() + 0.5;
+            } else {
+                Distribution.FloatRange f = (Distribution.FloatRange) dist;
+                log = f.log();
+                discrete = false;
+                lo = log ? Math.log(f.low()) : f.low();
+                hi = log ? Math.log(f.high()) : f.high();
+            }
+            // A single-point float range (low == high) still needs a positive width.
+            if (!(hi > lo)) {
+                hi = lo + Math.max(1e-12, Math.abs(lo) * 1e-12);
+            }
+            low = lo;
+            high = hi;
+            int n = obs.length;
+            mus = new double[n + 1];
+            for (int i = 0; i < n; i++) {
+                mus[i] = log ? Math.log(obs[i]) : obs[i];
+            }
+            mus[n] = 0.5 * (low + high);
+            double range = high - low;
+            double alpha = discrete ? 1.0 : clipExponent;
+            double minSigma = range * Math.max(MIN_BANDWIDTH_FACTOR, Math.pow(n + 2.0, -alpha));
+            sigmas = Arrays.copyOf(neighbourDistances(Arrays.copyOf(mus, n), low, high), n + 1);
+            for (int i = 0; i < n; i++) {
+                sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i]));
+            }
+            sigmas[n] = range;
+            logNorm = new double[n + 1];
+            for (int k = 0; k <= n; k++) {
+                logNorm[k] = Math.log(Normal.mass((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]));
+            }
         }
-        double x = log ? Math.log(v) : v;
-        double mu = mus[k];
-        double sg = sigmas[k];
-        double norm = Normal.mass((low - step / 2 - mu) / sg, (high + step / 2 - mu) / sg);
-        if (step > 0) {
-            return Math.log(Normal.mass((x - step / 2 - mu) / sg, (x + step / 2 - mu) / sg)) - Math.log(norm);
+
+        /** Each point's larger gap to its sorted neighbours; the outermost points use their inner gap only. */
+        private static double[] neighbourDistances(double[] mus, double low, double high) {
+            int m = mus.length;
+            Integer[] order = new Integer[m];
+            for (int i = 0; i < m; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(mus[a], mus[b]));
+            double[] ends = new double[m + 2];
+            ends[0] = low;
+            for (int i = 0; i < m; i++) {
+                ends[i + 1] = mus[order[i]];
+            }
+            ends[m + 1] = high;
+            double[] s = new double[m];
+            for (int i = 0; i < m; i++) {
+                s[order[i]] = Math.max(ends[i + 1] - ends[i], ends[i + 2] - ends[i + 1]);
+            }
+            if (m >= 2) {
+                s[order[0]] = ends[2] - ends[1];
+                s[order[m - 1]] = ends[m] - ends[m - 1];
+            }
+            return s;
         }
-        return Normal.logPdf((x - mu) / sg) - Math.log(sg) - Math.log(norm);
+
+        @Override
+        public double sample(int k, SplittableRandom rng) {
+            double pa = Normal.cdf((low - mus[k]) / sigmas[k]);
+            double pb = Normal.cdf((high - mus[k]) / sigmas[k]);
+            double z = Normal.inverseCdf(pa + (pb - pa) * rng.nextDouble());
+            double x = Math.min(high, Math.max(low, mus[k] + sigmas[k] * z));
+            return switch (dist) {
+                case Distribution.FloatRange f -> f.log() ? Math.min(f.high(), Math.max(f.low(), Math.exp(x))) : x;
+                case Distribution.IntRange r -> Math.min(r.high(), Math.max(r.low(), Math.round(r.log() ? Math.exp(x) : x)));
+                case Distribution.Categorical c -> throw new IllegalStateException("not numeric");
+            };
+        }
+
+        @Override
+        public void addLogPdf(double v, double[] terms) {
+            if (dist instanceof Distribution.IntRange r) {
+                double lo = Math.max(low, log ? Math.log(v - 0.5) : v - 0.5);
+                double hi = Math.min(high, log ? Math.log(v + 0.5) : v + 0.5);
+                for (int k = 0; k < terms.length; k++) {
+                    terms[k] += Math.log(Normal.mass((lo - mus[k]) / sigmas[k], (hi - mus[k]) / sigmas[k])) - logNorm[k];
+                }
+                return;
+            }
+            double x = log ? Math.log(v) : v;
+            for (int k = 0; k < terms.length; k++) {
+                double z = (x - mus[k]) / sigmas[k];
+                terms[k] += Normal.logPdf(z) - Math.log(sigmas[k]) - logNorm[k];
+            }
+        }
+    }
+
+    private static final class CategoricalDimension implements Dimension {
+        private final double[][] probs;
+        private final double[][] logProbs;
+
+        CategoricalDimension(Distribution.Categorical c, double[] obs, double priorWeight) {
+            int n = obs.length;
+            int choices = c.choices().size();
+            probs = new double[n + 1][choices];
+            logProbs = new double[n + 1][choices];
+            for (int i = 0; i <= n; i++) {
+                if (i == n) {
+                    Arrays.fill(probs[i], 1.0 / choices);
+                } else {
+                    Arrays.fill(probs[i], priorWeight / (n + 1));
+                    probs[i][(int) obs[i]] += 1;
+                    double rowSum = 1 + choices * priorWeight / (n + 1);
+                    for (int j = 0; j < choices; j++) {
+                        probs[i][j] /= rowSum;
+                    }
+                }
+                for (int j = 0; j < choices; j++) {
+                    logProbs[i][j] = Math.log(probs[i][j]);
+                }
+            }
+        }
+
+        @Override
+        public double sample(int k, SplittableRandom rng) {
+            double u = rng.nextDouble();
+            double[] p = probs[k];
+            for (int j = 0; j < p.length - 1; j++) {
+                u -= p[j];
+                if (u < 0) {
+                    return j;
+                }
+            }
+            return p.length - 1;
+        }
+
+        @Override
+        public void addLogPdf(double v, double[] terms) {
+            int j = (int) v;
+            for (int k = 0; k < terms.length; k++) {
+                terms[k] += logProbs[k][j];
+            }
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.descent.tune;
 
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -11,8 +10,8 @@ import java.util.SplittableRandom;
 public record RandomSampler(long seed) implements Sampler {
 
     @Override
-    public Map<String, Double> sample(SearchSpace space, List<TrialRecord> trials, Direction direction, int number) {
-        SplittableRandom rng = Sampler.stream(seed, number);
+    public Map<String, Double> sample(SearchSpace space, SamplingContext context) {
+        SplittableRandom rng = context.random(seed);
         return space.assign((p, assigned) -> draw(p.distribution(), rng));
     }
 

@@ -1,32 +1,27 @@
 package dev.descent.tune;
 
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 
 /**
- * Chooses the parameters of the next trial from the trials so far. A sampler's randomness comes from
- * its seed and the trial's number only, so a resumed study draws what an uninterrupted one would
- * have drawn from the same history.
+ * Chooses the parameters of the next trial from the trials so far (Optuna's {@code BaseSampler}).
+ * Implement it to bring your own search strategy: a study calls {@link #sample} once when a trial
+ * starts, for its declared space (or, for a study whose trials suggest their parameters as they run,
+ * for the parameters every earlier trial had), and again with a one-parameter space for each
+ * parameter a trial suggests that was not sampled then.
+ *
+ * <p>A sampler works on internal values (see {@link Distribution}) and must return a value for
+ * every active parameter of the space (see {@link SearchSpace#assign}) and for no other. Take
+ * randomness from {@link SamplingContext#random}, so that a resumed study draws what an uninterrupted
+ * one would have drawn from the same history.
  */
-public sealed interface Sampler permits RandomSampler, GridSampler, TpeSampler {
+public interface Sampler {
 
-    /**
-     * The internal values (see {@link Distribution}) of every active parameter for trial
-     * {@code number}.
-     *
-     * @param trials every trial so far, finished or running
-     */
-    Map<String, Double> sample(SearchSpace space, List<TrialRecord> trials, Direction direction, int number);
+    /** The internal values of every active parameter of {@code space} for trial {@code context.number()}. */
+    Map<String, Double> sample(SearchSpace space, SamplingContext context);
 
-    /** How many distinct trials this sampler can propose, when that is finite (a grid). */
+    /** How many distinct trials this sampler can propose in {@code space}, when that is finite (a grid). */
     default OptionalLong capacity(SearchSpace space) {
         return OptionalLong.empty();
-    }
-
-    /** The random stream for trial {@code number} of a sampler seeded with {@code seed}. */
-    static SplittableRandom stream(long seed, int number) {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + number * 0xBF58476D1CE4E5B9L + 1);
     }
 }

@@ -151,30 +151,31 @@ public final class SearchSpaceJson {
         return new SearchSpace.Condition(e.getKey(), idx);
     }
 
+    /**
+     * Reads one parameter's distribution, as a member of a space holds it (without {@code when}).
+     *
+     * @throws IllegalArgumentException naming the parameter and what is wrong
+     */
+    public static Distribution readDistribution(String name, JsonNode node) {
+        if (node != null && node.has("when")) {
+            throw new IllegalArgumentException("search space: " + name + ": a single distribution has no 'when'");
+        }
+        return distribution(name, node == null ? JSON.nullNode() : node);
+    }
+
+    /** Writes one distribution in the format {@link #readDistribution} reads. */
+    public static ObjectNode writeDistribution(Distribution d) {
+        ObjectNode o = JSON.createObjectNode();
+        put(o, d);
+        return o;
+    }
+
     /** Writes a space in the format {@link #read} reads. */
     public static ObjectNode write(SearchSpace space) {
         ObjectNode root = JSON.createObjectNode();
         for (SearchSpace.Param p : space.params()) {
             ObjectNode o = root.putObject(p.name());
-            switch (p.distribution()) {
-                case Distribution.FloatRange f -> {
-                    o.put("type", "float").put("low", f.low()).put("high", f.high());
-                    if (f.log()) {
-                        o.put("log", true);
-                    }
-                }
-                case Distribution.IntRange r -> {
-                    o.put("type", "int").put("low", r.low()).put("high", r.high());
-                    if (r.log()) {
-                        o.put("log", true);
-                    }
-                }
-                case Distribution.Categorical c -> {
-                    o.put("type", "categorical");
-                    ArrayNode a = o.putArray("choices");
-                    c.choices().forEach(v -> a.add(JSON.valueToTree(v)));
-                }
-            }
+            put(o, p.distribution());
             if (p.condition() != null) {
                 Distribution.Categorical parent = (Distribution.Categorical) space.param(p.condition().parent()).distribution();
                 ArrayNode a = o.putObject("when").putArray(p.condition().parent());
@@ -182,5 +183,27 @@ public final class SearchSpaceJson {
             }
         }
         return root;
+    }
+
+    private static void put(ObjectNode o, Distribution d) {
+        switch (d) {
+            case Distribution.FloatRange f -> {
+                o.put("type", "float").put("low", f.low()).put("high", f.high());
+                if (f.log()) {
+                    o.put("log", true);
+                }
+            }
+            case Distribution.IntRange r -> {
+                o.put("type", "int").put("low", r.low()).put("high", r.high());
+                if (r.log()) {
+                    o.put("log", true);
+                }
+            }
+            case Distribution.Categorical c -> {
+                o.put("type", "categorical");
+                ArrayNode a = o.putArray("choices");
+                c.choices().forEach(v -> a.add(JSON.valueToTree(v)));
+            }
+        }
     }
 }

@@ -1,168 +1,205 @@
 package dev.descent.tune;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.descent.io.FormatException;
+import dev.descent.tune.storage.InMemoryStorage;
+import dev.descent.tune.storage.JournalStorage;
+import dev.descent.tune.storage.StudySnapshot;
+import dev.descent.tune.storage.StudyStorage;
+import dev.descent.tune.storage.TrialStart;
 
 /**
- * A hyperparameter study that lives in a directory: the {@link SearchSpace}, a {@link Sampler} that
- * proposes trials, a {@link Pruner} that stops poor ones early, and the journal
- * ({@value StudyJournal#FILE}) where every trial's parameters, intermediate values, state and result
- * are appended and forced to disk as they happen.
+ * A hyperparameter study (Optuna's {@code Study}): a {@link Sampler} that proposes trials, a
+ * {@link Pruner} that stops poor ones early, and a {@link StudyStorage} that keeps every trial's
+ * parameters, intermediate values and results as they happen (by default a journal in the study's
+ * directory, which several processes may share).
  *
- * <p>A study killed at any moment resumes with {@link #open}: finished trials are kept and never run
- * again; trials that were running are run again with the same number and parameters; and a budget in
- * trials counts the trials of every session, so the study ends with the number of trials asked for.
+ * <p>Its interface is ask and tell: {@link #ask()} hands out a trial, the caller evaluates it however
+ * it likes, {@link #tell} records the result. {@link #optimize} is a loop of exactly that, on several
+ * threads. A study may declare its search space, or let trials suggest parameters as they run
+ * ({@link Trial#suggestFloat}), or both.
+ *
+ * <p>Crashes: a running trial whose process died (see {@link TrialOwner}) is marked failed when the
+ * study is next opened or asked; with {@link #retryFailed(int)} it is queued again with the same
+ * parameters, as a new trial. Trials interrupted by {@link #abandon()} (Ctrl-C) are always queued
+ * again. A budget in trials counts the trials the sampler drew, not these repeats.
  */
 public final class Study implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The message of a trial whose process died while it ran. */
+    static final String DIED = "its process died while it ran";
+    /** The message of a trial interrupted by {@link #abandon()}. */
+    static final String INTERRUPTED = "interrupted";
 
-    private final Path dir;
-    private final SearchSpace space;
-    private final Direction direction;
+    private final StudyStorage storage;
+    private final StudyHeader header;
     private final Sampler sampler;
     private final Pruner pruner;
-    private final ObjectNode attrs;
-    private final StudyJournal journal;
-    private final List<TrialRecord> trials = new ArrayList<>();
-    private final Deque<Integer> toRetry = new ArrayDeque<>();
+    private final Map<String, Distribution> distributions = new ConcurrentHashMap<>();
+    private final Set<Integer> mine = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
+    private volatile int retryFailed;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
 
-    private Study(Path dir, SearchSpace space, Direction direction, Sampler sampler, Pruner pruner, ObjectNode attrs, StudyJournal journal) {
-        this.dir = dir;
-        this.space = space;
-        this.direction = direction;
+    private Study(StudyStorage storage, StudyHeader header, Sampler sampler, Pruner pruner) {
+        this.storage = storage;
+        this.header = header;
         this.sampler = sampler;
-        this.pruner = pruner;
-        this.attrs = attrs;
-        this.journal = journal;
-    }
-
-    /** The journal of the study in {@code dir}. */
-    public static Path journalFile(Path dir) {
-        return dir.resolve(StudyJournal.FILE);
-    }
-
-    /** Whether {@code dir} holds a study. */
-    public static boolean exists(Path dir) {
-        return Files.isRegularFile(journalFile(dir));
+        this.pruner = pruner == null ? new Pruner.None() : pruner;
     }
 
     /**
-     * Starts a new study in {@code dir} (created if needed).
+     * Starts a new study in {@code storage}.
+     *
+     * @throws IllegalArgumentException if the storage already holds a study
+     */
+    public static Study create(StudyStorage storage, StudyHeader header, Sampler sampler, Pruner pruner) {
+        storage.create(header);
+        return new Study(storage, header, sampler, pruner).learn(storage.read());
+    }
+
+    /**
+     * Starts a new single-objective study with a journal in {@code dir} (created if needed).
      *
      * @param attrs anything the caller needs to rebuild the objective on resume (kept in the journal)
      * @throws IllegalArgumentException if {@code dir} already holds a study
      */
     public static Study create(Path dir, SearchSpace space, Direction direction, Sampler sampler, Pruner pruner, JsonNode attrs) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot create the study directory " + dir + " (" + e.getMessage() + ")");
-        }
-        ObjectNode header = JSON.createObjectNode();
-        header.put("op", "study");
-        header.put("format", "descent-study");
-        header.put("version", 1);
-        header.put("direction", direction.name().toLowerCase(java.util.Locale.ROOT));
-        header.set("space", SearchSpaceJson.write(space));
-        ObjectNode a = attrs == null ? JSON.createObjectNode() : attrs.deepCopy().require();
-        header.set("attrs", a);
-        return new Study(dir, space, direction, sampler, pruner, a, StudyJournal.create(journalFile(dir), header));
+        ObjectNode a = attrs == null ? null : attrs.deepCopy().require();
+        return create(JournalStorage.inDirectory(dir), new StudyHeader(space, List.of(direction), List.of("value"), 0, a), sampler, pruner);
     }
 
-    /** A study's saved header: its space, direction and attributes, read without opening it. */
-    public record Header(SearchSpace space, Direction direction, ObjectNode attrs) {
-    }
-
-    /** Reads the header of the study in {@code dir}. */
-    public static Header header(Path dir) {
-        if (!exists(dir)) {
-            throw new IllegalArgumentException(dir + " holds no study (no " + StudyJournal.FILE + ")");
-        }
-        return header(StudyJournal.read(journalFile(dir)));
-    }
-
-    private static Header header(StudyJournal.Content c) {
-        ObjectNode h = c.header();
-        Direction d;
-        try {
-            d = Direction.valueOf(h.path("direction").asText().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new FormatException("study journal: unknown direction " + h.path("direction"));
-        }
-        JsonNode a = h.path("attrs");
-        return new Header(SearchSpaceJson.read(h.get("space")), d, a.isObject() ? (ObjectNode) a : JSON.createObjectNode());
+    /** A study kept in memory only (lost at exit), with one objective. */
+    public static Study inMemory(SearchSpace space, Direction direction, Sampler sampler, Pruner pruner) {
+        return create(new InMemoryStorage(), StudyHeader.of(space, direction), sampler, pruner);
     }
 
     /**
-     * Re-opens the study in {@code dir} to continue it. Its finished trials are loaded; the trials a
-     * crash cut off will run again first.
+     * Re-opens the study in {@code storage} to continue it; running trials whose process died are
+     * marked failed.
      *
-     * @throws FormatException if the journal is corrupt or a trial's parameters do not fit the space
+     * @throws IllegalArgumentException if there is no study there
+     * @throws dev.descent.io.FormatException if the stored study is corrupt
      */
+    public static Study open(StudyStorage storage, Sampler sampler, Pruner pruner) {
+        StudySnapshot s = storage.read();
+        Study study = new Study(storage, s.header(), sampler, pruner).learn(s);
+        study.failDeadTrials();
+        return study;
+    }
+
+    /** Re-opens the study whose journal is in {@code dir}. */
     public static Study open(Path dir, Sampler sampler, Pruner pruner) {
-        StudyJournal.Content c = StudyJournal.read(journalFile(dir));
-        Header h = header(c);
-        Study s = new Study(dir, h.space(), h.direction(), sampler, pruner, h.attrs(), StudyJournal.append(journalFile(dir)));
-        for (TrialRecord t : c.trials().values()) {
-            if (!h.space().accepts(t.params())) {
-                throw new FormatException(journalFile(dir) + ": trial " + t.number() + " has parameters " + t.params() + " that do not fit the study's space");
-            }
-            s.trials.add(t);
-            if (t.state() == TrialState.RUNNING) {
-                s.toRetry.add(t.number());
-            }
+        return open(JournalStorage.inDirectory(dir), sampler, pruner);
+    }
+
+    /** The journal of the study in {@code dir}. */
+    public static Path journalFile(Path dir) {
+        return dir.resolve(JournalStorage.FILE);
+    }
+
+    /** Whether {@code dir} holds a study. */
+    public static boolean exists(Path dir) {
+        return JournalStorage.inDirectory(dir).exists();
+    }
+
+    /**
+     * Reads the header of the study in {@code dir} without opening it (and without changing anything).
+     *
+     * @throws IllegalArgumentException if there is no study there
+     */
+    public static StudyHeader header(Path dir) {
+        try (JournalStorage j = JournalStorage.inDirectory(dir)) {
+            return j.read().header();
         }
-        return s;
     }
 
-    /** The study's directory. */
-    public Path dir() {
-        return dir;
+    private Study learn(StudySnapshot s) {
+        distributions.putAll(s.distributions());
+        return this;
     }
 
-    /** The search space. */
+    /**
+     * Queues failed trials whose process died again, with the same parameters, up to {@code max}
+     * times each (0, the default, never).
+     *
+     * @return this study
+     */
+    public Study retryFailed(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("retries must be >= 0, got " + max);
+        }
+        retryFailed = max;
+        return this;
+    }
+
+    /** Where the study is kept. */
+    public StudyStorage storage() {
+        return storage;
+    }
+
+    /** What the study is: space, objectives, attributes. */
+    public StudyHeader header() {
+        return header;
+    }
+
+    /** The declared search space, or null when trials suggest their parameters. */
     public SearchSpace space() {
-        return space;
+        return header.space();
     }
 
-    /** Whether lower or higher values are better. */
+    /** The direction of the first (in a single-objective study, the only) objective. */
     public Direction direction() {
-        return direction;
+        return header.direction();
+    }
+
+    /** One direction per objective. */
+    public List<Direction> directions() {
+        return header.directions();
     }
 
     /** The attributes given at creation. */
     public ObjectNode attrs() {
-        return attrs.deepCopy();
+        return header.attrs();
     }
 
-    /** Every trial so far, by number. */
-    public synchronized List<TrialRecord> trials() {
-        return List.copyOf(trials);
+    /** Every trial so far, by number, as the storage holds them now. */
+    public List<TrialRecord> trials() {
+        StudySnapshot s = storage.read();
+        learn(s);
+        return s.trials();
     }
 
-    /** The best complete trial, if any. */
-    public synchronized Optional<TrialRecord> best() {
+    /**
+     * The best complete trial, if any.
+     *
+     * @throws IllegalStateException in a study of several objectives (see {@link #paretoFront()})
+     */
+    public Optional<TrialRecord> best() {
+        if (header.multiObjective()) {
+            throw new IllegalStateException("a study of several objectives has no single best trial; see its Pareto front");
+        }
+        return best(trials(), header.direction());
+    }
+
+    static Optional<TrialRecord> best(List<TrialRecord> trials, Direction direction) {
         TrialRecord best = null;
         for (TrialRecord t : trials) {
             if (t.state() == TrialState.COMPLETE && (best == null || direction.better(t.value(), best.value()))) {
@@ -172,9 +209,36 @@ public final class Study implements AutoCloseable {
         return Optional.ofNullable(best);
     }
 
+    /** The complete trials no other complete trial beats in every objective, by the first objective. */
+    public List<TrialRecord> paretoFront() {
+        return Pareto.front(trials(), header.directions());
+    }
+
     /** The values the objective sees for a trial's parameters. */
     public Map<String, Object> params(TrialRecord t) {
-        return space.external(t.params());
+        Map<String, Object> out = new LinkedHashMap<>();
+        t.params().forEach((k, v) -> out.put(k, distribution(k).external(v)));
+        return out;
+    }
+
+    /** The distribution of parameter {@code name}, declared or suggested by some trial. */
+    Distribution distribution(String name) {
+        Distribution d = distributions.get(name);
+        if (d == null) {
+            learn(storage.read());
+            d = distributions.get(name);
+        }
+        if (d == null) {
+            throw new IllegalArgumentException("parameter '" + name + "' is not in the study");
+        }
+        return d;
+    }
+
+    void checkDistribution(String name, Distribution d) {
+        Distribution known = distribution(name);
+        if (!known.equals(d)) {
+            throw new IllegalArgumentException("parameter '" + name + "' is " + known + " in this study, not " + d);
+        }
     }
 
     /** Stops starting new trials (running ones finish); safe to call from any thread. */
@@ -183,26 +247,266 @@ public final class Study implements AutoCloseable {
     }
 
     /**
-     * Stops starting trials and leaves the running ones unfinished in the journal, as a crash would,
-     * so that a resume runs them again: for an orderly shutdown (Ctrl-C) that interrupts trials whose
-     * results would otherwise be recorded from a partial run.
+     * Stops starting trials and marks the trials this process runs as interrupted, queueing each again
+     * with its parameters: for an orderly shutdown (Ctrl-C) that must not record results of partial
+     * runs. Results told afterwards for those trials are ignored.
      */
     public void abandon() {
         abandoned = true;
         stopRequested = true;
+        for (int n : List.copyOf(mine)) {
+            if (storage.finish(n, TrialState.FAIL, List.of(), 0, INTERRUPTED)) {
+                requeue(n);
+            }
+            mine.remove(n);
+        }
+    }
+
+    /** Whether {@link #abandon()} was called. */
+    public boolean abandoned() {
+        return abandoned;
     }
 
     /**
-     * Runs trials on {@code jobs} threads until the budget is spent (or the sampler's grid is
-     * exhausted, or {@link #requestStop()}), then waits for the running trials.
+     * Hands out the next trial: a waiting one (a retry, oldest first) if any, else a new one with the
+     * sampler's parameters; owned by this process, so that it is marked failed should the process die.
+     */
+    public Trial ask() {
+        return ask(TrialOwner.current());
+    }
+
+    /**
+     * Hands out the next trial, owned by {@code owner}: null for a trial that another program runs
+     * (as {@code descent study ask} hands them out), which is never judged dead.
+     */
+    public Trial ask(TrialOwner owner) {
+        return ask(owner, null).orElseThrow(() -> new IllegalStateException("the sampler has no trial left (its grid is exhausted)"));
+    }
+
+    /** The next trial within {@code budget} (null for none), or empty when the budget is spent. */
+    Optional<Trial> ask(TrialOwner owner, Budget budget) {
+        failDeadTrials();
+        Map<String, Double> relative = new LinkedHashMap<>();
+        Optional<TrialRecord> started = storage.startTrial(s -> {
+            relative.clear();
+            learn(s);
+            for (TrialRecord t : s.trials()) {
+                if (t.state() == TrialState.WAITING) {
+                    return new TrialStart.Claim(t.number(), owner);
+                }
+            }
+            if (spent(s, budget)) {
+                return null;
+            }
+            int number = s.trials().size();
+            SamplingContext ctx = new SamplingContext(s.trials(), header.directions(), number, "");
+            if (header.space() != null) {
+                Map<String, Double> params = sampler.sample(header.space(), ctx);
+                if (!header.space().accepts(params)) {
+                    throw new IllegalStateException("sampler proposed " + params + ", which does not fit the space");
+                }
+                return new TrialStart.Create(params, TrialState.RUNNING, -1, owner);
+            }
+            SearchSpace inferred = intersection(s);
+            if (inferred != null) {
+                relative.putAll(sampler.sample(inferred, ctx));
+            }
+            return new TrialStart.Create(Map.of(), TrialState.RUNNING, -1, owner);
+        });
+        return started.map(t -> {
+            startedAt.put(t.number(), System.nanoTime());
+            if (owner != null && owner.equals(TrialOwner.current())) {
+                mine.add(t.number());
+            }
+            return new Trial(this, t.number(), t.params(), relative);
+        });
+    }
+
+    private boolean spent(StudySnapshot s, Budget budget) {
+        int drawn = (int) s.trials().stream().filter(t -> t.retryOf() < 0).count();
+        OptionalLong cap = header.space() == null ? OptionalLong.empty() : sampler.capacity(header.space());
+        if (cap.isPresent() && drawn >= cap.getAsLong()) {
+            return true;
+        }
+        if (budget == null) {
+            return false;
+        }
+        if (budget.trials() > 0 && drawn >= budget.trials()) {
+            return true;
+        }
+        return budget.steps() > 0 && s.trials().stream().mapToLong(TrialRecord::lastStep).sum() >= budget.steps();
+    }
+
+    /** The parameters every observed trial has, with their distributions (Optuna's intersection search space). */
+    private static SearchSpace intersection(StudySnapshot s) {
+        List<TrialRecord> seen = s.trials().stream().filter(t -> t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED).toList();
+        if (seen.isEmpty()) {
+            return null;
+        }
+        List<SearchSpace.Param> params = new ArrayList<>();
+        for (String name : seen.get(0).params().keySet()) {
+            if (seen.stream().allMatch(t -> t.params().containsKey(name))) {
+                params.add(new SearchSpace.Param(name, s.distributions().get(name), null));
+            }
+        }
+        return params.isEmpty() ? null : SearchSpace.of(params);
+    }
+
+    /** Samples (or takes the pre-sampled value of) a parameter a running trial suggests, and records it. */
+    double suggest(Trial trial, String name, Distribution distribution, Double presampled) {
+        Distribution known = distributions.get(name);
+        if (known != null && !known.equals(distribution)) {
+            throw new IllegalArgumentException("parameter '" + name + "' is " + known + " in this study, not " + distribution);
+        }
+        double v;
+        if (presampled != null && distribution.contains(presampled)) {
+            v = presampled;
+        } else {
+            SamplingContext ctx = new SamplingContext(trials(), header.directions(), trial.number(), name);
+            v = sampler.sample(SearchSpace.of(List.of(new SearchSpace.Param(name, distribution, null))), ctx).get(name);
+        }
+        storage.setParam(trial.number(), name, distribution, v);
+        distributions.putIfAbsent(name, distribution);
+        return v;
+    }
+
+    /**
+     * Records trial {@code trial}'s objective values: complete, or failed if a value is NaN.
      *
-     * @throws IllegalArgumentException if the budget has no limit and the sampler none either, or jobs &lt; 1
+     * @throws IllegalArgumentException if the number of values is not the number of objectives, or
+     *                                  the trial is not running
+     */
+    public void tell(Trial trial, double... values) {
+        tell(trial.number(), values);
+    }
+
+    /** {@link #tell(Trial, double...)} by trial number (for a trial another process asked for). */
+    public void tell(int number, double... values) {
+        if (values.length != header.directions().size()) {
+            throw new IllegalArgumentException("trial " + number + ": " + values.length + " value" + (values.length == 1 ? "" : "s")
+                    + " for a study of " + header.directions().size() + " objective" + (header.directions().size() == 1 ? "" : "s") + " " + header.objectives());
+        }
+        List<Double> vs = new ArrayList<>();
+        for (double v : values) {
+            vs.add(v);
+        }
+        if (vs.stream().anyMatch(v -> Double.isNaN(v))) {
+            finish(number, TrialState.FAIL, List.of(), "the objective returned NaN");
+        } else {
+            finish(number, TrialState.COMPLETE, vs, "");
+        }
+    }
+
+    /** Records that trial {@code number} was pruned. */
+    public void tellPruned(int number, String message) {
+        finish(number, TrialState.PRUNED, List.of(), message);
+    }
+
+    /** Records that trial {@code number} failed, and why. */
+    public void tellFailed(int number, String message) {
+        finish(number, TrialState.FAIL, List.of(), message);
+    }
+
+    private void finish(int number, TrialState state, List<Double> values, String message) {
+        Long t0 = startedAt.remove(number);
+        double secs = t0 == null ? 0 : (System.nanoTime() - t0) / 1e9;
+        if (!storage.finish(number, state, values, secs, message)) {
+            if (mine.contains(number) || abandoned) {
+                mine.remove(number);
+                return; // abandoned: a result after an interruption is not recorded
+            }
+            throw new IllegalArgumentException("trial " + number + " is already finished");
+        }
+        mine.remove(number);
+    }
+
+    /**
+     * Marks running trials whose process died as failed, and queues failed ones again as the retry
+     * policy says (interrupted trials always, trials whose process died up to {@link #retryFailed}
+     * times). Safe to run in several processes at once: each failed trial is queued again once.
+     */
+    public void failDeadTrials() {
+        List<TrialRecord> all = storage.read().trials();
+        boolean died = false;
+        for (TrialRecord t : all) {
+            if (t.state() == TrialState.RUNNING && t.owner() != null && !mine.contains(t.number()) && t.owner().isDeadHere()) {
+                storage.finish(t.number(), TrialState.FAIL, List.of(), 0, DIED + " (pid " + t.owner().pid() + ")");
+                died = true;
+            }
+        }
+        if (died) {
+            all = storage.read().trials();
+        }
+        Set<Integer> retried = new java.util.HashSet<>();
+        for (TrialRecord t : all) {
+            retried.add(t.retryOf());
+        }
+        for (TrialRecord t : all) {
+            if (t.state() == TrialState.FAIL && !retried.contains(t.number()) && wantsRetry(t, all)) {
+                requeue(t.number());
+            }
+        }
+    }
+
+    private boolean wantsRetry(TrialRecord t, List<TrialRecord> all) {
+        if (t.message().equals(INTERRUPTED)) {
+            return true;
+        }
+        if (!t.message().startsWith(DIED)) {
+            return false;
+        }
+        int depth = 0;
+        for (TrialRecord x = t; x.retryOf() >= 0; x = all.get(x.retryOf())) {
+            depth++;
+        }
+        return depth < retryFailed;
+    }
+
+    /** Queues failed trial {@code number} again, unless a retry of it exists already. */
+    private void requeue(int number) {
+        storage.startTrial(s -> {
+            for (TrialRecord t : s.trials()) {
+                if (t.retryOf() == number) {
+                    return null;
+                }
+            }
+            return new TrialStart.Create(s.trials().get(number).params(), TrialState.WAITING, number, null);
+        });
+    }
+
+    /**
+     * Records an intermediate value of running trial {@code number} (of the study's pruning objective)
+     * and returns the pruner's decision: whether the trial should stop.
+     *
+     * @throws IllegalArgumentException if the trial is not running or the step does not increase
+     */
+    public boolean report(int number, int step, double value) {
+        storage.report(number, step, value);
+        List<TrialRecord> all = trials();
+        return pruner.prune(all.get(number), all, header.directions().get(header.pruneObjective()));
+    }
+
+    /**
+     * Runs trials of a single-objective study on {@code jobs} threads until the budget is spent (or
+     * the sampler's grid is exhausted, or {@link #requestStop()}), then waits for the running trials.
+     *
+     * @throws IllegalArgumentException if the budget has no limit and the sampler none either, jobs &lt; 1,
+     *                                  or the study has several objectives
      */
     public void optimize(Objective objective, Budget budget, int jobs, StudyListener listener) {
+        if (header.multiObjective()) {
+            throw new IllegalArgumentException("this study has " + header.directions().size() + " objectives " + header.objectives()
+                    + "; optimize it with optimizeMulti");
+        }
+        optimizeMulti(t -> new double[] {objective.evaluate(t)}, budget, jobs, listener);
+    }
+
+    /** {@link #optimize(Objective, Budget, int, StudyListener)} for an objective with one value per objective. */
+    public void optimizeMulti(MultiObjective objective, Budget budget, int jobs, StudyListener listener) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
         }
-        if (!budget.bounded() && sampler.capacity(space).isEmpty()) {
+        if (!budget.bounded() && (header.space() == null || sampler.capacity(header.space()).isEmpty())) {
             throw new IllegalArgumentException("the study needs a budget: a number of trials, steps or a time limit");
         }
         StudyListener l = listener == null ? new StudyListener() { } : listener;
@@ -216,12 +520,12 @@ public final class Study implements AutoCloseable {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < jobs; w++) {
                 workers.add(pool.submit(() -> {
-                    for (Next n; (n = next(budget, start)) != null; ) {
-                        l.onTrialStart(n.trial(), n.retry());
-                        TrialRecord done = run(objective, n.trial());
-                        if (done.state().finished()) {
-                            l.onTrialEnd(done, best().orElse(null));
+                    while (!stopRequested && (budget.time() == null || Duration.ofNanos(System.nanoTime() - start).compareTo(budget.time()) < 0)) {
+                        Optional<Trial> next = ask(TrialOwner.current(), budget);
+                        if (next.isEmpty()) {
+                            break;
                         }
+                        run(objective, next.get(), l);
                     }
                     return null;
                 }));
@@ -246,89 +550,30 @@ public final class Study implements AutoCloseable {
         }
     }
 
-    private record Next(TrialRecord trial, boolean retry) {
-    }
-
-    /** The next trial to run, journaled, or null when the budget is spent. */
-    private synchronized Next next(Budget budget, long start) {
-        if (stopRequested) {
-            return null;
-        }
-        if (!toRetry.isEmpty()) {
-            int n = toRetry.poll();
-            TrialRecord t = trials.get(n).restarted();
-            trials.set(n, t);
-            journal.retried(n);
-            return new Next(t, true);
-        }
-        int n = trials.size();
-        OptionalLong cap = sampler.capacity(space);
-        if ((budget.trials() > 0 && n >= budget.trials()) || (cap.isPresent() && n >= cap.getAsLong())) {
-            return null;
-        }
-        if (budget.time() != null && Duration.ofNanos(System.nanoTime() - start).compareTo(budget.time()) >= 0) {
-            return null;
-        }
-        if (budget.steps() > 0 && trials.stream().mapToLong(TrialRecord::lastStep).sum() >= budget.steps()) {
-            return null;
-        }
-        Map<String, Double> params = sampler.sample(space, List.copyOf(trials), direction, n);
-        if (!space.accepts(params)) {
-            throw new IllegalStateException("sampler proposed " + params + ", which does not fit the space");
-        }
-        TrialRecord t = TrialRecord.started(n, params);
-        journal.trialStarted(n, params);
-        trials.add(t);
-        return new Next(t, false);
-    }
-
-    private TrialRecord run(Objective objective, TrialRecord t) {
-        long t0 = System.nanoTime();
-        Trial trial = new Trial(this, t.number(), space.external(t.params()));
-        TrialState state;
-        double value = Double.NaN;
-        String message = "";
+    private void run(MultiObjective objective, Trial trial, StudyListener l) {
+        List<TrialRecord> now = trials();
+        TrialRecord record = now.get(trial.number());
+        l.onTrialStart(record, record.retryOf() >= 0);
         try {
-            value = objective.evaluate(trial);
-            if (Double.isNaN(value)) {
-                state = TrialState.FAIL;
-                message = "the objective returned NaN";
-            } else {
-                state = TrialState.COMPLETE;
-            }
+            double[] values = objective.evaluate(trial);
+            tell(trial.number(), values);
         } catch (TrialPrunedException e) {
-            state = TrialState.PRUNED;
-            message = e.getMessage() == null ? "" : e.getMessage();
+            tellPruned(trial.number(), e.getMessage() == null ? "" : e.getMessage());
         } catch (Exception e) {
-            state = TrialState.FAIL;
-            message = e.getMessage() == null ? e.toString() : e.getMessage();
+            tellFailed(trial.number(), e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        synchronized (this) {
-            if (abandoned) {
-                return trials.get(t.number());
-            }
-            TrialRecord done = trials.get(t.number()).finished(state, state == TrialState.COMPLETE ? value : Double.NaN, secs, message);
-            trials.set(t.number(), done);
-            journal.finished(done);
-            return done;
+        if (abandoned) {
+            return;
         }
-    }
-
-    /** Records an intermediate value and returns the pruner's decision. */
-    synchronized boolean report(int number, int step, double value) {
-        TrialRecord t = trials.get(number);
-        if (!t.intermediate().isEmpty() && step <= t.lastStep()) {
-            throw new IllegalArgumentException("trial " + number + ": report steps must increase, got " + step + " after " + t.lastStep());
+        List<TrialRecord> after = trials();
+        TrialRecord done = after.get(trial.number());
+        if (done.state().finished()) {
+            l.onTrialEnd(done, header.multiObjective() ? null : best(after, header.direction()).orElse(null));
         }
-        t = t.withReport(step, value);
-        trials.set(number, t);
-        journal.reported(number, step, value);
-        return pruner.prune(t, List.copyOf(trials), direction);
     }
 
     @Override
     public void close() {
-        journal.close();
+        storage.close();
     }
 }

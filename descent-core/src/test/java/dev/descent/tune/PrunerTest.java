@@ -99,7 +99,7 @@ class PrunerTest {
     }
 
     private static TrialRecord done(int n, double at1) {
-        return TrialRecord.started(n, java.util.Map.of("x", 0.0)).withReport(1, at1).withReport(2, at1 / 2).finished(TrialState.COMPLETE, at1 / 2, 1, "");
+        return TrialRecord.started(n, java.util.Map.of("x", 0.0)).withReport(1, at1).withReport(2, at1 / 2).finished(TrialState.COMPLETE, List.of(at1 / 2), 1, "");
     }
 
     private static List<TrialRecord> append(List<TrialRecord> l, TrialRecord t) {

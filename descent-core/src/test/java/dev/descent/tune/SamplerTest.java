@@ -1,6 +1,7 @@
 package dev.descent.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,21 +10,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
 
     @Test
-    void tpeBeatsRandomSearchOnBraninInAtLeastEightOfTenSeeds() {
-        int wins = 0;
-        StringBuilder log = new StringBuilder();
-        for (long seed = 0; seed < 10; seed++) {
-            double tpe = SyntheticObjectives.bestAfter(TpeSampler.multivariate(seed), SyntheticObjectives.braninSpace(), SyntheticObjectives::branin, 50);
-            double rnd = SyntheticObjectives.bestAfter(new RandomSampler(seed), SyntheticObjectives.braninSpace(), SyntheticObjectives::branin, 50);
-            log.append(String.format("seed %d: tpe %.4f random %.4f%n", seed, tpe, rnd));
-            wins += tpe < rnd ? 1 : 0;
+    void bothTpeModesBeatRandomSearchOnBraninInAtLeastEightOfTenSeeds() {
+        for (boolean multivariate : new boolean[] {false, true}) {
+            int wins = 0;
+            StringBuilder log = new StringBuilder();
+            for (long seed = 0; seed < 10; seed++) {
+                Sampler tpe = multivariate ? TpeSampler.multivariate(seed) : TpeSampler.withDefaults(seed);
+                double t = SyntheticObjectives.bestAfter(tpe, SyntheticObjectives.braninSpace(), SyntheticObjectives::branin, 50);
+                double r = SyntheticObjectives.bestAfter(new RandomSampler(seed), SyntheticObjectives.braninSpace(), SyntheticObjectives::branin, 50);
+                log.append(String.format("seed %d: tpe %.4f random %.4f%n", seed, t, r));
+                wins += t < r ? 1 : 0;
+            }
+            assertThat(wins).as((multivariate ? "multivariate\n" : "independent\n") + log).isGreaterThanOrEqualTo(8);
         }
-        assertThat(wins).as(log.toString()).isGreaterThanOrEqualTo(8);
     }
 
     @Test
@@ -41,9 +46,10 @@ class SamplerTest {
         assertThat(wins).as(log.toString()).isGreaterThanOrEqualTo(8);
     }
 
-    private static SearchSpace mixedSpace() {
+    static SearchSpace mixedSpace() {
         return SearchSpace.of(List.of(
                 new SearchSpace.Param("momentum", new Distribution.FloatRange(0.5, 0.99, false), new SearchSpace.Condition("optimizer", Set.of(0))),
+                new SearchSpace.Param("nesterov", new Distribution.Categorical(List.of(false, true)), new SearchSpace.Condition("optimizer", Set.of(0))),
                 new SearchSpace.Param("optimizer", new Distribution.Categorical(List.of("sgd", "adam", "rmsprop")), null),
                 new SearchSpace.Param("lr", new Distribution.FloatRange(1e-4, 1e-1, true), null),
                 new SearchSpace.Param("batch", new Distribution.IntRange(16, 512, true), null),
@@ -55,16 +61,30 @@ class SamplerTest {
     void everySamplerRespectsRangesScalesAndConditions() {
         SearchSpace space = mixedSpace();
         assertThat(space.params().get(0).name()).as("parents first").isEqualTo("optimizer");
-        for (Sampler s : List.of(new RandomSampler(3), TpeSampler.withDefaults(3), new GridSampler(3, 3))) {
+        List<Sampler> samplers = List.of(new RandomSampler(3), TpeSampler.withDefaults(3), TpeSampler.multivariate(3), new GridSampler(3, 3), NsgaSampler.withDefaults(3));
+        for (Sampler s : samplers) {
             List<TrialRecord> trials = new ArrayList<>();
             SplittableRandom noise = new SplittableRandom(1);
-            for (int i = 0; i < 40; i++) {
-                Map<String, Double> p = s.sample(space, trials, Direction.MINIMIZE, i);
+            for (int i = 0; i < 60; i++) {
+                Map<String, Double> p = s.sample(space, SamplingContext.of(trials, Direction.MINIMIZE, i));
                 assertThat(space.accepts(p)).as(s + " " + p).isTrue();
                 assertThat(p.containsKey("momentum")).isEqualTo(p.get("optimizer") == 0.0);
-                trials.add(TrialRecord.started(i, p).finished(i % 5 == 4 ? TrialState.PRUNED : TrialState.COMPLETE, noise.nextDouble(), 0, ""));
+                TrialRecord t = TrialRecord.started(i, p);
+                trials.add(i % 5 == 4 ? t.withReport(1, noise.nextDouble()).finished(TrialState.PRUNED, List.of(), 0, "")
+                        : t.finished(TrialState.COMPLETE, List.of(noise.nextDouble()), 0, ""));
             }
         }
+    }
+
+    @Test
+    void theSamePlaceInTheSameHistoryDrawsTheSameValuesAndParametersDrawnAloneDiffer() {
+        SearchSpace one = SearchSpace.of(List.of(new SearchSpace.Param("x", new Distribution.FloatRange(0, 1, false), null)));
+        Sampler s = TpeSampler.multivariate(9);
+        List<TrialRecord> none = List.of();
+        assertThat(s.sample(one, SamplingContext.of(none, Direction.MINIMIZE, 4))).isEqualTo(s.sample(one, SamplingContext.of(none, Direction.MINIMIZE, 4)));
+        double a = s.sample(one, new SamplingContext(none, List.of(Direction.MINIMIZE), 4, "a")).get("x");
+        double b = s.sample(one, new SamplingContext(none, List.of(Direction.MINIMIZE), 4, "b")).get("x");
+        assertThat(a).isNotEqualTo(b);
     }
 
     @Test
@@ -73,13 +93,13 @@ class SamplerTest {
         RandomSampler r = new RandomSampler(7);
         int below1e3 = 0;
         for (int i = 0; i < 2000; i++) {
-            below1e3 += r.sample(space, List.of(), Direction.MINIMIZE, i).get("lr") < 1e-3 ? 1 : 0;
+            below1e3 += r.sample(space, SamplingContext.of(List.of(), Direction.MINIMIZE, i)).get("lr") < 1e-3 ? 1 : 0;
         }
         assertThat(below1e3 / 2000.0).isBetween(0.45, 0.55); // half the decades lie below 1e-3
     }
 
     @Test
-    void theGridVisitsEveryConditionalCombinationOnce() {
+    void theGridVisitsEveryConditionalCombinationOnceAndNeedsADeclaredSpace() {
         SearchSpace space = SearchSpace.of(List.of(
                 new SearchSpace.Param("optimizer", new Distribution.Categorical(List.of("sgd", "adam")), null),
                 new SearchSpace.Param("momentum", new Distribution.FloatRange(0.5, 0.9, false), new SearchSpace.Condition("optimizer", Set.of(0))),
@@ -88,56 +108,92 @@ class SamplerTest {
         // sgd: 3 momenta × 3 lrs; adam: 3 lrs.
         assertThat(g.capacity(space).getAsLong()).isEqualTo(12);
         Set<Map<String, Double>> seen = new HashSet<>();
+        List<TrialRecord> trials = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            seen.add(g.sample(space, List.of(), Direction.MINIMIZE, i));
+            Map<String, Double> p = g.sample(space, SamplingContext.of(trials, Direction.MINIMIZE, i));
+            seen.add(p);
+            trials.add(TrialRecord.started(i, p));
         }
         assertThat(seen).hasSize(12);
         List<Double> pts = g.points(new Distribution.FloatRange(1e-3, 1e-1, true));
         assertThat(pts).hasSize(3).startsWith(1e-3).endsWith(0.1);
-        assertThat(pts.get(1)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(pts.get(1)).isCloseTo(0.01, Offset.offset(1e-12));
         assertThat(g.points(new Distribution.IntRange(1, 3, false))).containsExactly(1.0, 2.0, 3.0);
+        assertThatThrownBy(() -> g.sample(space, new SamplingContext(List.of(), List.of(Direction.MINIMIZE), 0, "dropout")))
+                .hasMessageContaining("declared search space");
     }
 
     @Test
-    void tpeSplitAndWeightsFollowOptunasDefaults() {
+    void tpeSplitsOffTheBestTenPercentUpToTwentyFive() {
         assertThat(TpeSampler.gamma(1)).isEqualTo(1);
         assertThat(TpeSampler.gamma(10)).isEqualTo(1);
         assertThat(TpeSampler.gamma(11)).isEqualTo(2);
         assertThat(TpeSampler.gamma(1000)).isEqualTo(25);
-        assertThat(TpeSampler.weights(3)).containsExactly(1, 1, 1);
-        double[] w = TpeSampler.weights(30);
-        assertThat(w[0]).isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(w[4]).isEqualTo(1.0);
-        assertThat(w[29]).isEqualTo(1.0);
-        assertThat(w[1]).isGreaterThan(w[0]);
+        assertThatThrownBy(() -> new TpeSampler(0, 10, 24, 1, false, List.of())).hasMessageContaining("clip exponents");
+        assertThatThrownBy(() -> new TpeSampler(0, 10, 0, 1, false, List.of(1.0))).hasMessageContaining("candidates");
     }
 
     @Test
-    void theParzenEstimatorIsADensityAndFollowsOptunasBandwidthRule() {
+    void theParzenEstimatorIsADensityInEveryKindOfDimension() {
         Distribution.FloatRange d = new Distribution.FloatRange(0, 10, false);
-        ParzenEstimator pe = new ParzenEstimator(d, new double[] {2, 3, 9}, new double[] {1, 1, 1}, 1.0);
+        ParzenEstimator pe = new ParzenEstimator(d, new double[] {2, 3, 9}, new double[] {1, 2, 1}, 1.0, 2.0);
         double integral = 0;
         int n = 20000;
         for (int i = 0; i < n; i++) {
-            integral += Math.exp(pe.logPdf((i + 0.5) * 10.0 / n)) * 10.0 / n;
+            integral += Math.exp(pe.logPdf(new double[] {(i + 0.5) * 10.0 / n})) * 10.0 / n;
         }
-        assertThat(integral).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-        // Discrete: the masses of the integers sum to one.
-        ParzenEstimator pi = new ParzenEstimator(new Distribution.IntRange(1, 6, false), new double[] {2, 2, 5}, new double[] {1, 1, 1}, 1.0);
-        double mass = 0;
-        for (int k = 1; k <= 6; k++) {
-            mass += Math.exp(pi.logPdf(k));
+        assertThat(integral).isCloseTo(1.0, Offset.offset(1e-4));
+        // Two dimensions, one on a log scale: the density in log space integrates to one.
+        Distribution.FloatRange lr = new Distribution.FloatRange(1e-4, 1, true);
+        ParzenEstimator pe2 = new ParzenEstimator(List.of(d, lr), new double[][] {{2, 1e-3}, {7, 0.3}}, new double[] {1, 1}, 1.0, 1.0);
+        double area = 0;
+        int m = 400;
+        double logSpan = Math.log(1) - Math.log(1e-4);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                double x = (i + 0.5) * 10.0 / m;
+                double u = Math.log(1e-4) + (j + 0.5) * logSpan / m;
+                area += Math.exp(pe2.logPdf(new double[] {x, Math.exp(u)})) * (10.0 / m) * (logSpan / m);
+            }
         }
-        assertThat(mass).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(area).isCloseTo(1.0, Offset.offset(2e-3));
+        // Discrete: the masses of the integers sum to one, with and without a log scale.
+        for (Distribution.IntRange r : List.of(new Distribution.IntRange(1, 6, false), new Distribution.IntRange(1, 64, true))) {
+            ParzenEstimator pi = new ParzenEstimator(r, new double[] {2, 2, 5}, new double[] {1, 1, 1}, 1.0, 2.0);
+            double mass = 0;
+            for (long k = r.low(); k <= r.high(); k++) {
+                mass += Math.exp(pi.logPdf(new double[] {k}));
+            }
+            assertThat(mass).as(r.toString()).isCloseTo(1.0, Offset.offset(1e-6));
+            SplittableRandom rng = new SplittableRandom(0);
+            for (int i = 0; i < 500; i++) {
+                double x = pi.sample(rng)[0];
+                assertThat(r.contains(x)).as(r + " " + x).isTrue();
+            }
+        }
         // Categorical: kernel 0 puts 1 + 1/3 on choice 1 and 1/3 elsewhere (then normalised), the prior is uniform.
-        ParzenEstimator pc = new ParzenEstimator(new Distribution.Categorical(List.of("a", "b", "c")), new double[] {1, 1}, new double[] {1, 1}, 1.0);
+        ParzenEstimator pc = new ParzenEstimator(new Distribution.Categorical(List.of("a", "b", "c")), new double[] {1, 1}, new double[] {1, 1}, 1.0, 2.0);
         double pb = (2 * ((1 + 1 / 3.0) / 2.0) + 1 / 3.0) / 3.0;
-        assertThat(Math.exp(pc.logPdf(1))).isCloseTo(pb, org.assertj.core.data.Offset.offset(1e-12));
-        SplittableRandom rng = new SplittableRandom(0);
-        for (int i = 0; i < 1000; i++) {
-            double x = pi.sample(rng);
-            assertThat(x).isBetween(1.0, 6.0).matches(v -> v == Math.rint(v));
-        }
+        assertThat(Math.exp(pc.logPdf(new double[] {1}))).isCloseTo(pb, Offset.offset(1e-12));
+        // Scaling every weight (as the EI weighting does) leaves a categorical estimate unchanged.
+        ParzenEstimator scaled = new ParzenEstimator(new Distribution.Categorical(List.of("a", "b", "c")), new double[] {1, 1}, new double[] {0.01, 0.01}, 0.01, 2.0);
+        assertThat(Math.exp(scaled.logPdf(new double[] {1}))).isCloseTo(pb, Offset.offset(1e-12));
+    }
+
+    @Test
+    void kernelsNarrowWithTheirNeighboursDownToTheClip() {
+        // Observations 2, 3, 9 on [0, 10]: the kernel at 2 has width 1 (the outermost use their inner gap),
+        // those at 3 and 9 width 6; the clip is 10 · max(0.01, 5^-α): 2 for α = 1, 0.4 for α = 2.
+        Distribution.FloatRange d = new Distribution.FloatRange(0, 10, false);
+        ParzenEstimator a1 = new ParzenEstimator(d, new double[] {2, 3, 9}, new double[] {1, 1, 1}, 1.0, 1.0);
+        ParzenEstimator a2 = new ParzenEstimator(d, new double[] {2, 3, 9}, new double[] {1, 1, 1}, 1.0, 2.0);
+        // With α = 1 the first kernel's width 1 is clipped up to 2; with α = 2 (clip 0.4) it stays 1,
+        // so the density next to 2 is higher.
+        assertThat(a2.logPdf(new double[] {2.0})).isGreaterThan(a1.logPdf(new double[] {2.0}));
+        // Far from every observation the two agree more closely than near one.
+        double near = a2.logPdf(new double[] {2.0}) - a1.logPdf(new double[] {2.0});
+        double far = Math.abs(a2.logPdf(new double[] {6.0}) - a1.logPdf(new double[] {6.0}));
+        assertThat(far).isLessThan(near);
     }
 
     @Test

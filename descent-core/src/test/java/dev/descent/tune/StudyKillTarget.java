@@ -23,10 +23,11 @@ public final class StudyKillTarget {
         };
     }
 
-    /** args: study directory, number of trials. */
+    /** args: study directory, number of trials; resumes the study if it exists, retrying crashed trials once. */
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
-        try (Study s = Study.create(dir, SyntheticObjectives.braninSpace(), Direction.MINIMIZE, sampler(), new Pruner.None(), null)) {
+        try (Study s = Study.exists(dir) ? Study.open(dir, sampler(), new Pruner.None()).retryFailed(1)
+                : Study.create(dir, SyntheticObjectives.braninSpace(), Direction.MINIMIZE, sampler(), new Pruner.None(), null)) {
             s.optimize(objective(), Budget.ofTrials(Integer.parseInt(args[1])), 2, null);
         }
     }

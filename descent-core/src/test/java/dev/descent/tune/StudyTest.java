@@ -10,11 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.descent.io.FormatException;
+import dev.descent.tune.storage.JournalStorage;
 
 class StudyTest {
 
@@ -34,7 +32,7 @@ class StudyTest {
     }
 
     @Test
-    void aSigkilledStudyResumesWithNoTrialLostOrRunTwice() throws Exception {
+    void aSigkilledStudyMarksItsTrialsFailedAndRunsTheirParametersAgainOnce() throws Exception {
         Path dir = tmp.resolve("killed");
         Path journal = Study.journalFile(dir);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
@@ -47,34 +45,44 @@ class StudyTest {
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(tmp.resolve("kill.log"))).doesNotContain("Exception");
+        byte[] before = Files.readAllBytes(journal);
 
-        Map<Integer, TrialRecord> before = StudyJournal.read(journal).trials();
-        List<Integer> finished = before.values().stream().filter(t -> t.state().finished()).map(TrialRecord::number).toList();
-        List<Integer> cut = before.values().stream().filter(t -> !t.state().finished()).map(TrialRecord::number).toList();
-        assertThat(finished).hasSizeGreaterThanOrEqualTo(4);
-        assertThat(before.size()).isLessThan(12);
-
-        Set<Integer> evaluated = Collections.synchronizedSet(new HashSet<>());
-        Objective slow = StudyKillTarget.objective();
-        try (Study s = Study.open(dir, StudyKillTarget.sampler(), new Pruner.None())) {
+        List<TrialRecord> cut;
+        try (JournalStorage j = JournalStorage.inDirectory(dir)) {
+            List<TrialRecord> all = j.read().trials();
+            cut = all.stream().filter(t -> t.state() == TrialState.RUNNING).toList();
+            assertThat(all.stream().filter(t -> t.state().finished())).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(all).hasSizeLessThan(12);
+            assertThat(cut).isNotEmpty().allMatch(t -> t.owner() != null && t.owner().isDeadHere());
+        }
+        List<Integer> evaluated = new ArrayList<>();
+        try (Study s = Study.open(dir, StudyKillTarget.sampler(), new Pruner.None()).retryFailed(1)) {
             s.optimize(trial -> {
-                assertThat(evaluated.add(trial.number())).as("trial %d run twice in this session", trial.number()).isTrue();
-                return slow.evaluate(trial);
+                synchronized (evaluated) {
+                    evaluated.add(trial.number());
+                }
+                return StudyKillTarget.objective().evaluate(trial);
             }, Budget.ofTrials(12), 2, null);
             List<TrialRecord> all = s.trials();
-            assertThat(all).hasSize(12).allMatch(t -> t.state() == TrialState.COMPLETE);
-            assertThat(evaluated).doesNotContainAnyElementsOf(finished).containsAll(cut);
-            for (int n : finished) {
-                assertThat(all.get(n)).as("a finished trial is kept as it was").isEqualTo(before.get(n));
+            for (TrialRecord c : cut) {
+                TrialRecord failed = all.get(c.number());
+                assertThat(failed.state()).isEqualTo(TrialState.FAIL);
+                assertThat(failed.message()).contains("its process died").contains("pid " + c.owner().pid());
+                List<TrialRecord> retries = all.stream().filter(t -> t.retryOf() == c.number()).toList();
+                assertThat(retries).as("trial %d is queued again once", c.number()).hasSize(1);
+                assertThat(retries.get(0).params()).isEqualTo(c.params());
+                assertThat(retries.get(0).state()).isEqualTo(TrialState.COMPLETE);
             }
-            for (int n : cut) {
-                assertThat(all.get(n).params()).as("a cut-off trial runs again with its parameters").isEqualTo(before.get(n).params());
-            }
+            // 12 drawn trials, each of whose parameter sets completed exactly once.
+            assertThat(all.stream().filter(t -> t.retryOf() < 0)).hasSize(12);
+            assertThat(all.stream().filter(t -> t.state() == TrialState.COMPLETE)).hasSize(12);
+            assertThat(evaluated).doesNotHaveDuplicates();
         }
-        // The journal replays to the same study, and a second resume has nothing left to do.
-        assertThat(StudyJournal.read(journal).trials().values()).allMatch(t -> t.state() == TrialState.COMPLETE).hasSize(12);
-        assertThat(count(journal, "retry")).isEqualTo(cut.size());
-        try (Study s = Study.open(dir, StudyKillTarget.sampler(), new Pruner.None())) {
+        byte[] after = Files.readAllBytes(journal);
+        assertThat(new String(after, 0, before.length, StandardCharsets.UTF_8)).as("the journal is only appended to")
+                .isEqualTo(new String(before, StandardCharsets.UTF_8));
+        // A second resume has nothing left to do.
+        try (Study s = Study.open(dir, StudyKillTarget.sampler(), new Pruner.None()).retryFailed(1)) {
             s.optimize(t -> {
                 throw new AssertionError("nothing should run");
             }, Budget.ofTrials(12), 1, null);
@@ -82,7 +90,7 @@ class StudyTest {
     }
 
     @Test
-    void aTornLastLineIsDroppedAndACorruptLineIsReported() throws IOException {
+    void aReaderLeavesATornLastLineAWriterCutsItAndACorruptLineIsReported() throws IOException {
         Path dir = tmp.resolve("torn");
         try (Study s = Study.create(dir, SyntheticObjectives.braninSpace(), Direction.MINIMIZE, new RandomSampler(0), new Pruner.None(), null)) {
             s.optimize(t -> t.number("x1"), Budget.ofTrials(3), 1, null);
@@ -90,19 +98,55 @@ class StudyTest {
         Path j = Study.journalFile(dir);
         long goodSize = Files.size(j);
         Files.writeString(j, "{\"op\":\"report\",\"num", StandardOpenOption.APPEND);
+        long tornSize = Files.size(j);
+        try (JournalStorage reader = JournalStorage.inDirectory(dir)) {
+            assertThat(reader.read().tornTail()).isTrue();
+            assertThat(reader.read().trials()).hasSize(3);
+        }
+        assertThat(Study.header(dir).direction()).isEqualTo(Direction.MINIMIZE);
+        assertThat(Files.size(j)).as("a reader never truncates").isEqualTo(tornSize);
         try (Study s = Study.open(dir, new RandomSampler(0), new Pruner.None())) {
             assertThat(s.trials()).hasSize(3);
+            s.tell(s.ask(), 1.0);
         }
-        assertThat(Files.size(j)).as("the torn write is cut off").isEqualTo(goodSize);
+        List<String> lines = Files.readAllLines(j);
+        assertThat(lines).noneMatch(l -> l.contains("\"num\"") || l.endsWith("\"num"));
+        assertThat(Files.readString(j)).as("the writer cut the torn line before appending").startsWith(Files.readString(j).substring(0, (int) goodSize));
 
-        List<String> lines = new ArrayList<>(Files.readAllLines(j));
-        lines.set(2, "{\"op\":\"report\",\"number\":0,\"st");
-        Files.write(j, lines, StandardCharsets.UTF_8);
+        List<String> corrupt = new ArrayList<>(lines);
+        corrupt.set(2, "{\"op\":\"report\",\"number\":0,\"st");
+        Files.write(j, corrupt, StandardCharsets.UTF_8);
         assertThatThrownBy(() -> Study.open(dir, new RandomSampler(0), new Pruner.None()))
                 .isInstanceOf(FormatException.class).hasMessageContaining("line 3").hasMessageContaining("corrupt");
+        corrupt.set(2, "{\"op\":\"report\",\"number\":7,\"step\":1,\"value\":1}");
+        Files.write(j, corrupt, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Study.open(dir, new RandomSampler(0), new Pruner.None()))
+                .isInstanceOf(FormatException.class).hasMessageContaining("line 3").hasMessageContaining("trial 7 was never started");
 
         Files.writeString(j, "not a journal\n");
         assertThatThrownBy(() -> Study.open(dir, new RandomSampler(0), new Pruner.None())).isInstanceOf(FormatException.class);
+    }
+
+    @Test
+    void aVersionOneJournalIsReadAndItsRestartedTrialsRunningAgain() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("v1"));
+        Files.writeString(Study.journalFile(dir), """
+                {"op":"study","format":"descent-study","version":1,"direction":"maximize","space":{"x":{"type":"float","low":0,"high":1}},"attrs":{"metric":"val_accuracy"}}
+                {"op":"trial","number":0,"params":{"x":0.5}}
+                {"op":"report","number":0,"step":1,"value":0.7}
+                {"op":"finish","number":0,"state":"complete","value":0.8,"seconds":1.5,"message":""}
+                {"op":"trial","number":1,"params":{"x":0.25}}
+                {"op":"retry","number":1}
+                """);
+        StudyHeader h = Study.header(dir);
+        assertThat(h.directions()).containsExactly(Direction.MAXIMIZE);
+        assertThat(h.objectives()).containsExactly("val_accuracy");
+        try (JournalStorage j = JournalStorage.inDirectory(dir)) {
+            List<TrialRecord> t = j.read().trials();
+            assertThat(t.get(0).values()).containsExactly(0.8);
+            assertThat(t.get(0).intermediate()).containsEntry(1, 0.7);
+            assertThat(t.get(1).state()).isEqualTo(TrialState.RUNNING);
+        }
     }
 
     @Test
@@ -142,13 +186,38 @@ class StudyTest {
             assertThat(all.get(0).state()).isEqualTo(TrialState.FAIL);
             assertThat(all.get(0).message()).isEqualTo("boom");
             assertThat(all.get(1).state()).isEqualTo(TrialState.FAIL);
+            assertThat(all.get(1).message()).contains("NaN");
             TrialRecord best = s.best().orElseThrow();
             assertThat(all.stream().filter(t -> t.state() == TrialState.COMPLETE)).allMatch(t -> t.value() <= best.value());
             assertThat(Study.header(tmp.resolve("fail")).attrs().get("note").asText()).isEqualTo("kept");
             assertThat(Study.header(tmp.resolve("fail")).space()).isEqualTo(SyntheticObjectives.braninSpace());
+            // A failed objective does not come back, however many retries are allowed: only crashes do.
+            s.retryFailed(3).failDeadTrials();
+            assertThat(s.trials()).hasSize(4);
         }
         assertThatThrownBy(() -> Study.create(tmp.resolve("fail"), SyntheticObjectives.braninSpace(), Direction.MAXIMIZE, new RandomSampler(0), new Pruner.None(), null))
                 .hasMessageContaining("already exists");
+    }
+
+    @Test
+    void anAbandonedTrialIsQueuedAgainAndItsLateResultIgnored() throws Exception {
+        try (Study s = Study.create(tmp.resolve("abandon"), SyntheticObjectives.braninSpace(), Direction.MINIMIZE, new RandomSampler(2), new Pruner.None(), null)) {
+            Trial t = s.ask();
+            s.abandon();
+            s.tell(t, 3.0); // arrives after the interruption: not recorded
+            List<TrialRecord> all = s.trials();
+            assertThat(all.get(0).state()).isEqualTo(TrialState.FAIL);
+            assertThat(all.get(0).message()).isEqualTo("interrupted");
+            assertThat(all.get(1).state()).isEqualTo(TrialState.WAITING);
+            assertThat(all.get(1).retryOf()).isZero();
+            assertThat(all.get(1).params()).isEqualTo(all.get(0).params());
+        }
+        try (Study s = Study.open(tmp.resolve("abandon"), new RandomSampler(2), new Pruner.None())) {
+            Trial again = s.ask();
+            assertThat(again.number()).isEqualTo(1);
+            s.tell(again, 1.0);
+            assertThat(s.best().orElseThrow().number()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -56,9 +56,9 @@ final class SyntheticObjectives {
         List<TrialRecord> trials = new ArrayList<>();
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            Map<String, Double> p = sampler.sample(space, trials, Direction.MINIMIZE, i);
+            Map<String, Double> p = sampler.sample(space, SamplingContext.of(trials, Direction.MINIMIZE, i));
             double v = f.applyAsDouble(p);
-            trials.add(TrialRecord.started(i, p).finished(TrialState.COMPLETE, v, 0, ""));
+            trials.add(TrialRecord.started(i, p).finished(TrialState.COMPLETE, List.of(v), 0, ""));
             best = Math.min(best, v);
         }
         return best;

@@ -58,6 +58,28 @@ public final class StudyCharts {
     }
 
     /**
+     * The first two objectives of every complete trial against each other, the Pareto front (the
+     * trials no other beats in both) highlighted and joined in order of the first objective.
+     */
+    public static void pareto(Path base, List<TrialRecord> trials, List<TrialRecord> front, List<String> objectives) {
+        List<double[]> all = new ArrayList<>();
+        for (TrialRecord t : trials) {
+            if (t.state() == TrialState.COMPLETE && t.values().size() >= 2) {
+                all.add(new double[] {t.values().get(0), t.values().get(1)});
+            }
+        }
+        List<double[]> f = new ArrayList<>();
+        for (TrialRecord t : front) {
+            f.add(new double[] {t.values().get(0), t.values().get(1)});
+        }
+        List<Charts.Series> s = new ArrayList<>();
+        s.add(Charts.Series.points("complete", col(all, 0), col(all, 1), COMPLETE));
+        s.add(new Charts.Series("Pareto front", col(f, 0), col(f, 1), true, BEST, true));
+        Charts.write(base, List.of(new Charts.Panel("Pareto front", objectives.get(0), objectives.get(1), s, false, false,
+                yRange(col(all, 0)), yRange(col(all, 1)))));
+    }
+
+    /**
      * One scatter per parameter: the complete trials' values against the parameter (a log axis for
      * a log range; a categorical parameter by the index of its choice, listed in the title).
      */
