@@ -61,10 +61,46 @@ async function overlay() {
   window.descentCharts = { loss: lossChart, accuracy: accChart };
 }
 
+async function loadStudies() {
+  const studies = await getJson('/api/studies');
+  // Serving a study directory opens its page; "/?runs" lists its trials' runs instead.
+  if (studies.some(s => s.id === '.') && !new URLSearchParams(location.search).has('runs')) {
+    location.replace('/study.html?id=.');
+    return;
+  }
+  document.getElementById('studies-panel').style.display = studies.length ? '' : 'none';
+  document.querySelector('#studies tbody').replaceChildren(...studies.map(s => {
+    const tr = document.createElement('tr');
+    const name = document.createElement('td');
+    const link = document.createElement('a');
+    link.href = '/study.html?id=' + encodeURIComponent(s.id);
+    link.textContent = s.id;
+    name.append(link);
+    tr.append(name);
+    if (s.unreadable) {
+      const td = document.createElement('td');
+      td.colSpan = 7;
+      td.className = 'unreadable';
+      td.textContent = 'unreadable: ' + s.unreadable;
+      tr.append(td);
+      return tr;
+    }
+    const c = s.counts;
+    const best = s.objectives.length > 1 ? `front of ${s.front}` : (s.best.length ? fmt(s.best[0]) : '–');
+    for (const v of [s.objectives.join(', '), c.complete + c.pruned + c.fail + c.running + c.waiting, c.complete, c.pruned, c.fail, c.running, best]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
 async function load() {
   try {
     runs = await getJson('/api/runs');
     render();
+    await loadStudies();
   } catch (e) {
     showError(e);
   }

@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code descent serve}: the web dashboard over a runs directory, until Ctrl-C. */
+/** {@code descent serve}: the web dashboard over a runs directory (or one study's directory), until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
-        description = {"The dashboard: a table of runs, live curves, overlays, per-class reports, and the optimizer playground.",
+        description = {"The dashboard: a table of runs, live curves, overlays, per-class reports, the studies and their pages, and the optimizer playground.",
+                "Given a study's directory (descent serve runs/my-study), it opens that study's page.",
                 "Serves only the runs directory, on the loopback interface unless --host says otherwise."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -22,6 +23,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR", description = "the runs directory (default: ${DEFAULT-VALUE})")
     Path runs;
+
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "a runs or study directory to serve (instead of --runs)")
+    Path dir;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port; 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
@@ -35,6 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
             throw new BadInputException("--port must be between 0 and 65535, got " + port);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (dir != null) {
+            runs = dir;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Dashboard d = Dashboard.start(runs, host, port, spec.commandLine().getErr());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -48,6 +48,9 @@ public final class Importance {
         }
         Map<String, Double> raw = new LinkedHashMap<>();
         for (Map.Entry<String, Distribution> e : distributions.entrySet()) {
+            if (gridSize(e.getValue()) < 2) {
+                continue; // a parameter with one possible value explains nothing
+            }
             List<TrialRecord> with = complete.stream().filter(t -> t.params().containsKey(e.getKey())).toList();
             if (with.size() < 2) {
                 continue;

@@ -45,17 +45,42 @@ public final class Pareto {
         return better;
     }
 
-    /** The complete trials that no other complete trial dominates, ordered by the first objective. */
+    /**
+     * The complete trials that no other complete trial dominates, ordered by the first objective. In
+     * lexicographic order a point can only be dominated by one before it, and then by one already on
+     * the front, so each is compared with the front alone: O(n · front) rather than O(n²).
+     */
     public static List<TrialRecord> front(List<TrialRecord> trials, List<Direction> directions) {
         List<TrialRecord> done = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.values().size() == directions.size()).toList();
-        int[] rank = ranks(losses(done, directions));
-        List<TrialRecord> out = new ArrayList<>();
-        for (int i = 0; i < rank.length; i++) {
-            if (rank[i] == 0) {
-                out.add(done.get(i));
+        double[][] l = losses(done, directions);
+        Integer[] order = new Integer[l.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> {
+            for (int k = 0; k < l[a].length; k++) {
+                int c = Double.compare(l[a][k], l[b][k]);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(done.get(a).number(), done.get(b).number());
+        });
+        List<Integer> front = new ArrayList<>();
+        for (int i : order) {
+            boolean dominated = false;
+            for (int f : front) {
+                if (dominates(l[f], l[i])) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (!dominated) {
+                front.add(i);
             }
         }
-        out.sort(Comparator.comparingDouble((TrialRecord t) -> directions.get(0).loss(t.values().get(0))).thenComparingInt(TrialRecord::number));
+        List<TrialRecord> out = new ArrayList<>();
+        front.forEach(i -> out.add(done.get(i)));
         return out;
     }
 

@@ -18,11 +18,14 @@ import io.javalin.http.staticfiles.Location;
  * GET /api/run?id=RUN                    config.json, summary.json and status
  * GET /api/metrics?id=RUN&amp;since=N        the rows of metrics.csv after the first N
  * GET /api/report?id=RUN                 per-class accuracy and confusion matrix of the test set
+ * GET /api/studies                       every study (a directory with a journal) under the root, the root included
+ * GET /api/study?id=STUDY                a study's trials column by column, its Pareto front and parameter importance
  * GET /api/playground?fn=&amp;kappa=&amp;steps=&amp;x0=&amp;y0=&amp;opt=adam:lr=0.1&amp;opt=…
  * </pre>
  * Errors are JSON {@code {"error": "…"}} with a 4xx status (422 for a run whose files cannot be read),
  * or a 500 {@code {"error": "internal error ID …", "id": "ID"}} whose id the server's log repeats
  * with the stack trace. Nothing outside the runs directory is served, links out of it included.
+ * A study's journal is only ever read: the dashboard takes no lock and repairs nothing.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -59,6 +62,7 @@ public final class Dashboard implements AutoCloseable {
 
     /** Starts the server over {@code store} (tests give a store that fails on purpose). */
     static Dashboard start(RunStore store, String host, int port, java.io.PrintWriter log) {
+        StudyStore studies = new StudyStore(store.root());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.staticFiles.add("/public", Location.CLASSPATH);
@@ -68,6 +72,8 @@ public final class Dashboard implements AutoCloseable {
         app.get("/api/run", ctx -> json(ctx, store.run(ctx.queryParam("id"))));
         app.get("/api/metrics", ctx -> json(ctx, store.metrics(ctx.queryParam("id"), since(ctx.queryParam("since")))));
         app.get("/api/report", ctx -> json(ctx, store.report(ctx.queryParam("id"))));
+        app.get("/api/studies", ctx -> json(ctx, studies.list()));
+        app.get("/api/study", ctx -> json(ctx, studies.study(ctx.queryParam("id"))));
         app.get("/api/playground", ctx -> json(ctx, Playground.compute(ctx.queryParamMap())));
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
         app.exception(dev.descent.io.InputException.class, (e, ctx) -> error(ctx, 422, e.getMessage()));
@@ -93,6 +99,16 @@ public final class Dashboard implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new dev.descent.io.InputException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
+        // Read the studies once in the background, so that the first study page is served from memory.
+        Thread warm = new Thread(() -> {
+            try {
+                studies.list();
+            } catch (RuntimeException e) {
+                // the page shows the error when it is opened
+            }
+        }, "descent-serve-studies");
+        warm.setDaemon(true);
+        warm.start();
         return new Dashboard(app, store);
     }
 

@@ -18,6 +18,6 @@ public record StudySnapshot(StudyHeader header, List<TrialRecord> trials, Map<St
 
     public StudySnapshot {
         trials = List.copyOf(trials);
-        distributions = Map.copyOf(distributions);
+        distributions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(distributions));
     }
 }
