@@ -41,7 +41,11 @@ import dev.descent.tune.storage.JournalStorage;
  * <pre>
  * java -cp descent-bench/target/benchmarks.jar dev.descent.bench.TpeBenchmark [--seeds 30] [--first-seed 0]
  *     [--trials 30,60] [--functions branin,lrwd|all] [--optuna auto|off|PYTHON] [--journal]
+ * java -cp descent-bench/target/benchmarks.jar dev.descent.bench.TpeBenchmark --multi [--seeds 30]
  * </pre>
+ * {@code --multi} compares Descent's samplers on two objectives instead: ZDT1 in four dimensions
+ * (f1 = x0, f2 = g·(1 − √(f1/g)), g = 1 + 9·mean(x1..x3)), the median hypervolume of the Pareto front
+ * found (reference point (1.1, 11); the true front's is 10 + 2/3 + 1.1 ≈ 11.77) after 100 and 200 trials.
  */
 public final class TpeBenchmark {
 
@@ -72,6 +76,10 @@ public final class TpeBenchmark {
                 }
                 case "--optuna" -> optuna = args[++i];
                 case "--journal" -> journal = true;
+                case "--multi" -> {
+                    multi(seeds, first);
+                    return;
+                }
                 default -> {
                     System.err.println("usage: TpeBenchmark [--seeds N] [--first-seed N] [--trials 30,60] [--functions a,b|all] [--optuna auto|off|PYTHON] [--journal]");
                     System.exit(2);
@@ -86,6 +94,12 @@ public final class TpeBenchmark {
         }
         System.out.printf(Locale.ROOT, "TPE benchmark: %d seeds from %d, %s trials, functions %s; %s, %d cpus%n", seeds, first,
                 Arrays.toString(checkpoints), functions, System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors());
+        // Warm the JIT first, so that the times below are of compiled code (as Optuna's are of a warm interpreter).
+        for (String s : SAMPLERS) {
+            for (int k = 0; k < 5; k++) {
+                run(BenchFunctions.ALL.get("branin"), sampler(s), 1000 + k, checkpoints, null);
+            }
+        }
         Map<String, Run[]> descent = new LinkedHashMap<>();
         Map<String, Run[]> onDisk = new LinkedHashMap<>();
         for (String f : functions) {
@@ -108,6 +122,49 @@ public final class TpeBenchmark {
         Map<String, Run[]> peer = optuna.equals("off") ? Map.of() : optuna(optuna, seeds, first, checkpoints, functions);
         printRegrets(descent, peer, functions, checkpoints);
         printTimes(descent, onDisk, peer, functions, checkpoints[checkpoints.length - 1]);
+    }
+
+    /** ZDT1 hypervolumes for random search, NSGA-II (populations 20 and 50) and TPE (independent and multivariate). */
+    private static void multi(int seeds, int first) {
+        List<SearchSpace.Param> ps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ps.add(new SearchSpace.Param("x" + i, new Distribution.FloatRange(0, 1, false), null));
+        }
+        SearchSpace space = SearchSpace.of(ps);
+        Map<String, LongFunction<Sampler>> samplers = new LinkedHashMap<>();
+        samplers.put("random", RandomSampler::new);
+        samplers.put("nsga2 (population 20)", s -> new dev.descent.tune.NsgaSampler(s, 20, 0.9, 0));
+        samplers.put("nsga2 (population 50)", dev.descent.tune.NsgaSampler::withDefaults);
+        samplers.put("tpe", TpeSampler::withDefaults);
+        samplers.put("tpe multivariate", TpeSampler::multivariate);
+        int[] checkpoints = {100, 200};
+        System.out.printf(Locale.ROOT, "ZDT1 (4-D, two objectives): median hypervolume of the front found, reference (1.1, 11), %d seeds from %d%n%n", seeds, first);
+        System.out.println("| sampler | 100 trials | 200 trials | seconds per study of 200 |");
+        System.out.println("|---|---|---|---|");
+        for (Map.Entry<String, LongFunction<Sampler>> e : samplers.entrySet()) {
+            double[][] hv = new double[checkpoints.length][seeds];
+            double[] secs = new double[seeds];
+            for (int k = 0; k < seeds; k++) {
+                long t0 = System.nanoTime();
+                StudyHeader h = new StudyHeader(space, List.of(Direction.MINIMIZE, Direction.MINIMIZE), List.of("f1", "f2"), 0, null);
+                try (Study study = Study.create(new InMemoryStorage(), h, e.getValue().apply(first + k), null)) {
+                    for (int i = 1; i <= checkpoints[checkpoints.length - 1]; i++) {
+                        Trial t = study.ask();
+                        double f1 = t.number("x0");
+                        double g = 1 + 9 * (t.number("x1") + t.number("x2") + t.number("x3")) / 3;
+                        study.tell(t, f1, g * (1 - Math.sqrt(f1 / g)));
+                        for (int c = 0; c < checkpoints.length; c++) {
+                            if (checkpoints[c] == i) {
+                                hv[c][k] = dev.descent.tune.Pareto.hypervolume2d(dev.descent.tune.Pareto.losses(study.paretoFront(), study.directions()),
+                                        new double[] {1.1, 11});
+                            }
+                        }
+                    }
+                }
+                secs[k] = (System.nanoTime() - t0) / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", e.getKey(), median(hv[0]), median(hv[1]), median(secs));
+        }
     }
 
     private static LongFunction<Sampler> sampler(String name) {
