@@ -224,7 +224,9 @@ final class TuneSession {
             }
             ObjectNode o = imp.putObject(objectives.labels().get(i));
             m.forEach(o::put);
-            out.printf(Locale.ROOT, "importance for %s (PED-ANOVA, top 10%%): %s%n", objectives.labels().get(i), Importance.describe(m));
+            int top = Importance.topCount(trials, i, study.directions().get(i), 0.1);
+            out.printf(Locale.ROOT, "importance for %s (PED-ANOVA, top 10%%): %s%s%n", objectives.labels().get(i), Importance.describe(m),
+                    top < 5 ? " (rough: the top 10% is " + top + " trial" + (top == 1 ? "" : "s") + "; 5 or more give a steady answer)" : "");
         }
     }
 

@@ -19,7 +19,9 @@ import java.util.Map;
  * trials and over the top γ' of them, on a grid of 50 points (a log grid on a log scale, every choice
  * of a categorical), plus a uniform prior of weight one. A parameter whose good values look like any values scores 0; the scores are
  * normalised to sum to one. It needs only the trials' values, so it stays fast at thousands of trials.
- * A conditional parameter is judged on the trials that have it.
+ * A conditional parameter is judged on the trials that have it, weighted by how many of the best and of
+ * all trials have it (condPED-ANOVA, Watanabe et al. 2026). With fewer than 5 trials in the top γ' the
+ * answer is rough (Optuna's note); {@link #topCount} says how many there are.
  */
 public final class Importance {
 
@@ -46,30 +48,47 @@ public final class Importance {
         if (complete.size() < 2) {
             return Map.of();
         }
+        // The best γ' of all complete trials; a conditional parameter is judged on the trials that have
+        // it (its "regime"), weighted by α²/β, α the share of the best trials that have it and β the share
+        // of all trials (condPED-ANOVA, Theorem 4.2 of its paper, as Optuna computes it).
+        List<TrialRecord> top = top(complete, objective, direction, targetQuantile);
         Map<String, Double> raw = new LinkedHashMap<>();
         for (Map.Entry<String, Distribution> e : distributions.entrySet()) {
             if (gridSize(e.getValue()) < 2) {
                 continue; // a parameter with one possible value explains nothing
             }
-            List<TrialRecord> with = complete.stream().filter(t -> t.params().containsKey(e.getKey())).toList();
-            if (with.size() < 2) {
+            List<TrialRecord> regime = complete.stream().filter(t -> t.params().containsKey(e.getKey())).toList();
+            List<TrialRecord> topRegime = top.stream().filter(t -> t.params().containsKey(e.getKey())).toList();
+            if (regime.size() < 2) {
                 continue;
             }
-            List<TrialRecord> top = top(with, objective, direction, targetQuantile);
-            double[] pAll = density(e.getKey(), e.getValue(), with);
-            double[] pTop = density(e.getKey(), e.getValue(), top);
             double div = 0;
-            for (int i = 0; i < pAll.length; i++) {
-                double r = pTop[i] / pAll[i] - 1;
-                div += pAll[i] * r * r;
+            if (!topRegime.isEmpty()) {
+                double[] pAll = density(e.getKey(), e.getValue(), regime);
+                double[] pTop = density(e.getKey(), e.getValue(), topRegime);
+                for (int i = 0; i < pAll.length; i++) {
+                    double r = pTop[i] / pAll[i] - 1;
+                    div += pAll[i] * r * r;
+                }
+                double alpha = (double) topRegime.size() / top.size();
+                double beta = (double) regime.size() / complete.size();
+                div *= alpha * alpha / beta;
             }
-            raw.put(e.getKey(), div * targetQuantile * targetQuantile);
+            double q = (double) top.size() / complete.size();
+            raw.put(e.getKey(), div * q * q);
         }
         double sum = raw.values().stream().mapToDouble(Double::doubleValue).sum();
         Map<String, Double> out = new LinkedHashMap<>();
         raw.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> out.put(e.getKey(), sum > 0 ? e.getValue() / sum : 1.0 / raw.size()));
         return out;
+    }
+
+    /** How many complete trials form the top {@code targetQuantile} (at least 5 for a steady answer). */
+    public static int topCount(List<TrialRecord> trials, int objective, Direction direction, double targetQuantile) {
+        List<TrialRecord> complete = trials.stream()
+                .filter(t -> t.state() == TrialState.COMPLETE && t.values().size() > objective && Double.isFinite(t.values().get(objective))).toList();
+        return complete.isEmpty() ? 0 : top(complete, objective, direction, targetQuantile).size();
     }
 
     /** The best ⌈γ'·n⌉ trials (ties at the cut kept, as Optuna's quantile filter does). */
