@@ -20,7 +20,8 @@ import java.util.Map;
  * of a categorical), plus a uniform prior of weight one. A parameter whose good values look like any values scores 0; the scores are
  * normalised to sum to one. It needs only the trials' values, so it stays fast at thousands of trials.
  * A conditional parameter is judged on the trials that have it, weighted by how many of the best and of
- * all trials have it (condPED-ANOVA, Watanabe et al. 2026). With fewer than 5 trials in the top γ' the
+ * all trials have it (condPED-ANOVA, Watanabe et al. 2026); a parameter that fewer than two of the best
+ * trials have scores 0, as one point says nothing about a distribution. With fewer than 5 trials in the top γ' the
  * answer is rough (Optuna's note); {@link #topCount} says how many there are.
  */
 public final class Importance {
@@ -63,7 +64,8 @@ public final class Importance {
                 continue;
             }
             double div = 0;
-            if (!topRegime.isEmpty()) {
+            // One of the best trials says nothing about where good values lie: a regime needs two.
+            if (topRegime.size() >= 2) {
                 double[] pAll = density(e.getKey(), e.getValue(), regime);
                 double[] pTop = density(e.getKey(), e.getValue(), topRegime);
                 for (int i = 0; i < pAll.length; i++) {
