@@ -79,11 +79,7 @@ public final class StudyCommand implements Runnable {
     }
 
     private static StudyHeader header(Path dir) {
-        try {
-            return Study.header(dir);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        return Study.header(dir); // a missing or corrupt journal is an InputException: exit 2 with its line
     }
 
     /** Runs {@code step}, turning a broken rule (a finished trial, a wrong count of values) into bad input. */

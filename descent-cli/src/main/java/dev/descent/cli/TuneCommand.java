@@ -225,7 +225,7 @@ public final class TuneCommand implements Callable<Integer> {
         StudyHeader h;
         try {
             h = Study.header(resume);
-        } catch (IllegalArgumentException e) {
+        } catch (dev.descent.io.InputException e) {
             throw new BadInputException("--resume " + resume + ": " + e.getMessage());
         }
         try (RunLock lock = lock(resume)) {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.io.FormatException;
+import dev.descent.io.InputException;
 import dev.descent.tune.Distribution;
 import dev.descent.tune.StudyHeader;
 import dev.descent.tune.TrialRecord;
@@ -92,18 +93,18 @@ public final class JournalStorage implements StudyStorage {
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create the study directory " + file.getParent() + " (" + e.getMessage() + ")");
+            throw new InputException("cannot create the study directory " + file.getParent() + " (" + e.getMessage() + ")");
         }
         inProcess.lock();
         try {
             try {
                 writer = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {
-                throw new IllegalArgumentException(file + " already exists: resume that study or choose another directory");
+                throw new InputException(file + " already exists: resume that study or choose another directory");
             }
             try (FileLock lock = writer.lock()) {
                 if (writer.size() > 0) {
-                    throw new IllegalArgumentException(file + " already exists: resume that study or choose another directory");
+                    throw new InputException(file + " already exists: resume that study or choose another directory");
                 }
                 byte[] b = (JournalCodec.header(header) + "\n").getBytes(StandardCharsets.UTF_8);
                 write(b, 0);
@@ -123,7 +124,7 @@ public final class JournalStorage implements StudyStorage {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return catchUp(ch, false);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file.getParent() + " holds no study (no " + FILE + ")");
+            throw new InputException(file.getParent() + " holds no study (no " + FILE + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the study journal " + file + ": " + e.getMessage(), e);
         }
@@ -185,7 +186,7 @@ public final class JournalStorage implements StudyStorage {
                 try {
                     writer = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 } catch (NoSuchFileException e) {
-                    throw new IllegalArgumentException(file.getParent() + " holds no study (no " + FILE + ")");
+                    throw new InputException(file.getParent() + " holds no study (no " + FILE + ")");
                 }
             }
             try (FileLock lock = writer.lock()) {

@@ -41,14 +41,15 @@ public interface StudyStorage extends AutoCloseable {
     /**
      * Creates the study.
      *
-     * @throws IllegalArgumentException if a study exists there already
+     * @throws IllegalArgumentException if a study exists there already (a {@link dev.descent.io.InputException}
+     *                                  when the place was named by the user, as a journal's directory is)
      */
     void create(StudyHeader header);
 
     /**
      * The study as it is now.
      *
-     * @throws IllegalArgumentException if there is no study
+     * @throws RuntimeException an {@link IllegalArgumentException} or {@link dev.descent.io.InputException} if there is no study
      * @throws dev.descent.io.FormatException if what is stored is corrupt
      */
     StudySnapshot read();
