@@ -1,5 +1,9 @@
 package dev.descent.web;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,10 +16,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The study page with N trials (default 2,000, two objectives, pruned trials with their intermediate
- * values), in headless Chromium: milliseconds from navigation start until every panel is drawn. The
- * first load includes the server's first read of the journal; then the median of 15 loads (the server
- * answers from its cache while the journal is unchanged), and of 5 loads each after the journal grew
- * by one line (the server reads only the new line, then rebuilds the page's data).
+ * values), in headless Chromium: milliseconds from navigation start until every panel is drawn. First
+ * the server's first answer for the study in a fresh JVM (its first read of the journal, cold code);
+ * then a fresh browser's first page; then the median of 15 loads (the server answers from its cache
+ * while the journal is unchanged), and of 5 loads each after the journal grew by one line (the server
+ * reads only the new line, then rebuilds the page's data).
  * Run with: {@code java -cp <test classpath> dev.descent.web.StudyPageLoadBench [N]}.
  */
 public final class StudyPageLoadBench {
@@ -35,6 +40,13 @@ public final class StudyPageLoadBench {
         Path root = Files.createTempDirectory("descent-bench-study");
         Path dir = Studies.write(root, "study", n, true, 1);
         try (Dashboard d = Dashboard.start(root, "127.0.0.1", 0)) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/api/study?id=study")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double server = (System.nanoTime() - t0) / 1e6;
+            if (api.statusCode() != 200) {
+                throw new IllegalStateException(api.body());
+            }
             ChromeDriver b = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DashboardBrowserTest.DRIVER.toFile()).build(),
                     DashboardBrowserTest.options());
             b.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1400));
@@ -57,8 +69,9 @@ public final class StudyPageLoadBench {
                 }
                 Arrays.sort(warm);
                 Arrays.sort(grown);
-                System.out.printf(Locale.ROOT, "study page, %d trials: first load %.0f ms; median %.0f ms (min %.0f, max %.0f, 15 loads); after the journal grew: median %.0f ms (5 loads)%n",
-                        n, first, warm[7], warm[0], warm[14], grown[2]);
+                System.out.printf(Locale.ROOT, "study page, %d trials: the server's first answer %.0f ms (%d KB); a fresh browser's first page %.0f ms; "
+                        + "then median %.0f ms (min %.0f, max %.0f, 15 loads); after the journal grew: median %.0f ms (5 loads)%n",
+                        n, server, api.body().length() / 1024, first, warm[7], warm[0], warm[14], grown[2]);
             } finally {
                 b.quit();
             }
