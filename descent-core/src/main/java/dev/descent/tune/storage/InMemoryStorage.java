@@ -1,6 +1,10 @@
 package dev.descent.tune.storage;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,6 +20,8 @@ import dev.descent.tune.TrialState;
 public final class InMemoryStorage implements StudyStorage {
 
     private StudyModel model;
+    /** Trial number to {beat time, timeout}, in System.nanoTime units. */
+    private final Map<Integer, long[]> beats = new HashMap<>();
 
     @Override
     public String location() {
@@ -78,6 +84,24 @@ public final class InMemoryStorage implements StudyStorage {
         }
         record(e);
         return true;
+    }
+
+    @Override
+    public synchronized void heartbeat(int number, Duration timeout) {
+        beats.put(number, new long[] {System.nanoTime(), timeout.toNanos()});
+    }
+
+    @Override
+    public synchronized List<Integer> silentTrials() {
+        long now = System.nanoTime();
+        List<Integer> out = new ArrayList<>();
+        for (TrialRecord t : model().snapshot(false).trials()) {
+            long[] b = beats.get(t.number());
+            if (t.state() == TrialState.RUNNING && b != null && now - b[0] > b[1]) {
+                out.add(t.number());
+            }
+        }
+        return out;
     }
 
     private void record(StudyEvent e) {

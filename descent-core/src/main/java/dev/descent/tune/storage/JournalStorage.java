@@ -11,8 +11,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +49,9 @@ import dev.descent.tune.TrialState;
  * such a line out (it may be a write in progress) and flags it in the snapshot.</li>
  * <li>Any other line that does not parse, or breaks the study's rules, makes the journal corrupt,
  * reported with its line number; a corrupt journal is never used.</li>
+ * <li>Heartbeats are files in {@value #HEARTBEATS}/ beside the journal, one per trial: its time of
+ * change is the last beat, its content the timeout the worker promised. They are not events, so beating
+ * adds nothing to the journal.</li>
  * </ul>
  * Each instance keeps the study it has read so far and reads only what was appended since.
  */
@@ -51,6 +59,8 @@ public final class JournalStorage implements StudyStorage {
 
     /** The journal's file name in a study directory. */
     public static final String FILE = "journal.jsonl";
+    /** The directory of heartbeat files beside the journal. */
+    public static final String HEARTBEATS = "heartbeats";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One lock per journal file in this JVM: FileChannel locks exclude other processes only. */
@@ -172,6 +182,50 @@ public final class JournalStorage implements StudyStorage {
             append(e);
             return true;
         });
+    }
+
+    @Override
+    public void heartbeat(int number, Duration timeout) {
+        Path dir = file.resolveSibling(HEARTBEATS);
+        Path beat = dir.resolve(String.format(Locale.ROOT, "%04d", number));
+        try {
+            Files.createDirectories(dir);
+            // Written aside and renamed, so that a reader never sees half a timeout; the rename sets the time of the beat.
+            Path tmp = Files.createTempFile(dir, "beat", ".tmp");
+            Files.writeString(tmp, Long.toString(timeout.toMillis()));
+            Files.move(tmp, beat, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.setLastModifiedTime(beat, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record a heartbeat in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Integer> silentTrials() {
+        Path dir = file.resolveSibling(HEARTBEATS);
+        List<Integer> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        long now = System.currentTimeMillis();
+        for (TrialRecord t : read().trials()) {
+            if (t.state() != TrialState.RUNNING) {
+                continue;
+            }
+            Path beat = dir.resolve(String.format(Locale.ROOT, "%04d", t.number()));
+            try {
+                long at = Files.getLastModifiedTime(beat).toMillis();
+                long timeout = Long.parseLong(Files.readString(beat).strip());
+                if (now - at > timeout) {
+                    out.add(t.number());
+                }
+            } catch (NoSuchFileException e) {
+                // never beat: not judged by heartbeats
+            } catch (IOException | NumberFormatException e) {
+                throw new FormatException(beat + ": not a heartbeat (" + e.getMessage() + ")");
+            }
+        }
+        return out;
     }
 
     private interface Step<T> {

@@ -1,5 +1,6 @@
 package dev.descent.tune.storage;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,12 +24,15 @@ import dev.descent.tune.TrialState;
  * finished, so that of two processes that both saw a crashed trial only one re-queues it.</li>
  * <li>{@link #read} never changes the storage (no repair, no truncation): a partial record at the end
  * is left out and flagged.</li>
+ * <li>A heartbeat says that the worker running a trial is alive and when to expect the next one;
+ * {@link #silentTrials} lists the running trials whose worker missed that moment, judged by the
+ * storage's one clock (a database server's, so that the machines' clocks need not agree).</li>
  * <li>Calls that break the study's rules (a report for an unknown trial, a parameter whose
  * distribution conflicts with the study's, a value outside its distribution) throw
  * {@link IllegalArgumentException} and change nothing.</li>
  * </ul>
- * A journal on a local disk ({@link JournalStorage}) and memory ({@link InMemoryStorage}) implement it;
- * a database can, behind the same methods.
+ * A journal on a local disk ({@link JournalStorage}), memory ({@link InMemoryStorage}) and a
+ * PostgreSQL database shared by many machines ({@link PostgresStorage}) implement it.
  */
 public interface StudyStorage extends AutoCloseable {
 
@@ -73,6 +77,21 @@ public interface StudyStorage extends AutoCloseable {
      * @return false, with nothing changed, if the trial was already finished
      */
     boolean finish(int number, TrialState state, List<Double> values, double seconds, String message);
+
+    /**
+     * Records that the worker running trial {@code number} is alive now, and that it will beat again
+     * within {@code timeout}: past that, {@link #silentTrials} lists the trial. Each trial keeps its own
+     * worker's timeout, so workers started with different timeouts are each judged by their own. A beat
+     * for a trial that is no longer running is harmless.
+     */
+    void heartbeat(int number, Duration timeout);
+
+    /**
+     * The running trials whose worker has beaten at least once and then missed the moment it promised
+     * for its next beat, by number. A trial that never beat (one handed to another program by
+     * {@code study ask}) is never listed.
+     */
+    List<Integer> silentTrials();
 
     @Override
     void close();

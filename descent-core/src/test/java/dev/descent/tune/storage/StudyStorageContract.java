@@ -193,6 +193,30 @@ public abstract class StudyStorageContract {
     }
 
     @Test
+    void aTrialWhoseWorkerMissesItsHeartbeatIsSilentAndOthersAreNot() throws InterruptedException {
+        try (StudyStorage s = created(fresh()); StudyStorage other = reopen(s)) {
+            for (int i = 0; i < 4; i++) {
+                s.startTrial(snap -> create(0.01));
+            }
+            // 0 beats with a long timeout, 1 with a short one, 2 never beats (a trial another program runs), 3 beats and finishes.
+            s.heartbeat(0, java.time.Duration.ofMinutes(5));
+            s.heartbeat(1, java.time.Duration.ofMillis(150));
+            s.heartbeat(3, java.time.Duration.ofMillis(150));
+            s.finish(3, TrialState.COMPLETE, List.of(0.5, 1.0), 0, "");
+            Thread.sleep(600);
+            assertThat(other.silentTrials()).containsExactly(1);
+            // A new beat, from any handle, makes it alive again, with the timeout it now promises.
+            other.heartbeat(1, java.time.Duration.ofMinutes(5));
+            assertThat(s.silentTrials()).isEmpty();
+            s.heartbeat(0, java.time.Duration.ofMillis(100));
+            Thread.sleep(400);
+            assertThat(s.silentTrials()).containsExactly(0);
+            assertThat(s.finish(0, TrialState.FAIL, List.of(), 0, "silent")).isTrue();
+            assertThat(other.silentTrials()).isEmpty();
+        }
+    }
+
+    @Test
     void aDecisionOfNoneRecordsNothing() {
         try (StudyStorage s = created(fresh())) {
             assertThat(s.startTrial(snap -> null)).isEmpty();
