@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,8 @@ import dev.descent.tune.storage.TrialStart;
  * threads. A study may declare its search space, or let trials suggest parameters as they run
  * ({@link Trial#suggestFloat}), or both.
  *
- * <p>Crashes: a running trial whose process died (see {@link TrialOwner}) is marked failed when the
+ * <p>Crashes: a running trial whose process died (see {@link TrialOwner}), or, with
+ * {@link #heartbeat(Duration)}, whose worker on any machine stopped beating, is marked failed when the
  * study is next opened or asked; with {@link #retryFailed(int)} it is queued again with the same
  * parameters, as a new trial. Trials interrupted by {@link #abandon()} (Ctrl-C) are always queued
  * again. A budget in trials counts the trials the sampler drew, not these repeats.
@@ -46,6 +48,8 @@ public final class Study implements AutoCloseable {
     static final String DIED = "its process died while it ran";
     /** The message of a trial interrupted by {@link #abandon()}. */
     static final String INTERRUPTED = "interrupted";
+    /** The message of a trial whose worker stopped sending heartbeats. */
+    static final String SILENT = "its worker stopped beating";
 
     private final StudyStorage storage;
     private final StudyHeader header;
@@ -57,6 +61,8 @@ public final class Study implements AutoCloseable {
     private volatile int retryFailed;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
+    private volatile Duration heartbeat;
+    private ScheduledExecutorService beater;
 
     private Study(StudyStorage storage, StudyHeader header, Sampler sampler, Pruner pruner) {
         this.storage = storage;
@@ -148,6 +154,54 @@ public final class Study implements AutoCloseable {
         }
         retryFailed = max;
         return this;
+    }
+
+    /** How many times a failed trial whose process died is queued again. */
+    public int retryFailedLimit() {
+        return retryFailed;
+    }
+
+    /**
+     * Makes this process send heartbeats for the trials it runs: one when a trial starts, then every
+     * quarter of {@code timeout}, each promising the next within {@code timeout}. A trial whose worker
+     * misses that (killed, its machine gone, cut off from the storage) is marked failed by whichever
+     * worker of the study asks next, and queued again under {@link #retryFailed(int)}.
+     *
+     * @return this study
+     * @throws IllegalArgumentException if {@code timeout} is under 100 ms
+     */
+    public synchronized Study heartbeat(Duration timeout) {
+        if (timeout.toMillis() < 100) {
+            throw new IllegalArgumentException("the heartbeat timeout must be at least 100 ms, got " + timeout.toMillis() + " ms");
+        }
+        heartbeat = timeout;
+        if (beater == null) {
+            beater = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "descent-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(25, timeout.toMillis() / 4);
+            beater.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** The heartbeat timeout, or null when this process sends none. */
+    public Duration heartbeatTimeout() {
+        return heartbeat;
+    }
+
+    private void beat() {
+        Duration timeout = heartbeat;
+        for (int n : List.copyOf(mine)) {
+            try {
+                storage.heartbeat(n, timeout);
+            } catch (RuntimeException e) {
+                // The storage is out of reach: the next beat tries again; if none gets through in time,
+                // other workers judge the trial silent, which is what it is to them.
+            }
+        }
     }
 
     /** Where the study is kept. */
@@ -317,6 +371,10 @@ public final class Study implements AutoCloseable {
             startedAt.put(t.number(), System.nanoTime());
             if (owner != null && owner.equals(TrialOwner.current())) {
                 mine.add(t.number());
+                Duration timeout = heartbeat;
+                if (timeout != null) {
+                    storage.heartbeat(t.number(), timeout);
+                }
             }
             return new Trial(this, t.number(), t.params(), relative);
         });
@@ -421,9 +479,10 @@ public final class Study implements AutoCloseable {
     }
 
     /**
-     * Marks running trials whose process died as failed, and queues failed ones again as the retry
-     * policy says (interrupted trials always, trials whose process died up to {@link #retryFailed}
-     * times). Safe to run in several processes at once: each failed trial is queued again once.
+     * Marks running trials whose process died, or whose worker stopped beating, as failed, and queues
+     * failed ones again as the retry policy says (interrupted trials always, trials whose process died
+     * up to {@link #retryFailed} times). Safe to run in several processes at once: each failed trial is
+     * queued again once.
      */
     public void failDeadTrials() {
         List<TrialRecord> all = storage.read().trials();
@@ -431,6 +490,14 @@ public final class Study implements AutoCloseable {
         for (TrialRecord t : all) {
             if (t.state() == TrialState.RUNNING && t.owner() != null && !mine.contains(t.number()) && t.owner().isDeadHere()) {
                 storage.finish(t.number(), TrialState.FAIL, List.of(), 0, DIED + " (pid " + t.owner().pid() + ")");
+                died = true;
+            }
+        }
+        for (int n : storage.silentTrials()) {
+            if (!mine.contains(n) && n < all.size()) {
+                TrialOwner o = all.get(n).owner();
+                String who = o == null ? "" : " (pid " + o.pid() + " on " + o.host() + ")";
+                storage.finish(n, TrialState.FAIL, List.of(), 0, SILENT + who);
                 died = true;
             }
         }
@@ -452,7 +519,7 @@ public final class Study implements AutoCloseable {
         if (t.message().equals(INTERRUPTED)) {
             return true;
         }
-        if (!t.message().startsWith(DIED)) {
+        if (!t.message().startsWith(DIED) && !t.message().startsWith(SILENT)) {
             return false;
         }
         int depth = 0;
@@ -509,7 +576,6 @@ public final class Study implements AutoCloseable {
         if (!budget.bounded() && (header.space() == null || sampler.capacity(header.space()).isEmpty())) {
             throw new IllegalArgumentException("the study needs a budget: a number of trials, steps or a time limit");
         }
-        StudyListener l = listener == null ? new StudyListener() { } : listener;
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
             Thread t = new Thread(r, "descent-trial");
@@ -519,16 +585,8 @@ public final class Study implements AutoCloseable {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < jobs; w++) {
-                workers.add(pool.submit(() -> {
-                    while (!stopRequested && (budget.time() == null || Duration.ofNanos(System.nanoTime() - start).compareTo(budget.time()) < 0)) {
-                        Optional<Trial> next = ask(TrialOwner.current(), budget);
-                        if (next.isEmpty()) {
-                            break;
-                        }
-                        run(objective, next.get(), l);
-                    }
-                    return null;
-                }));
+                Worker worker = new Worker(this, objective, listener);
+                workers.add(pool.submit(() -> worker.run(budget, start)));
             }
             for (Future<?> f : workers) {
                 try {
@@ -550,30 +608,36 @@ public final class Study implements AutoCloseable {
         }
     }
 
-    private void run(MultiObjective objective, Trial trial, StudyListener l) {
-        List<TrialRecord> now = trials();
-        TrialRecord record = now.get(trial.number());
-        l.onTrialStart(record, record.retryOf() >= 0);
-        try {
-            double[] values = objective.evaluate(trial);
-            tell(trial.number(), values);
-        } catch (TrialPrunedException e) {
-            tellPruned(trial.number(), e.getMessage() == null ? "" : e.getMessage());
-        } catch (Exception e) {
-            tellFailed(trial.number(), e.getMessage() == null ? e.toString() : e.getMessage());
+    /** Whether {@link #requestStop()} or {@link #abandon()} was called. */
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Whether a worker whose budget is spent should wait: failed trials are retried here, heartbeats
+     * are on, and a trial of another process still runs (it may die, and its retry needs a worker).
+     */
+    boolean othersMayNeedARetry() {
+        if (retryFailed == 0 || heartbeat == null) {
+            return false;
         }
-        if (abandoned) {
-            return;
+        for (TrialRecord t : trials()) {
+            if (t.state() == TrialState.RUNNING && t.owner() != null && !mine.contains(t.number())
+                    && !t.owner().equals(TrialOwner.current())) {
+                return true;
+            }
         }
-        List<TrialRecord> after = trials();
-        TrialRecord done = after.get(trial.number());
-        if (done.state().finished()) {
-            l.onTrialEnd(done, header.multiObjective() ? null : best(after, header.direction()).orElse(null));
-        }
+        return false;
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (beater != null) {
+                beater.shutdownNow();
+                beater = null;
+            }
+        }
         storage.close();
     }
 }
