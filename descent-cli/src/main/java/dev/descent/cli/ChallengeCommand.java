@@ -94,7 +94,7 @@ public final class ChallengeCommand implements Callable<Integer> {
         if (jobs < 1 || trials < 1) {
             throw new BadInputException("--jobs and --trials must be >= 1");
         }
-        Budget budget = new Budget(trials, 0, TuneCommand.parseDuration(timeout));
+        Budget budget = new Budget(trials, 0, TuneCommand.parseDuration(timeout, "--timeout"));
         Path dir = out != null ? out : TrainingSession.defaultOut("challenge");
         Path studyDir = dir.resolve("study");
         if (Study.exists(studyDir)) {

@@ -7,6 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +23,7 @@ import dev.descent.tune.TrialRecord;
 import dev.descent.tune.TrialState;
 import dev.descent.tune.storage.JournalStorage;
 import dev.descent.tune.storage.RunLock;
+import dev.descent.tune.storage.StudyStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +38,9 @@ import picocli.CommandLine.Spec;
         description = {"Search training options: TPE, random, grid or NSGA-II sampling, median or ASHA pruning, parallel trials, a budget.",
                 "Several metrics (--metric val_accuracy,train_seconds) make a study of several objectives; it keeps their Pareto front.",
                 "Each trial is a train run in OUT/trials/NNNN; journal.jsonl records every trial as it happens, so --resume OUT continues a killed study.",
+                "With --storage postgresql://HOST/DB?user=NAME --study NAME, start it any number of times on any number of machines: each process is a worker",
+                "of one shared study, until the study's budget is spent (the first creates the study; the others join it and may leave out its options).",
+                "--spark MASTER --workers N runs N such workers as the tasks of one Spark job.",
                 "Other options (--epochs, --hidden, --optimizer, …) set what the trials do not search."})
 public final class TuneCommand implements Callable<Integer> {
 
@@ -79,6 +85,33 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with")
     Path resume;
 
+    @Option(names = "--storage", paramLabel = "URL|DIR",
+            description = "run as one worker of a shared study: postgresql://HOST[:PORT]/DB?user=NAME (workers on many machines; the password from PGPASSWORD or ~/.pgpass) or a study directory (processes on one machine)")
+    String storage;
+
+    @Option(names = "--study", paramLabel = "NAME", description = "the study's name in the --storage database")
+    String study;
+
+    @Option(names = "--heartbeat-timeout", defaultValue = "60s", paramLabel = "TIME",
+            description = "a trial whose worker has not beaten for this long is marked failed (and run again under --retry-failed); workers beat 4 times per timeout (default: ${DEFAULT-VALUE})")
+    String heartbeatTimeout;
+
+    @Option(names = "--spark", paramLabel = "MASTER", description = "run --workers workers as the tasks of one Spark job: local[N], spark://HOST:PORT, k8s://…; needs --storage")
+    String spark;
+
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "with --spark: workers, one per Spark task (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    /**
+     * Options that belong to one worker of a shared study, not to the study: where the worker keeps its
+     * runs and its data, how it runs them, how long it goes on.
+     */
+    static final Set<String> WORKER_OPTIONS = Set.of("--storage", "--study", "--out", "--jobs", "--threads", "--data-dir", "--retry-failed",
+            "--heartbeat-timeout", "--timeout", "--spark", "--workers");
+
+    /** The sampler's seed, when it is not the training seed (a worker of a shared study draws its own stream). */
+    Long samplerSeed;
+
     @Mixin
     ModelOptions model = new ModelOptions();
     @Mixin
@@ -100,6 +133,18 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (spark != null) {
+            return SparkTune.launch(this, spec.commandLine().getParseResult().originalArgs(), out);
+        }
+        if (storage != null) {
+            if (resume != null) {
+                throw new BadInputException("--resume is for a study directory; a worker of --storage joins the study as it is");
+            }
+            return work(out);
+        }
+        if (study != null) {
+            throw new BadInputException("--study names a study in a --storage database; give --storage too");
+        }
         if (resume != null) {
             return resumeStudy(out);
         }
@@ -116,7 +161,7 @@ public final class TuneCommand implements Callable<Integer> {
         TrainingSession.Data d = TrainingSession.split(files, data.name(), train);
         try (Study study = Study.create(JournalStorage.inDirectory(dir), plan.header(TuneSession.attrs(argv)), plan.sampler(), plan.pruner());
              RunLock lock = lock(dir)) {
-            study.retryFailed(retryFailed);
+            study.retryFailed(retryFailed).heartbeat(heartbeat());
             int code = run(study, plan, d, dir, out);
             if (code == 0 && seeds > 1 && !plan.objectives().multi() && study.best().isPresent()) {
                 rerunBest(study, plan, files, dir, out);
@@ -135,6 +180,109 @@ public final class TuneCommand implements Callable<Integer> {
         j.put("trial", study.best().orElseThrow().number());
         j.set("configurations", SeedReruns.json(List.of(runs), m));
         TrainingSession.writePrettyJson(dir.resolve("best-seeds.json"), j);
+    }
+
+    /**
+     * One worker of a shared study: creates the study from these options if it is not there yet (the
+     * first worker to arrive wins), else joins it with the options it was created with, then runs
+     * trials until the study's budget is spent.
+     */
+    private int work(PrintWriter out) {
+        StudyLocation where = StudyLocation.parse(storage, study, "--storage");
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        List<String> defining = Argv.forRun(original, "tune", WORKER_OPTIONS.toArray(String[]::new));
+        heartbeat();
+        try (StudyStorage st = where.open()) {
+            boolean created = false;
+            if (!st.exists()) {
+                Plan mine = plan(TuneSession.baseArgs(spec.commandLine().getParseResult()));
+                try {
+                    st.create(mine.header(TuneSession.attrs(defining)));
+                    created = true;
+                } catch (IllegalArgumentException e) {
+                    if (!st.exists()) {
+                        throw e;
+                    }
+                    // another worker created it first: join it below
+                }
+            }
+            StudyHeader h = st.read().header();
+            List<String> stored = new ArrayList<>();
+            h.attrs().path("command_line").forEach(a -> stored.add(a.asText()));
+            if (!h.attrs().has("command_line")) {
+                throw new BadInputException(where + " was not made by descent tune (it has no command line to rebuild its trials from); drive it with descent study ask/tell");
+            }
+            if (!defining.isEmpty() && !canonical(defining, out).equals(canonical(stored, out))) {
+                throw new BadInputException(where + " was created with other options (" + String.join(" ", stored)
+                        + "); leave the study's options out to join it, or give the same ones");
+            }
+            // The study's options, then this worker's own: as --resume rebuilds a study.
+            List<String> argv = new ArrayList<>(stored);
+            argv.addAll(workerArgs());
+            TuneCommand worker = new TuneCommand();
+            CommandLine cl = Argv.reparse(worker, argv, where.toString(), out);
+            worker.spec = cl.getCommandSpec();
+            worker.samplerSeed = workerSeed(worker.train.seed);
+            Plan plan = worker.plan(TuneSession.baseArgs(cl.getParseResult()));
+            if (!java.util.Objects.equals(plan.space(), h.space())) {
+                throw new BadInputException(where + ": its saved command line gives another search space than the study's");
+            }
+            Path dir = train.out != null ? train.out : where.database() ? Path.of("runs", where.name()) : where.dir();
+            out.printf(Locale.ROOT, "%s %s as a worker (pid %d): trials run in %s%n", created ? "created" : "joined", where,
+                    ProcessHandle.current().pid(), dir.resolve("trials"));
+            TrainingSession.Data d = TrainingSession.load(worker.data, worker.train, out);
+            try (Study s = Study.open(st, plan.sampler(), plan.pruner())) {
+                s.retryFailed(retryFailed).heartbeat(heartbeat());
+                return worker.run(s, plan, d, dir, out);
+            }
+        }
+    }
+
+    /** The options of this command line that are this worker's own, as words. */
+    private List<String> workerArgs() {
+        List<String> out = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (WORKER_OPTIONS.contains(o.longestName()) && !o.longestName().equals("--spark")) {
+                for (String v : o.originalStringValues()) {
+                    out.add(o.longestName());
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The study-defining options of {@code argv}, each as NAME=VALUE, in a set: two spellings of one study compare equal. */
+    private static Set<String> canonical(List<String> argv, PrintWriter out) {
+        CommandLine cl = Argv.reparse(new TuneCommand(), argv, "tune", out);
+        Set<String> s = new TreeSet<>();
+        for (CommandLine.Model.OptionSpec o : cl.getParseResult().matchedOptions()) {
+            if (!WORKER_OPTIONS.contains(o.longestName())) {
+                s.add(o.longestName() + "=" + String.join("\u0000", o.originalStringValues()));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * A worker's sampler seed: the study's seed mixed with this process and moment, so that workers
+     * started together do not draw the same parameters in lockstep.
+     */
+    private static long workerSeed(long seed) {
+        long x = seed ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L ^ System.nanoTime() ^ System.identityHashCode(new Object());
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        return x;
+    }
+
+    /** The heartbeat timeout, checked. */
+    Duration heartbeat() {
+        Duration d = parseDuration(heartbeatTimeout, "--heartbeat-timeout");
+        if (d.toMillis() < 100) {
+            throw new BadInputException("--heartbeat-timeout must be at least 100ms, got " + heartbeatTimeout);
+        }
+        return d;
     }
 
     /** The lock that keeps a second {@code tune} off a running study. */
@@ -193,31 +341,32 @@ public final class TuneCommand implements Callable<Integer> {
         if (trials < 0 || !(budgetEpochs >= 0)) {
             throw new BadInputException("--trials and --budget-epochs must be >= 0");
         }
-        Sampler smp = search.sampler(train.seed);
+        Sampler smp = search.sampler(samplerSeed != null ? samplerSeed : train.seed);
         Pruner pr = search.pruner();
         if (!m.prunable()) {
             pr = new Pruner.None(); // nothing is reported while a trial trains
         }
-        Budget b = new Budget(trials, Math.round(budgetEpochs * reportsPerEpoch), parseDuration(timeout));
+        Budget b = new Budget(trials, Math.round(budgetEpochs * reportsPerEpoch), parseDuration(timeout, "--timeout"));
         if (!b.bounded() && smp.capacity(s).isEmpty()) {
             throw new BadInputException("tune needs a budget: --trials, --budget-epochs or --timeout");
         }
         return new Plan(s, base, m, smp, pr, b, jobs);
     }
 
-    /** "90s", "10m", "1h30m", "2h" as a duration; null stays null. */
-    static Duration parseDuration(String text) {
+    /** "90s", "10m", "1h30m", "2h", "500ms" as a duration; null stays null. {@code option} names it in messages. */
+    static Duration parseDuration(String text, String option) {
         if (text == null) {
             return null;
         }
+        String t = text.trim().toUpperCase(Locale.ROOT);
         try {
-            Duration d = Duration.parse("PT" + text.trim().toUpperCase(Locale.ROOT));
+            Duration d = t.endsWith("MS") ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))) : Duration.parse("PT" + t);
             if (d.isNegative() || d.isZero()) {
-                throw new BadInputException("--timeout must be positive, got " + text);
+                throw new BadInputException(option + " must be positive, got " + text);
             }
             return d;
-        } catch (DateTimeParseException e) {
-            throw new BadInputException("--timeout: '" + text + "' is not a duration such as 90s, 10m or 1h30m");
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new BadInputException(option + ": '" + text + "' is not a duration such as 90s, 10m or 1h30m");
         }
     }
 
@@ -245,7 +394,7 @@ public final class TuneCommand implements Callable<Integer> {
             JournalStorage storage = JournalStorage.inDirectory(resume);
             List<TrialRecord> before = storage.read().trials();
             try (Study study = Study.open(storage, plan.sampler(), plan.pruner())) {
-                study.retryFailed(original.retryFailed);
+                study.retryFailed(original.retryFailed).heartbeat(heartbeat());
                 List<TrialRecord> now = study.trials();
                 for (TrialRecord t : before) {
                     if (t.state() == TrialState.RUNNING && now.get(t.number()).state() == TrialState.FAIL) {

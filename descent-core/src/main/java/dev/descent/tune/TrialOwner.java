@@ -38,11 +38,25 @@ public record TrialOwner(long pid, String host, Instant start) {
     private static final class Host {
         static final String NAME = lookUp();
 
+        /**
+         * The host's name; when it does not resolve, the kernel's name for it, and failing that a name
+         * no other machine has: two machines must never share a name here, or each would judge the
+         * other's trials by its own process ids.
+         */
         private static String lookUp() {
             try {
                 return java.net.InetAddress.getLocalHost().getHostName();
             } catch (java.net.UnknownHostException e) {
-                return "localhost";
+                try {
+                    String n = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+                    if (!n.isEmpty()) {
+                        return n;
+                    }
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // not Linux
+                }
+                String env = System.getenv("HOSTNAME");
+                return env != null && !env.isBlank() ? env : "unnamed-" + java.util.UUID.randomUUID();
             }
         }
     }

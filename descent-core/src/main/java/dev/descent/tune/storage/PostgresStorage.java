@@ -314,33 +314,33 @@ public final class PostgresStorage implements StudyStorage {
         });
     }
 
-    /** Finds the study's row once, and the header it holds. */
+    /** Finds the study's row once, and reads the header it holds. */
     private void study(Connection c) throws SQLException {
         if (studyId >= 0) {
             return;
         }
-        JsonNode header = findStudy(c);
-        if (header == null) {
+        Row row = findStudy(c);
+        if (row == null) {
             throw new IllegalArgumentException("no study '" + name + "' in " + target);
         }
         try {
-            model = new StudyModel(JournalCodec.readHeader(header));
+            model = new StudyModel(JournalCodec.readHeader(row.header()));
         } catch (IllegalArgumentException e) {
             throw new FormatException(location() + ": " + e.getMessage());
         }
         seq = 0;
+        studyId = row.id();
     }
 
-    /** The study's header, or null if there is no such study; sets {@link #studyId}. */
-    private JsonNode findStudy(Connection c) throws SQLException {
+    private record Row(long id, JsonNode header) {
+    }
+
+    /** The study's row, or null if there is no such study. */
+    private Row findStudy(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT id, header FROM descent_studies WHERE name = ?")) {
             st.setString(1, name);
             try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                studyId = rs.getLong(1);
-                return json(rs.getString(2), "header");
+                return rs.next() ? new Row(rs.getLong(1), json(rs.getString(2), "header")) : null;
             }
         }
     }
