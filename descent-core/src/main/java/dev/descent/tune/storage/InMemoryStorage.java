@@ -117,6 +117,12 @@ public final class InMemoryStorage implements StudyStorage {
     }
 
     @Override
+    public synchronized void delete() {
+        model = null;
+        beats.clear();
+    }
+
+    @Override
     public void close() {
         // nothing to release
     }

@@ -354,6 +354,29 @@ public final class JournalStorage implements StudyStorage {
         }
     }
 
+    /** Deletes the journal and the heartbeats (the study's directory and its trials' runs stay). */
+    @Override
+    public synchronized void delete() {
+        close();
+        model = null;
+        offset = 0;
+        lines = 0;
+        try {
+            Files.deleteIfExists(file);
+            Path beats = file.resolveSibling(HEARTBEATS);
+            if (Files.isDirectory(beats)) {
+                try (java.util.stream.Stream<Path> s = Files.list(beats)) {
+                    for (Path p : s.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(beats);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the study journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (writer != null) {

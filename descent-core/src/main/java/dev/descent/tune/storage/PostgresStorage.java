@@ -265,6 +265,21 @@ public final class PostgresStorage implements StudyStorage {
         });
     }
 
+    /** Deletes the study's row, and with it (ON DELETE CASCADE) its events and heartbeats. */
+    @Override
+    public synchronized void delete() {
+        transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM descent_studies WHERE name = ?")) {
+                st.setString(1, name);
+                st.executeUpdate();
+            }
+            return null;
+        });
+        studyId = -1;
+        model = null;
+        seq = 0;
+    }
+
     /** Work inside one transaction, given the connection. */
     private interface Work<T> {
         T run(Connection c) throws SQLException;

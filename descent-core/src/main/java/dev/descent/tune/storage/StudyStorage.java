@@ -93,6 +93,9 @@ public interface StudyStorage extends AutoCloseable {
      */
     List<Integer> silentTrials();
 
+    /** Removes the study and everything recorded about it; nothing happens if there is none. */
+    void delete();
+
     @Override
     void close();
 }

@@ -217,6 +217,21 @@ public abstract class StudyStorageContract {
     }
 
     @Test
+    void aDeletedStudyIsGoneAndItsPlaceCanHoldANewOne() {
+        try (StudyStorage s = created(fresh())) {
+            s.startTrial(snap -> create(0.01));
+            s.delete();
+            assertThat(s.exists()).isFalse();
+            try (StudyStorage other = reopen(s)) {
+                assertThat(other.exists()).isFalse();
+                assertThatThrownBy(other::read).isInstanceOf(IllegalArgumentException.class);
+            }
+            s.create(header());
+            assertThat(s.read().trials()).isEmpty();
+        }
+    }
+
+    @Test
     void aDecisionOfNoneRecordsNothing() {
         try (StudyStorage s = created(fresh())) {
             assertThat(s.startTrial(snap -> null)).isEmpty();
