@@ -28,7 +28,9 @@ import dev.descent.tune.StudyHeader;
 import dev.descent.tune.Trial;
 import dev.descent.tune.TrialRecord;
 import dev.descent.tune.TrialState;
-import dev.descent.tune.storage.JournalStorage;
+import dev.descent.tune.storage.StudyCopy;
+import dev.descent.tune.storage.StudySnapshot;
+import dev.descent.tune.storage.StudyStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,13 +48,19 @@ import picocli.CommandLine.Spec;
  * descent study report runs/s --trial 0 --step 1 --value 0.8      {"number":0,"step":1,"prune":false}
  * descent study tell runs/s --trial 0 --value 1.25                {"number":0,"state":"complete"}
  * descent study show runs/s                         trials, best or Pareto front, importance
+ * descent study copy runs/s postgresql://db/tuning?user=me --study s     to a database, and back
  * </pre>
- * Every call opens the study's journal, which several processes may share.
+ * Every call opens the study's storage: a directory's journal, which several processes may share, or
+ * a study in a PostgreSQL database ({@code postgresql://HOST/DB?user=NAME --study NAME}), which
+ * processes on many machines may share.
  */
 @Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Drive a study from any program: create it, ask for a trial's parameters, report intermediate values, tell its result.",
-                "Each call prints one JSON line; trials are kept in the study's journal, which several processes may use at once."},
-        subcommands = {StudyCommand.Create.class, StudyCommand.Ask.class, StudyCommand.Report.class, StudyCommand.Tell.class, StudyCommand.Show.class})
+                "Each call prints one JSON line. A study is a directory (its journal, which several processes may use at once) or",
+                "postgresql://HOST[:PORT]/DB?user=NAME --study NAME (shared by machines; the password from PGPASSWORD or ~/.pgpass).",
+                "copy moves a study between the two."},
+        subcommands = {StudyCommand.Create.class, StudyCommand.Ask.class, StudyCommand.Report.class, StudyCommand.Tell.class, StudyCommand.Show.class,
+                StudyCommand.Copy.class})
 public final class StudyCommand implements Runnable {
 
     @Spec
@@ -68,18 +76,40 @@ public final class StudyCommand implements Runnable {
         out.flush();
     }
 
-    /** The study in {@code dir}, with the sampler and pruner its attributes name. */
-    private static Study open(Path dir) {
-        if (!Study.exists(dir)) {
-            throw new BadInputException(dir + " holds no study (create one with descent study create " + dir + " …)");
+    /** Where a study is: the positional argument and {@code --study}. */
+    static final class Where {
+        @Parameters(index = "0", paramLabel = "STUDY", description = "the study's directory, or a postgresql://HOST[:PORT]/DB?user=NAME URL with --study")
+        String where;
+
+        @Option(names = "--study", paramLabel = "NAME", description = "the study's name in a postgresql:// database")
+        String name;
+
+        StudyLocation location() {
+            return StudyLocation.parse(where, name, "STUDY");
         }
-        StudyHeader h = header(dir);
-        SearchOptions search = SearchOptions.read(h.attrs());
-        return Study.open(JournalStorage.inDirectory(dir), search.sampler(h.attrs().path("seed").asLong(0)), search.pruner());
     }
 
-    private static StudyHeader header(Path dir) {
-        return Study.header(dir); // a missing or corrupt journal is an InputException: exit 2 with its line
+    /** The storage of an existing study. */
+    private static StudyStorage existing(StudyLocation loc) {
+        StudyStorage st = loc.open();
+        if (!st.exists()) {
+            st.close();
+            throw new BadInputException(loc + " holds no study (create one with descent study create …)");
+        }
+        return st;
+    }
+
+    /** The study at {@code loc}, with the sampler and pruner its attributes name. */
+    private static Study open(StudyLocation loc) {
+        StudyStorage st = existing(loc);
+        try {
+            StudyHeader h = checked(() -> st.read().header());
+            SearchOptions search = SearchOptions.read(h.attrs());
+            return Study.open(st, search.sampler(h.attrs().path("seed").asLong(0)), search.pruner());
+        } catch (RuntimeException e) {
+            st.close();
+            throw e;
+        }
     }
 
     /** Runs {@code step}, turning a broken rule (a finished trial, a wrong count of values) into bad input. */
@@ -114,8 +144,8 @@ public final class StudyCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "the study's directory (its journal is DIR/journal.jsonl)")
-        Path dir;
+        @Mixin
+        Where where = new Where();
 
         @Mixin
         SpaceOptions space = new SpaceOptions();
@@ -167,15 +197,18 @@ public final class StudyCommand implements Runnable {
             }
             search.sampler(seed); // checks the settings
             search.pruner();
-            if (Study.exists(dir)) {
-                throw new BadInputException(dir + " already holds a study");
-            }
             ObjectNode attrs = TrainingSession.JSON.createObjectNode();
             search.write(attrs, seed);
             StudyHeader h = checked(() -> new StudyHeader(s, dirs, names, prune, attrs));
-            try (Study study = Study.create(JournalStorage.inDirectory(dir), h, search.sampler(seed), search.pruner())) {
+            StudyLocation loc = where.location();
+            StudyStorage st = loc.open();
+            if (st.exists()) {
+                st.close();
+                throw new BadInputException(loc + " already holds a study");
+            }
+            try (Study study = Study.create(st, h, search.sampler(seed), search.pruner())) {
                 ObjectNode o = TrainingSession.JSON.createObjectNode();
-                o.put("study", dir.toString());
+                o.put("study", loc.toString());
                 ArrayNode objs = o.putArray("objectives");
                 for (int i = 0; i < names.size(); i++) {
                     objs.addObject().put("name", names.get(i)).put("direction", dirs.get(i).name().toLowerCase(Locale.ROOT));
@@ -194,8 +227,8 @@ public final class StudyCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "the study's directory")
-        Path dir;
+        @Mixin
+        Where where = new Where();
 
         @Option(names = "--count", defaultValue = "1", paramLabel = "N", description = "trials to hand out, one line each (default: ${DEFAULT-VALUE})")
         int count;
@@ -205,7 +238,7 @@ public final class StudyCommand implements Runnable {
             if (count < 1) {
                 throw new BadInputException("--count must be >= 1, got " + count);
             }
-            try (Study study = open(dir)) {
+            try (Study study = open(where.location())) {
                 for (int i = 0; i < count; i++) {
                     // Another program runs the trial: it has no owner process to outlive.
                     Trial t = checked(() -> study.ask(null));
@@ -226,8 +259,8 @@ public final class StudyCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "the study's directory")
-        Path dir;
+        @Mixin
+        Where where = new Where();
 
         @Option(names = "--trial", required = true, paramLabel = "N", description = "the trial's number")
         int trial;
@@ -240,7 +273,7 @@ public final class StudyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Study study = open(dir)) {
+            try (Study study = open(where.location())) {
                 boolean prune = checked(() -> study.report(trial, step, value));
                 ObjectNode o = TrainingSession.JSON.createObjectNode().put("number", trial).put("step", step).put("prune", prune);
                 print(spec.commandLine().getOut(), o);
@@ -257,8 +290,8 @@ public final class StudyCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "the study's directory")
-        Path dir;
+        @Mixin
+        Where where = new Where();
 
         @Option(names = "--trial", paramLabel = "N", description = "the trial's number")
         Integer trial;
@@ -307,7 +340,7 @@ public final class StudyCommand implements Runnable {
                 o.put("message", message);
                 results.add(o);
             }
-            try (Study study = open(dir)) {
+            try (Study study = open(where.location())) {
                 for (JsonNode r : results) {
                     print(spec.commandLine().getOut(), tell(study, r));
                 }
@@ -388,20 +421,18 @@ public final class StudyCommand implements Runnable {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "the study's directory")
-        Path dir;
+        @Mixin
+        Where where = new Where();
 
         @Override
         public Integer call() {
-            if (!Study.exists(dir)) {
-                throw new BadInputException(dir + " holds no study");
-            }
-            StudyHeader h = header(dir);
-            try (JournalStorage storage = JournalStorage.inDirectory(dir)) {
-                dev.descent.tune.storage.StudySnapshot snap = checked(storage::read);
+            StudyLocation loc = where.location();
+            try (StudyStorage storage = existing(loc)) {
+                StudySnapshot snap = checked(storage::read);
+                StudyHeader h = snap.header();
                 List<TrialRecord> trials = snap.trials();
                 ObjectNode o = TrainingSession.JSON.createObjectNode();
-                o.put("study", dir.toString());
+                o.put("study", loc.toString());
                 ArrayNode objs = o.putArray("objectives");
                 for (int i = 0; i < h.objectives().size(); i++) {
                     objs.addObject().put("name", h.objectives().get(i)).put("direction", h.directions().get(i).name().toLowerCase(Locale.ROOT));
@@ -427,6 +458,48 @@ public final class StudyCommand implements Runnable {
                         ObjectNode x = imp.putObject(h.objectives().get(i));
                         m.forEach(x::put);
                     }
+                }
+                print(spec.commandLine().getOut(), o);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code descent study copy}. */
+    @Command(name = "copy", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Copy a study to another storage: a study directory to a PostgreSQL database, or back, or between two of either.",
+                    "Every trial keeps its number, parameters, reports, state, values and time; the copy is checked as a live study is.",
+                    "Prints {\"from\":…,\"to\":…,\"trials\":N,…}."})
+    static final class Copy implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FROM", description = "the study's directory, or a postgresql:// URL")
+        String from;
+
+        @Parameters(index = "1", paramLabel = "TO", description = "where the copy goes (it must hold no study yet): a directory, or a postgresql:// URL")
+        String to;
+
+        @Option(names = "--study", paramLabel = "NAME", description = "the study's name in a FROM or TO database")
+        String name;
+
+        @Option(names = "--to-study", paramLabel = "NAME", description = "its name in a TO database, when it differs (default: --study, or FROM's directory name)")
+        String toName;
+
+        @Override
+        public Integer call() {
+            StudyLocation src = StudyLocation.parse(from, name, "FROM");
+            String target = toName != null ? toName : name != null ? name : src.database() ? null : src.dir().toAbsolutePath().normalize().getFileName().toString();
+            StudyLocation dst = StudyLocation.parse(to, target, "TO");
+            try (StudyStorage a = existing(src); StudyStorage b = dst.open()) {
+                if (b.exists()) {
+                    throw new BadInputException(dst + " already holds a study; copy it to another place or name (--to-study)");
+                }
+                StudySnapshot copy = checked(() -> StudyCopy.copy(a, b));
+                ObjectNode o = TrainingSession.JSON.createObjectNode();
+                o.put("from", src.toString()).put("to", dst.toString()).put("trials", copy.trials().size());
+                for (TrialState st : TrialState.values()) {
+                    o.put(st.label(), copy.trials().stream().filter(t -> t.state() == st).count());
                 }
                 print(spec.commandLine().getOut(), o);
             }
