@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent serve}: the web dashboard over a runs directory (or one study's directory), until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
-        description = {"The dashboard: a table of runs, live curves, overlays, per-class reports, the studies and their pages, and the optimizer playground.",
+        description = {"The dashboard: a table of runs, live curves, overlays, per-class reports, the studies (journals and --storage databases) and their pages, and the optimizer playground.",
                 "Given a study's directory (descent serve runs/my-study), it opens that study's page.",
-                "Serves only the runs directory, on the loopback interface unless --host says otherwise."})
+                "Serves only the runs directory (and the studies of --storage databases), on the loopback interface unless --host says otherwise."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -26,6 +26,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "a runs or study directory to serve (instead of --runs)")
     Path dir;
+
+    @Option(names = "--storage", paramLabel = "URL",
+            description = "also show the studies of this postgresql://HOST[:PORT]/DB?user=NAME database (password from PGPASSWORD or ~/.pgpass); repeatable")
+    java.util.List<String> storage = new java.util.ArrayList<>();
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port; 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
@@ -43,7 +47,15 @@ public final class ServeCommand implements Callable<Integer> {
             runs = dir;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Dashboard d = Dashboard.start(runs, host, port, spec.commandLine().getErr());
+        java.util.List<dev.descent.tune.storage.PostgresTarget> dbs = new java.util.ArrayList<>();
+        for (String url : storage) {
+            try {
+                dbs.add(dev.descent.tune.storage.PostgresTarget.parse(url));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--storage: " + e.getMessage());
+            }
+        }
+        Dashboard d = Dashboard.start(runs, host, port, spec.commandLine().getErr(), dbs, System.getenv("PGPASSWORD"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
             stopped.countDown();

@@ -18,7 +18,8 @@ import io.javalin.http.staticfiles.Location;
  * GET /api/run?id=RUN                    config.json, summary.json and status
  * GET /api/metrics?id=RUN&amp;since=N        the rows of metrics.csv after the first N
  * GET /api/report?id=RUN                 per-class accuracy and confusion matrix of the test set
- * GET /api/studies                       every study (a directory with a journal) under the root, the root included
+ * GET /api/studies                       every study (a directory with a journal) under the root, the root included,
+ *                                        and every study of the databases given (id postgresql:I:NAME)
  * GET /api/study?id=STUDY                a study's trials column by column, its Pareto front and parameter importance
  * GET /api/playground?fn=&amp;kappa=&amp;steps=&amp;x0=&amp;y0=&amp;opt=adam:lr=0.1&amp;opt=…
  * </pre>
@@ -33,10 +34,12 @@ public final class Dashboard implements AutoCloseable {
 
     private final Javalin app;
     private final RunStore runs;
+    private final StudyStore studies;
 
-    private Dashboard(Javalin app, RunStore runs) {
+    private Dashboard(Javalin app, RunStore runs, StudyStore studies) {
         this.app = app;
         this.runs = runs;
+        this.studies = studies;
     }
 
     /**
@@ -54,15 +57,31 @@ public final class Dashboard implements AutoCloseable {
      * @throws dev.descent.io.InputException if the runs directory does not exist or the port cannot be bound
      */
     public static Dashboard start(Path runsDir, String host, int port, java.io.PrintWriter log) {
+        return start(runsDir, host, port, log, java.util.List.of(), null);
+    }
+
+    /**
+     * Starts the server, showing the studies of {@code databases} beside those under the runs
+     * directory; internal errors are logged to {@code log} with the id their 500 answer carries.
+     *
+     * @param password the databases' password, or null for the driver's {@code ~/.pgpass}
+     * @throws dev.descent.io.InputException if the runs directory does not exist or the port cannot be bound
+     */
+    public static Dashboard start(Path runsDir, String host, int port, java.io.PrintWriter log,
+                                  java.util.List<dev.descent.tune.storage.PostgresTarget> databases, String password) {
         if (!java.nio.file.Files.isDirectory(runsDir)) {
             throw new dev.descent.io.InputException("--runs " + runsDir + ": no such directory");
         }
-        return start(new RunStore(runsDir), host, port, log);
+        RunStore store = new RunStore(runsDir);
+        return start(store, new StudyStore(store.root(), databases.stream().map(d -> new StudyStore.Database(d, password)).toList()), host, port, log);
     }
 
     /** Starts the server over {@code store} (tests give a store that fails on purpose). */
     static Dashboard start(RunStore store, String host, int port, java.io.PrintWriter log) {
-        StudyStore studies = new StudyStore(store.root());
+        return start(store, new StudyStore(store.root()), host, port, log);
+    }
+
+    private static Dashboard start(RunStore store, StudyStore studies, String host, int port, java.io.PrintWriter log) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.staticFiles.add("/public", Location.CLASSPATH);
@@ -109,7 +128,7 @@ public final class Dashboard implements AutoCloseable {
         }, "descent-serve-studies");
         warm.setDaemon(true);
         warm.start();
-        return new Dashboard(app, store);
+        return new Dashboard(app, store, studies);
     }
 
     private static int since(String s) {
@@ -157,5 +176,6 @@ public final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        studies.close();
     }
 }

@@ -24,13 +24,17 @@ import dev.descent.tune.StudyHeader;
 import dev.descent.tune.TrialRecord;
 import dev.descent.tune.TrialState;
 import dev.descent.tune.storage.JournalStorage;
+import dev.descent.tune.storage.PostgresStorage;
+import dev.descent.tune.storage.PostgresTarget;
 import dev.descent.tune.storage.StudySnapshot;
 
 /**
  * The studies (directories holding a {@value JournalStorage#FILE}) under the runs root, the root
- * itself included, read only: the dashboard never locks, repairs or writes a journal. A study's id is
- * its path relative to the root ("." for the root); each journal is read incrementally and its JSON
- * rebuilt only when the file changed, so a page polling a study of thousands of trials stays cheap.
+ * itself included, and every study of the PostgreSQL databases the dashboard was given; all read
+ * only: the dashboard never locks, repairs or writes a journal, and only selects from a database.
+ * A journal study's id is its path relative to the root ("." for the root); a database study's is
+ * {@code postgresql:I:NAME} (the I-th database). Each study is read incrementally and its JSON rebuilt
+ * only when it changed, so a page polling a study of thousands of trials stays cheap.
  */
 final class StudyStore {
 
@@ -38,8 +42,29 @@ final class StudyStore {
     /** How deep studies are looked for: runs/s, runs/challenge/study. */
     private static final int DEPTH = 3;
 
+    /** The prefix of a database study's id. */
+    private static final String DB = "postgresql:";
+
+    /** A database and the password to log in with (null: the driver's ~/.pgpass). */
+    record Database(PostgresTarget target, String password) {
+    }
+
     private final Path root;
+    private final List<Database> databases;
     private final Map<Path, Cached> cache = new HashMap<>();
+    /** Database studies by id: each keeps its connection, reads only the events it has not seen, and its page. */
+    private final Map<String, DbCached> dbCache = new HashMap<>();
+
+    /** A database study as last read: its storage (holding the connection) and the page of its last events. */
+    private static final class DbCached {
+        final PostgresStorage storage;
+        long events = -1;
+        ObjectNode page;
+
+        DbCached(PostgresStorage storage) {
+            this.storage = storage;
+        }
+    }
 
     /** A study as last read: the journal's handle (for incremental reads), its size and time, and the JSON. */
     private static final class Cached {
@@ -55,15 +80,47 @@ final class StudyStore {
     }
 
     StudyStore(Path root) {
+        this(root, List.of());
+    }
+
+    StudyStore(Path root, List<Database> databases) {
         this.root = root.toAbsolutePath().normalize();
+        this.databases = List.copyOf(databases);
     }
 
     /** Every study, newest first: id, objectives, trial counts, the best value or the front's size. */
     List<ObjectNode> list() {
         List<ObjectNode> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return out;
+        if (Files.isDirectory(root)) {
+            journals(out);
         }
+        out.sort((a, b) -> Long.compare(b.path("modified").asLong(), a.path("modified").asLong()));
+        for (int i = 0; i < databases.size(); i++) {
+            Database d = databases.get(i);
+            List<String> names;
+            try {
+                names = PostgresStorage.studies(d.target(), d.password());
+            } catch (RuntimeException e) {
+                out.add(JSON.createObjectNode().put("id", DB + i).put("unreadable", d.target() + ": " + e.getMessage()).put("modified", 0));
+                continue;
+            }
+            for (String name : names) {
+                String id = DB + i + ":" + name;
+                ObjectNode row = JSON.createObjectNode();
+                row.put("id", id);
+                try {
+                    summarise(row, databasePage(id));
+                } catch (FormatException | IllegalArgumentException | UncheckedIOException e) {
+                    row.put("unreadable", e.getMessage() == null ? e.toString() : e.getMessage());
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** The journal studies under the root, each a row. */
+    private void journals(List<ObjectNode> out) {
         List<Path> dirs;
         try (Stream<Path> s = Files.walk(root, DEPTH)) {
             dirs = s.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(JournalStorage.FILE)).map(Path::getParent).toList();
@@ -74,12 +131,7 @@ final class StudyStore {
             ObjectNode row = JSON.createObjectNode();
             row.put("id", id(dir));
             try {
-                ObjectNode page = page(dir);
-                row.set("objectives", page.get("objectives"));
-                row.set("directions", page.get("directions"));
-                row.set("counts", page.get("counts"));
-                row.set("best", page.get("best_values"));
-                row.put("front", page.get("pareto").size());
+                summarise(row, page(dir));
                 row.put("modified", Files.getLastModifiedTime(dir.resolve(JournalStorage.FILE)).toMillis());
             } catch (FormatException | IllegalArgumentException | IOException | UncheckedIOException e) {
                 row.put("unreadable", e.getMessage() == null ? e.toString() : e.getMessage());
@@ -87,8 +139,15 @@ final class StudyStore {
             }
             out.add(row);
         }
-        out.sort((a, b) -> Long.compare(b.path("modified").asLong(), a.path("modified").asLong()));
-        return out;
+    }
+
+    /** A study's row in the list, from its page. */
+    private static void summarise(ObjectNode row, ObjectNode page) {
+        row.set("objectives", page.get("objectives"));
+        row.set("directions", page.get("directions"));
+        row.set("counts", page.get("counts"));
+        row.set("best", page.get("best_values"));
+        row.put("front", page.get("pareto").size());
     }
 
     private String id(Path dir) {
@@ -131,6 +190,17 @@ final class StudyStore {
 
     /** Everything the study page draws. */
     ObjectNode study(String id) {
+        if (id != null && id.startsWith(DB)) {
+            try {
+                ObjectNode page = JSON.createObjectNode();
+                page.setAll(databasePage(id));
+                page.put("id", id);
+                page.put("runs", false); // its trials' runs are on the workers' machines
+                return page;
+            } catch (FormatException | IllegalArgumentException e) {
+                throw new BadRequest(422, "study '" + id + "' cannot be read: " + e.getMessage());
+            }
+        }
         Path dir = dir(id);
         try {
             ObjectNode page = JSON.createObjectNode();
@@ -158,6 +228,45 @@ final class StudyStore {
             c.modified = modified;
         }
         return c.page;
+    }
+
+    /**
+     * The page of database study {@code id}, rebuilt when the study has new events.
+     *
+     * @throws BadRequest 404 for an id that names no database or no study in it
+     */
+    private synchronized ObjectNode databasePage(String id) {
+        String[] f = id.split(":", 3);
+        int i = -1;
+        if (f.length == 3 && f[1].matches("[0-9]{1,4}")) {
+            i = Integer.parseInt(f[1]);
+        }
+        if (i < 0 || i >= databases.size() || f[2].isEmpty()) {
+            throw BadRequest.notFound("no study '" + id + "'");
+        }
+        DbCached c = dbCache.get(id);
+        if (c == null) {
+            Database d = databases.get(i);
+            PostgresStorage s = PostgresStorage.open(d.target(), d.password(), f[2]);
+            if (!s.exists()) {
+                s.close();
+                throw BadRequest.notFound("no study '" + id + "'");
+            }
+            c = new DbCached(s);
+            dbCache.put(id, c);
+        }
+        StudySnapshot snap = c.storage.read();
+        if (c.page == null || c.storage.events() != c.events) {
+            c.page = build(snap);
+            c.events = c.storage.events();
+        }
+        return c.page;
+    }
+
+    /** Closes the database connections. */
+    synchronized void close() {
+        dbCache.values().forEach(c -> c.storage.close());
+        dbCache.clear();
     }
 
     /**

@@ -186,6 +186,14 @@ public final class PostgresStorage implements StudyStorage {
         read();
     }
 
+    /**
+     * How many of the study's events this storage has read: it changes exactly when a {@link #read}
+     * saw something new, so a reader can tell whether what it built from the last snapshot is stale.
+     */
+    public synchronized long events() {
+        return seq;
+    }
+
     @Override
     public synchronized StudySnapshot read() {
         return transaction(c -> {
