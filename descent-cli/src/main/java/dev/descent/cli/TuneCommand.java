@@ -228,8 +228,8 @@ public final class TuneCommand implements Callable<Integer> {
                 throw new BadInputException(where + ": its saved command line gives another search space than the study's");
             }
             Path dir = train.out != null ? train.out : where.database() ? Path.of("runs", where.name()) : where.dir();
-            out.printf(Locale.ROOT, "%s %s as a worker (pid %d): trials run in %s%n", created ? "created" : "joined", where,
-                    ProcessHandle.current().pid(), dir.resolve("trials"));
+            out.printf(Locale.ROOT, "%s %s; this worker (pid %d on %s) keeps its trials' runs in %s%n", created ? "created" : "joined", where,
+                    ProcessHandle.current().pid(), dev.descent.tune.TrialOwner.current().host(), dir.resolve("trials"));
             TrainingSession.Data d = TrainingSession.load(worker.data, worker.train, out);
             try (Study s = Study.open(st, plan.sampler(), plan.pruner())) {
                 s.retryFailed(retryFailed).heartbeat(heartbeat());

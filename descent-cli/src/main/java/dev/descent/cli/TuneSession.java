@@ -182,9 +182,12 @@ final class TuneSession {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+        // In a shared study the best trial may have run on another worker, which keeps its run directory.
+        String where = bestSummary != null || best.owner() == null ? run.toString()
+                : "not here: in the --out of the worker that ran it (pid " + best.owner().pid() + " on " + best.owner().host() + ")";
         out.printf(Locale.ROOT, "%nbest: trial %d, %s %.4f%s%n  %s%n  run directory %s%n  re-run: %s%n", best.number(), label, best.value(),
                 bestSummary == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * bestSummary.path("test_accuracy").asDouble()),
-                describe(study.params(best)), run, b.get("command").asText());
+                describe(study.params(best)), where, b.get("command").asText());
         StudyCharts.history(dir.resolve("history"), trials, study.direction(), label);
         StudyCharts.parameters(dir.resolve("parameters"), trials, study.space(), label);
         return bestSummary;
