@@ -4,7 +4,7 @@
 #   PGPASSWORD=… descent-bench/scripts/scale-out.sh 'postgresql://HOST:PORT/DB?user=NAME' [TRIALS] [REPEATS]
 #
 # Each round starts W workers of a new study (`descent tune --storage URL --study …`, one kernel thread
-# each) and times the study by the database's own clock: from the first trial's creation to the last
+# each; a trial is one epoch of the tutorial's 784-200-100-50-10 MLP on MNIST) and times the study by the database's own clock: from the first trial's creation to the last
 # trial's finish (so JVM start and data loading, paid once per worker, are left out), and counts the
 # database's committed transactions per trial (pg_stat_database). Rounds of 1, 2 and 4 workers are
 # interleaved, REPEATS times; the medians are printed last. Needs psql.
@@ -28,7 +28,7 @@ for r in $(seq 1 "$REPEATS"); do
     before=$(commits)
     pids=()
     for i in $(seq 1 "$w"); do
-      "$ROOT/descent" tune --storage "$URL" --study "$study" --dataset mnist --epochs 1 --hidden 100 --batch-size 128 \
+      "$ROOT/descent" tune --storage "$URL" --study "$study" --dataset mnist --epochs 1 --hidden 200,100,50 --batch-size 64 \
         --param lr=log:1e-4..1e-2 --param 'optimizer=choice:sgd|adam' --trials "$TRIALS" --pruner none --threads 1 \
         --out "$OUT/$study/w$i" >"$OUT/$study-w$i.log" 2>&1 &
       pids+=($!)
@@ -41,7 +41,8 @@ for r in $(seq 1 "$REPEATS"); do
     ops=$(awk -v a="$after" -v b="$before" -v n="$TRIALS" 'BEGIN { printf "%.1f", (a - b) / n }')
     RATE[$w]="${RATE[$w]:-} $rate"
     OPS[$w]="${OPS[$w]:-} $ops"
-    printf 'round %d, %d worker(s): %d trials in %.1f s = %s trials/hour, %s transactions per trial\n' "$r" "$w" "$TRIALS" "$span" "$rate" "$ops"
+    printf 'round %d, %d worker(s): %d trials in %.1f s = %s trials/hour, %s transactions per trial (load average %s)\n' \
+      "$r" "$w" "$TRIALS" "$span" "$rate" "$ops" "$(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
