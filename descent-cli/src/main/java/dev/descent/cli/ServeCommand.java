@@ -51,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
         for (String url : storage) {
             try {
                 dbs.add(dev.descent.tune.storage.PostgresTarget.parse(url));
-            } catch (IllegalArgumentException e) {
+            } catch (dev.descent.io.InputException e) {
                 throw new BadInputException("--storage: " + e.getMessage());
             }
         }

@@ -30,7 +30,7 @@ record StudyLocation(Path dir, PostgresTarget db, String name) {
             PostgresTarget t;
             try {
                 t = PostgresTarget.parse(where);
-            } catch (IllegalArgumentException e) {
+            } catch (dev.descent.io.InputException e) {
                 throw new BadInputException(option + ": " + e.getMessage());
             }
             if (study == null || study.isBlank()) {
@@ -52,17 +52,13 @@ record StudyLocation(Path dir, PostgresTarget db, String name) {
     /**
      * Opens the storage (for a database: connects, and creates the tables on first use).
      *
-     * @throws BadInputException if the database cannot be reached or refuses the login
+     * @throws dev.descent.io.InputException if the database cannot be reached or refuses the login
      */
     StudyStorage open() {
         if (db == null) {
             return JournalStorage.inDirectory(dir);
         }
-        try {
-            return PostgresStorage.open(db, System.getenv("PGPASSWORD"), name);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage(), e);
-        }
+        return PostgresStorage.open(db, System.getenv("PGPASSWORD"), name);
     }
 
     /** The study, for messages: a directory, or "study NAME in postgresql://…". */

@@ -199,7 +199,7 @@ public final class TuneCommand implements Callable<Integer> {
                 try {
                     st.create(mine.header(TuneSession.attrs(defining)));
                     created = true;
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | dev.descent.io.InputException e) {
                     if (!st.exists()) {
                         throw e;
                     }

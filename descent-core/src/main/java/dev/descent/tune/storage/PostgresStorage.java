@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.descent.io.FormatException;
+import dev.descent.io.InputException;
 import dev.descent.tune.Distribution;
 import dev.descent.tune.StudyHeader;
 import dev.descent.tune.TrialRecord;
@@ -109,12 +110,12 @@ public final class PostgresStorage implements StudyStorage {
      *
      * @param password the password, or null to let the driver look in {@code ~/.pgpass} (or the file
      *                 {@code PGPASSFILE} names), as libpq does; the command line passes {@code PGPASSWORD}
-     * @throws IllegalArgumentException if the study name is empty or too long, the server cannot be
+     * @throws InputException if the study name is empty or too long, the server cannot be
      *                                  reached or refuses the login, or its schema is newer than this program's
      */
     public static PostgresStorage open(PostgresTarget target, String password, String study) {
         if (study == null || study.isBlank() || study.length() > MAX_NAME || study.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("a study name is 1 to " + MAX_NAME + " characters without control characters, got '" + study + "'");
+            throw new InputException("a study name is 1 to " + MAX_NAME + " characters without control characters, got '" + study + "'");
         }
         PostgresStorage s = new PostgresStorage(target, password, study);
         s.connection();
@@ -139,7 +140,7 @@ public final class PostgresStorage implements StudyStorage {
     /**
      * The names of the studies in the database at {@code target}, oldest first.
      *
-     * @throws IllegalArgumentException if the server cannot be reached or its schema is newer than this program's
+     * @throws InputException if the server cannot be reached or its schema is newer than this program's
      */
     public static List<String> studies(PostgresTarget target, String password) {
         PostgresStorage s = new PostgresStorage(target, password, "");
@@ -173,7 +174,7 @@ public final class PostgresStorage implements StudyStorage {
                 st.setString(2, json);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IllegalArgumentException("study '" + name + "' already exists in " + target + ": join it, or choose another name");
+                        throw new InputException("study '" + name + "' already exists in " + target + ": join it, or choose another name");
                     }
                     return rs.getLong(1);
                 }
@@ -305,7 +306,7 @@ public final class PostgresStorage implements StudyStorage {
                 st.setLong(1, studyId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IllegalArgumentException("study '" + name + "' was deleted from " + target);
+                        throw new InputException("study '" + name + "' was deleted from " + target);
                     }
                 }
             }
@@ -344,7 +345,7 @@ public final class PostgresStorage implements StudyStorage {
         }
         Row row = findStudy(c);
         if (row == null) {
-            throw new IllegalArgumentException("no study '" + name + "' in " + target);
+            throw new InputException("no study '" + name + "' in " + target);
         }
         try {
             model = new StudyModel(JournalCodec.readHeader(row.header()));
@@ -456,7 +457,7 @@ public final class PostgresStorage implements StudyStorage {
         try {
             c = DriverManager.getConnection(target.jdbcUrl(), p);
         } catch (SQLException e) {
-            throw new IllegalArgumentException("cannot connect to " + target + ": " + firstLine(e.getMessage())
+            throw new InputException("cannot connect to " + target + ": " + firstLine(e.getMessage())
                     + (e.getMessage() != null && e.getMessage().contains("password") ? " (the password comes from PGPASSWORD or ~/.pgpass)" : ""), e);
         }
         try {
@@ -505,7 +506,7 @@ public final class PostgresStorage implements StudyStorage {
                     version = rs.getInt(1);
                 }
                 if (version > SCHEMA_VERSION) {
-                    throw new IllegalArgumentException(target + " holds descent's tables at schema version " + version
+                    throw new InputException(target + " holds descent's tables at schema version " + version
                             + ", newer than this program's (" + SCHEMA_VERSION + "): use a newer descent");
                 }
             }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.descent.io.InputException;
+
 /**
  * Where a PostgreSQL database is, as {@code postgresql://HOST[:PORT]/DB?user=NAME[&OPTION=VALUE…]}
  * (libpq's URI form): the options are handed to the JDBC driver ({@code sslmode=require},
@@ -39,18 +41,18 @@ public record PostgresTarget(String host, int port, String database, String user
     /**
      * Parses a {@code postgresql://} URL.
      *
-     * @throws IllegalArgumentException saying what is wrong: not such a URL, no database, a bad port,
+     * @throws InputException saying what is wrong: not such a URL, no database, a bad port,
      *                                  or a password in it
      */
     public static PostgresTarget parse(String text) {
         if (!isUrl(text)) {
-            throw new IllegalArgumentException("'" + text + "' is not a postgresql://HOST[:PORT]/DB?user=NAME URL");
+            throw new InputException("'" + text + "' is not a postgresql://HOST[:PORT]/DB?user=NAME URL");
         }
         URI u;
         try {
             u = new URI(text);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
+            throw new InputException("'" + text + "' is not a URL: " + e.getReason());
         }
         String userInfo = u.getRawUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
@@ -58,19 +60,19 @@ public record PostgresTarget(String host, int port, String database, String user
         }
         String host = u.getHost();
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException(redacted(text) + " names no host (postgresql://HOST[:PORT]/DB?user=NAME)");
+            throw new InputException(redacted(text) + " names no host (postgresql://HOST[:PORT]/DB?user=NAME)");
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port = u.getPort() < 0 ? DEFAULT_PORT : u.getPort();
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(text + ": port " + port + " is not between 1 and 65535");
+            throw new InputException(text + ": port " + port + " is not between 1 and 65535");
         }
         String path = u.getPath() == null ? "" : u.getPath();
         String db = path.startsWith("/") ? path.substring(1) : path;
         if (db.isEmpty() || db.contains("/")) {
-            throw new IllegalArgumentException(text + " names no database (postgresql://HOST[:PORT]/DB?user=NAME)");
+            throw new InputException(text + " names no database (postgresql://HOST[:PORT]/DB?user=NAME)");
         }
         String user = userInfo == null ? null : decode(userInfo);
         Map<String, String> options = new LinkedHashMap<>();
@@ -96,8 +98,8 @@ public record PostgresTarget(String host, int port, String database, String user
         return new PostgresTarget(host, port, db, user, options);
     }
 
-    private static IllegalArgumentException passwordRefused() {
-        return new IllegalArgumentException("a password does not belong in the storage URL (process listings and shell histories show it): "
+    private static InputException passwordRefused() {
+        return new InputException("a password does not belong in the storage URL (process listings and shell histories show it): "
                 + "set PGPASSWORD or put it in ~/.pgpass");
     }
 

@@ -24,12 +24,12 @@ public final class StudyCopy {
      * Copies the study in {@code from} into {@code to}, where there must be none.
      *
      * @return the copy, as {@code to} reads it back
-     * @throws IllegalArgumentException if {@code to} already holds a study, or {@code from} none
+     * @throws dev.descent.io.InputException if {@code to} already holds a study, or {@code from} none (as {@code from.read()} says)
      */
     public static StudySnapshot copy(StudyStorage from, StudyStorage to) {
         StudySnapshot s = from.read();
         if (to.exists()) {
-            throw new IllegalArgumentException(to.location() + " already holds a study");
+            throw new dev.descent.io.InputException(to.location() + " already holds a study");
         }
         to.create(s.header());
         try {

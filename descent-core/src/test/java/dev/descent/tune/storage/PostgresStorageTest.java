@@ -72,18 +72,18 @@ class PostgresStorageTest extends StudyStorageContract {
             st.execute("INSERT INTO descent_schema_version (version) VALUES (" + (PostgresStorage.SCHEMA_VERSION + 1) + ")");
         }
         assertThatThrownBy(() -> PostgresStorage.open(pg.target(fresh), PgCluster.PASSWORD, "s0"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(dev.descent.io.InputException.class)
                 .hasMessageContaining("schema version " + (PostgresStorage.SCHEMA_VERSION + 1)).hasMessageContaining("newer than this program's");
     }
 
     @Test
     void aWrongPasswordOrAnUnreachableServerIsOneClearLine() {
         assertThatThrownBy(() -> PostgresStorage.open(pg.target(db), "wrong", "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot connect to " + pg.url(db).replace("/" + db, "/" + db))
+                .isInstanceOf(dev.descent.io.InputException.class).hasMessageContaining("cannot connect to " + pg.url(db).replace("/" + db, "/" + db))
                 .hasMessageContaining("PGPASSWORD");
         int closed = pg.port() == 1 ? 2 : 1;
         assertThatThrownBy(() -> PostgresStorage.open(PostgresTarget.parse("postgresql://127.0.0.1:" + closed + "/x?user=u"), null, "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cannot connect to postgresql://127.0.0.1:" + closed + "/x");
+                .isInstanceOf(dev.descent.io.InputException.class).hasMessageStartingWith("cannot connect to postgresql://127.0.0.1:" + closed + "/x");
     }
 
     @Test

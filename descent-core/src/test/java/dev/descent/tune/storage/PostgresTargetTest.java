@@ -29,7 +29,7 @@ class PostgresTargetTest {
     @Test
     void aPasswordInTheUrlIsRefusedWithoutRepeatingIt() {
         for (String url : new String[] {"postgresql://alice:s3cret@h/db", "postgresql://h/db?user=alice&password=s3cret"}) {
-            assertThatThrownBy(() -> PostgresTarget.parse(url)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> PostgresTarget.parse(url)).isInstanceOf(dev.descent.io.InputException.class)
                     .hasMessageContaining("PGPASSWORD").hasMessageContaining("~/.pgpass").message().doesNotContain("s3cret");
         }
     }
