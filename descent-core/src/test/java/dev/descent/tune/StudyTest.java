@@ -39,7 +39,10 @@ class StudyTest {
                 StudyKillTarget.class.getName(), dir.toString(), "12");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("kill.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while ((!Files.exists(journal) || count(journal, "finish") < 4) && System.nanoTime() < deadline) {
+        // Kill mid-trial: after 4 finishes, at a moment when a trial has started and not finished (the two
+        // jobs run in near lockstep, so right after a finish both may be between trials).
+        while ((!Files.exists(journal) || count(journal, "finish") < 4 || count(journal, "trial") <= count(journal, "finish"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
