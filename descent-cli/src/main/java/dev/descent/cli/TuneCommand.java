@@ -297,7 +297,9 @@ public final class TuneCommand implements Callable<Integer> {
                 describe(plan.budget()), plan.jobs(), plan.jobs() == 1 ? "" : "s", dir);
         List<TrialRecord> before = study.trials();
         if (!before.isEmpty()) {
-            out.printf(Locale.ROOT, "resuming: %d trials in the journal%n", before.size());
+            // A worker of a shared study joins what the others did; a study of its own is being resumed.
+            out.printf(Locale.ROOT, study.storage() instanceof JournalStorage && storage == null ? "resuming: %d trials in the journal%n"
+                    : "joining: %d trials in the study already%n", before.size());
         }
         TuneSession.optimize(study, new TuneObjective(d, plan.base(), study, dir, plan.objectives(), reportsPerEpoch), plan.budget(), plan.jobs(), plan.objectives(), out);
         List<TrialRecord> all = study.trials();
