@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
  */
 public record SamplingContext(List<TrialRecord> trials, List<Direction> directions, int number, String stream) {
 
+    /** Copies the trials, so that the sampler sees the study as it was when asked. */
     public SamplingContext {
         trials = List.copyOf(trials);
         directions = List.copyOf(directions);

@@ -53,6 +53,7 @@ public record StudyHeader(SearchSpace space, List<Direction> directions, List<St
         return directions.get(0);
     }
 
+    /** A copy of the study's user attributes, which the caller may change freely. */
     @Override
     public ObjectNode attrs() {
         return attrs.deepCopy();

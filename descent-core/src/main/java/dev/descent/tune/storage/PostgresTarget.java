@@ -28,6 +28,7 @@ public record PostgresTarget(String host, int port, String database, String user
     /** PostgreSQL's default port. */
     public static final int DEFAULT_PORT = 5432;
 
+    /** Keeps the options in their order, unmodifiable. */
     public PostgresTarget {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }

@@ -15,6 +15,7 @@ public sealed interface StudyEvent {
 
     /** A new trial, running (owned by {@code owner}, or by nobody) or waiting to be taken. */
     record Created(int number, Map<String, Double> params, TrialState state, int retryOf, TrialOwner owner) implements StudyEvent {
+        /** Keeps the parameters in their order, unmodifiable. */
         public Created {
             params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         }
@@ -34,6 +35,7 @@ public sealed interface StudyEvent {
 
     /** The trial's end: its state, its objective values when complete, how long it ran and why it ended. */
     record Finished(int number, TrialState state, List<Double> values, double seconds, String message) implements StudyEvent {
+        /** Copies the objective values. */
         public Finished {
             values = List.copyOf(values);
             message = message == null ? "" : message;

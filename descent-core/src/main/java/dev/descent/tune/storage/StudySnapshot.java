@@ -16,6 +16,7 @@ import dev.descent.tune.TrialRecord;
  */
 public record StudySnapshot(StudyHeader header, List<TrialRecord> trials, Map<String, Distribution> distributions, boolean tornTail) {
 
+    /** Copies the trials and distributions, so that a snapshot does not change under its reader. */
     public StudySnapshot {
         trials = List.copyOf(trials);
         distributions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(distributions));

@@ -18,6 +18,7 @@ public sealed interface TrialStart {
      * @param retryOf the failed trial it runs again, or -1
      */
     record Create(Map<String, Double> params, TrialState state, int retryOf, TrialOwner owner) implements TrialStart {
+        /** Keeps the parameters in their order, unmodifiable. */
         public Create {
             params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
             if (state != TrialState.RUNNING && state != TrialState.WAITING) {
