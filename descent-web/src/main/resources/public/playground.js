@@ -1,6 +1,6 @@
 // The optimizer playground: the server runs the library's optimizers on a 2-D function; this page
 // draws the function's level sets and the paths, and asks again whenever a control moves.
-const NAMES = ['gd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam'];
+const NAMES = ['gd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam', 'adamw', 'lion', 'schedule-free-sgd', 'schedule-free-adamw', 'adafactor'];
 const DEFAULTS = [
   { on: true, name: 'gd', lr: 0.1, momentum: 0.9 },
   { on: true, name: 'momentum', lr: 0.05, momentum: 0.9 },
@@ -46,7 +46,7 @@ function query() {
     row.querySelector('.lr-value').textContent = fmt(lr, 3);
     row.querySelector('.m-value').textContent = m.toFixed(2);
     if (!row.querySelector('.on').checked) return;
-    const knob = name === 'adam' ? `beta1=${m}` : name === 'rmsprop' ? `alpha=${Math.max(m, 0.5)}` : `momentum=${m}`;
+    const knob = ['adam', 'adamw', 'lion', 'schedule-free-adamw'].includes(name) ? `beta1=${m}` : name === 'rmsprop' ? `alpha=${Math.max(m, 0.5)}` : `momentum=${m}`;
     p.append('opt', `${name}:lr=${lr},${knob}`);
   });
   document.getElementById('kappa-value').textContent = Math.pow(10, +document.getElementById('kappa').value).toFixed(1);

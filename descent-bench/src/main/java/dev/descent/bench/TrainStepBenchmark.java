@@ -24,7 +24,6 @@ import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.Parallel;
-import dev.descent.train.Clipping;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.Trainer;
 
@@ -69,7 +68,7 @@ public class TrainStepBenchmark {
         model = Mlp.of(784, List.of(200, 100, 50), 10, 2021);
         opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
         loader = new DataLoader(data, batch, true, false, true, new Generator(2));
-        cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, batch, 1, new Clipping.None(), 0, null);
+        cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, batch, 1, 0, null);
     }
 
     @Benchmark

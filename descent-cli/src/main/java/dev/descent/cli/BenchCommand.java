@@ -28,7 +28,6 @@ import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.Peak;
-import dev.descent.train.Clipping;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
@@ -293,7 +292,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Epoch epoch() {
-            TrainConfig cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, new Clipping.None(), 0, null);
+            TrainConfig cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null);
             long t0 = System.nanoTime();
             Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
             TrainResult r = t.fit();

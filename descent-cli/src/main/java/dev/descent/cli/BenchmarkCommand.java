@@ -135,14 +135,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (out.stream().anyMatch(c -> c.name().equals(name))) {
                 throw new BadInputException("--optimizers lists " + name + " twice");
             }
-            OptimizerSpec<?> base = optimizer.spec(name, seed + 2);
-            out.add(new Benchmark.Contender(name, lr -> atLr(base, lr)));
+            OptimizerSpec<?> base = optimizer.spec(name, seed + 2, null);
+            out.add(new Benchmark.Contender(name, base::withLr));
         }
         return out;
-    }
-
-    private static <O> OptimizerSpec<O> atLr(OptimizerSpec<O> s, double lr) {
-        return new OptimizerSpec<>(s.rule(), lr, s.weightDecay(), s.options());
     }
 
     private List<TestProblem> problems() {

@@ -15,11 +15,8 @@ import dev.descent.analysis.Trajectory2D;
 import dev.descent.data.IdxImages;
 import dev.descent.data.TensorDataset;
 import dev.descent.nn.MlpSpec;
-import dev.descent.optim.Adagrad;
-import dev.descent.optim.Adam;
 import dev.descent.optim.OptimizerSpec;
-import dev.descent.optim.RmsProp;
-import dev.descent.optim.Sgd;
+import dev.descent.optim.Optimizers;
 import dev.descent.plot.Charts;
 import dev.descent.train.RunDir;
 import picocli.CommandLine.Command;
@@ -84,18 +81,18 @@ final class ExploreAdaptive extends ExploreTopic {
     }
 
     /**
-     * The five optimizers with PyTorch's formulas. On the surface a gradient step's natural size is
-     * 1/L while an adaptive step's is about lr per coordinate, so their learning rates are set from
-     * the window's half-width h.
+     * The five optimizers of the registry with their PyTorch defaults but the learning rate. On the
+     * surface a gradient step's natural size is 1/L while an adaptive step's is about lr per
+     * coordinate, so their learning rates are set from the window's half-width h.
      */
     private static List<OptimizerSpec<?>> specs(double sgdLr, double adaptiveUnit, List<Double> lrs) {
         boolean surface = lrs == null;
-        return List.of(
-                new OptimizerSpec<>(Sgd.RULE, surface ? sgdLr : lrs.get(0), 0, new Sgd.Options(0, 0, false)),
-                new OptimizerSpec<>(Sgd.RULE, surface ? sgdLr * 0.5 : lrs.get(1), 0, new Sgd.Options(0.9, 0, false)),
-                new OptimizerSpec<>(RmsProp.RULE, surface ? adaptiveUnit / 100 : lrs.get(2), 0, new RmsProp.Options(0.99, 1e-8, 0, false)),
-                new OptimizerSpec<>(Adagrad.RULE, surface ? adaptiveUnit / 2 : lrs.get(3), 0, new Adagrad.Options(0, 0, 1e-10)),
-                new OptimizerSpec<>(Adam.ADAM, surface ? adaptiveUnit / 20 : lrs.get(4), 0, new Adam.Options(0.9, 0.999, 1e-8, false)));
+        double[] onSurface = {sgdLr, sgdLr * 0.5, adaptiveUnit / 100, adaptiveUnit / 2, adaptiveUnit / 20};
+        List<OptimizerSpec<?>> specs = new ArrayList<>();
+        for (int i = 0; i < NAMES.size(); i++) {
+            specs.add(Optimizers.get(NAMES.get(i)).spec(Map.of(Optimizers.Knob.LR, surface ? onSurface[i] : lrs.get(i)), 0));
+        }
+        return specs;
     }
 
     @Override

@@ -98,7 +98,7 @@ final class ExploreCurvature extends ExploreTopic {
         atLeast("--trace-probes", traceProbes, 2);
         atLeast("--density-iterations", densityIterations, 2);
         atLeast("--density-probes", densityProbes, 1);
-        optimizer.spec(optimizer.name(), seed);
+        optimizer.spec(optimizer.name(), seed, null);
     }
 
     /** One spectrum: where it was taken, the loss there, and its parts (network first). */
@@ -121,7 +121,7 @@ final class ExploreCurvature extends ExploreTopic {
         List<Stage> stages = new ArrayList<>();
         stages.add(spectrum("initial", curvature, model, how, out));
         String name = optimizer.name();
-        OptimizerSpec<?> os = optimizer.spec(name, seed);
+        OptimizerSpec<?> os = optimizer.spec(name, seed, null);
         String trainedAs = String.format(Locale.ROOT, "%d epoch%s of %s (lr %s, batch %d) on %,d images", epochs, epochs == 1 ? "" : "s", name,
                 TrainingSession.fmt(os.lr()), batchSize, train.size());
         if (epochs > 0) {

@@ -50,7 +50,7 @@ final class ExploreTraining {
     /** Trains {@code model} (already initialised) with {@code loss}; otherwise as above. */
     static Run fit(String name, Mlp model, OptimizerSpec<?> optimizer, Loss loss, Dataset train, Dataset test, int epochs, int batchSize, long seed) {
         DataLoader loader = new DataLoader(train, batchSize, true, false, true, new Generator(seed + 1));
-        TrainConfig cfg = new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, null, 0, null, loss);
+        TrainConfig cfg = new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null, loss);
         Trainer trainer = new Trainer(model, optimizer.create(model.parameters()), null, null, loader, null, cfg, List.of());
         TrainResult r = trainer.fit();
         Evaluation e = test == null ? null : Evaluator.evaluate(model, test, 1000, Integer.MAX_VALUE, null, loss);

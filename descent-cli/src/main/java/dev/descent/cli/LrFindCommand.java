@@ -59,7 +59,7 @@ public final class LrFindCommand implements Callable<Integer> {
         }
         String name = optimizer.name();
         OptionChecks.beforeData(model, optimizer, List.of(name), null, train);
-        OptimizerSpec<?> os = optimizer.spec(name, train.seed);
+        OptimizerSpec<?> os = optimizer.spec(name, train.seed, null);
         if (train.config().loss() != dev.descent.train.Loss.NLL) {
             throw new BadInputException("--loss " + train.config().loss().label() + ": lr-find measures the nll loss only");
         }

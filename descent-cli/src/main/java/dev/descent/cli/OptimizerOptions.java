@@ -1,56 +1,55 @@
 package dev.descent.cli;
 
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 
-import dev.descent.optim.Adadelta;
-import dev.descent.optim.Adagrad;
-import dev.descent.optim.Adam;
-import dev.descent.optim.Adamax;
-import dev.descent.optim.Lion;
-import dev.descent.optim.NAdam;
 import dev.descent.optim.OptimizerSpec;
-import dev.descent.optim.RAdam;
-import dev.descent.optim.RandomSearch;
-import dev.descent.optim.RmsProp;
-import dev.descent.optim.Sgd;
-import dev.descent.optim.TutorialRules;
+import dev.descent.optim.Optimizers;
+import dev.descent.optim.Optimizers.Knob;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The optimizer options, parsed here — at the edge — into a typed {@link OptimizerSpec}. Option
- * names follow PyTorch's; an option an algorithm does not have is ignored for it.
+ * The optimizer options, parsed here — at the edge — into a typed {@link OptimizerSpec} by the
+ * library's registry, {@link Optimizers}, which holds every name, its help and its defaults. Option
+ * names follow PyTorch's; an option an algorithm does not have is ignored for it (so that one
+ * {@code compare} command line can serve several optimizers).
  */
+@Command(footer = {"", "Optimizers (--optimizer) and their defaults (PyTorch's names):", "${sys:" + OptimizerOptions.TABLE_PROPERTY + "}"})
 public final class OptimizerOptions {
 
-    /** The algorithms by their command-line names. */
-    static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta", "adam", "adamw",
-            "adamax", "nadam", "radam", "lion", "gd", "tutorial-momentum", "tutorial-rmsprop", "random-search");
+    /** picocli variables holding the registry's names and its table (the footer of every command with these options). */
+    static final String NAMES_PROPERTY = "descent.optimizer.names", TABLE_PROPERTY = "descent.optimizer.table";
+
+    static {
+        System.setProperty(NAMES_PROPERTY, String.join(", ", Optimizers.names()));
+        System.setProperty(TABLE_PROPERTY, String.join(System.lineSeparator(), Optimizers.help(79)));
+    }
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
-            description = "sgd, momentum, nesterov, rmsprop, adagrad, adadelta, adam, adamw, adamax, nadam, radam, lion; "
-                    + "the tutorial's gd, tutorial-momentum, tutorial-rmsprop, random-search (default: ${DEFAULT-VALUE})")
+            description = "${sys:" + NAMES_PROPERTY + "} (default: ${DEFAULT-VALUE}; their defaults are listed below)")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "learning rate (default: PyTorch's default for the optimizer; 1e-3 for adam, 0.01 for sgd)")
+    @Option(names = "--lr", paramLabel = "LR", description = "learning rate (default: the optimizer's; Muon's for its hidden matrices)")
     Double lr;
 
-    @Option(names = "--momentum", paramLabel = "M", description = "momentum for sgd/momentum/nesterov/rmsprop, β for tutorial-momentum (default: 0.9 for momentum and nesterov, else 0)")
+    @Option(names = "--momentum", paramLabel = "M", description = "momentum μ (sgd, momentum, nesterov, rmsprop, schedule-free-sgd, muon), β (tutorial-momentum)")
     Double momentum;
 
-    @Option(names = "--dampening", defaultValue = "0", paramLabel = "D", description = "SGD dampening (default: ${DEFAULT-VALUE})")
-    double dampening;
+    @Option(names = "--dampening", paramLabel = "D", description = "SGD dampening τ")
+    Double dampening;
 
-    @Option(names = "--weight-decay", paramLabel = "WD", description = "weight decay λ (default: 0; 0.01 for adamw)")
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "weight decay λ: coupled (sgd, adam, …) or decoupled (adamw, lion, muon) as the optimizer defines it")
     Double weightDecay;
 
-    @Option(names = "--betas", paramLabel = "B1,B2", split = ",", description = "Adam-family β₁,β₂ (default: 0.9,0.999; 0.9,0.99 for lion)")
+    @Option(names = "--betas", paramLabel = "B1,B2", split = ",", description = "β₁,β₂ of the Adam family, Lion, Schedule-Free AdamW and Muon's Adam")
     double[] betas;
 
-    @Option(names = "--eps", paramLabel = "EPS", description = "ε (default: the optimizer's PyTorch default)")
+    @Option(names = "--eps", paramLabel = "EPS", description = "ε (Adafactor: ε₁)")
     Double eps;
 
-    @Option(names = "--alpha", paramLabel = "A", description = "RMSprop smoothing α (default: 0.99; 0.9 for tutorial-rmsprop)")
+    @Option(names = "--alpha", paramLabel = "A", description = "RMSprop smoothing α")
     Double alpha;
 
     @Option(names = "--amsgrad", description = "AMSGrad variant of adam/adamw")
@@ -59,82 +58,107 @@ public final class OptimizerOptions {
     @Option(names = "--centered", description = "centered RMSprop")
     boolean centered;
 
-    @Option(names = "--rho", defaultValue = "0.9", paramLabel = "RHO", description = "Adadelta ρ (default: ${DEFAULT-VALUE})")
-    double rho;
+    @Option(names = "--rho", paramLabel = "RHO", description = "Adadelta ρ")
+    Double rho;
 
-    @Option(names = "--lr-decay", defaultValue = "0", paramLabel = "D", description = "Adagrad lr decay (default: ${DEFAULT-VALUE})")
-    double lrDecay;
+    @Option(names = "--lr-decay", paramLabel = "D", description = "Adagrad lr decay")
+    Double lrDecay;
 
-    @Option(names = "--initial-accumulator", defaultValue = "0", paramLabel = "V", description = "Adagrad initial accumulator value (default: ${DEFAULT-VALUE})")
-    double initialAccumulator;
+    @Option(names = "--initial-accumulator", paramLabel = "V", description = "Adagrad initial accumulator value")
+    Double initialAccumulator;
 
-    @Option(names = "--noise-scale", defaultValue = "0.01", paramLabel = "S", description = "random-search noise scale σ (default: ${DEFAULT-VALUE})")
-    double noiseScale;
+    @Option(names = "--adam-lr", paramLabel = "LR", description = "muon: learning rate of the auxiliary Adam (first and last layers, biases)")
+    Double adamLr;
+
+    @Option(names = "--ns-steps", paramLabel = "N", description = "muon: Newton-Schulz iterations")
+    Integer nsSteps;
+
+    @Option(names = "--beta2-decay", paramLabel = "TAU", description = "adafactor: decay τ of β₂ (β̂₂ = 1 − t^τ)")
+    Double beta2Decay;
+
+    @Option(names = "--noise-scale", paramLabel = "S", description = "random-search noise scale σ")
+    Double noiseScale;
 
     @Option(names = "--normalized", description = "random search: normalise each tensor's noise to unit norm")
     boolean normalized;
 
     /** The algorithm name, checked. */
     String name() {
-        String n = optimizer.toLowerCase(Locale.ROOT);
-        if (!NAMES.contains(n)) {
-            throw new BadInputException("unknown optimizer '" + optimizer + "' (known: " + String.join(", ", NAMES) + ")");
-        }
-        return n;
+        return entry(optimizer).name();
     }
 
-    private double b1(double d) {
-        return betas == null ? d : checkBetas()[0];
-    }
-
-    private double b2(double d) {
-        return betas == null ? d : checkBetas()[1];
-    }
-
-    private double[] checkBetas() {
-        if (betas.length != 2) {
-            throw new BadInputException("--betas takes two values B1,B2, got " + betas.length);
-        }
-        return betas;
-    }
-
-    /** The typed configuration for {@code name}; {@code seed} seeds random search's noise. */
-    OptimizerSpec<?> spec(String name, long seed) {
-        double wd = weightDecay != null ? weightDecay : name.equals("adamw") ? Adam.ADAMW_DEFAULT_WEIGHT_DECAY : 0;
+    private static Optimizers.Entry entry(String name) {
         try {
-            return switch (name) {
-                case "sgd" -> new OptimizerSpec<>(Sgd.RULE, lr(0.01), wd, new Sgd.Options(orElse(momentum, 0), dampening, false));
-                case "momentum" -> new OptimizerSpec<>(Sgd.RULE, lr(0.01), wd, new Sgd.Options(orElse(momentum, 0.9), dampening, false));
-                case "nesterov" -> new OptimizerSpec<>(Sgd.RULE, lr(0.01), wd, new Sgd.Options(orElse(momentum, 0.9), 0, true));
-                case "rmsprop" -> new OptimizerSpec<>(RmsProp.RULE, lr(RmsProp.DEFAULT_LR), wd, new RmsProp.Options(orElse(alpha, 0.99), orElse(eps, 1e-8), orElse(momentum, 0), centered));
-                case "adagrad" -> new OptimizerSpec<>(Adagrad.RULE, lr(Adagrad.DEFAULT_LR), wd, new Adagrad.Options(lrDecay, initialAccumulator, orElse(eps, 1e-10)));
-                case "adadelta" -> new OptimizerSpec<>(Adadelta.RULE, lr(Adadelta.DEFAULT_LR), wd, new Adadelta.Options(rho, orElse(eps, 1e-6)));
-                case "adam" -> new OptimizerSpec<>(Adam.ADAM, lr(Adam.DEFAULT_LR), wd, new Adam.Options(b1(0.9), b2(0.999), orElse(eps, 1e-8), amsgrad));
-                case "adamw" -> new OptimizerSpec<>(Adam.ADAMW, lr(Adam.DEFAULT_LR), wd, new Adam.Options(b1(0.9), b2(0.999), orElse(eps, 1e-8), amsgrad));
-                case "adamax" -> new OptimizerSpec<>(Adamax.RULE, lr(Adamax.DEFAULT_LR), wd, new Adamax.Options(b1(0.9), b2(0.999), orElse(eps, 1e-8)));
-                case "nadam" -> new OptimizerSpec<>(NAdam.RULE, lr(NAdam.DEFAULT_LR), wd, new NAdam.Options(b1(0.9), b2(0.999), orElse(eps, 1e-8), 4e-3));
-                case "radam" -> new OptimizerSpec<>(RAdam.RULE, lr(1e-3), wd, new RAdam.Options(b1(0.9), b2(0.999), orElse(eps, 1e-8)));
-                case "lion" -> new OptimizerSpec<>(Lion.RULE, lr(Lion.DEFAULT_LR), wd, new Lion.Options(b1(0.9), b2(0.99)));
-                case "gd" -> new OptimizerSpec<>(TutorialRules.GradientDescent.RULE, lr(0.1), 0, new TutorialRules.NoOptions());
-                case "tutorial-momentum" -> new OptimizerSpec<>(TutorialRules.Momentum.RULE, lr(0.01), 0, new TutorialRules.MomentumOptions(orElse(momentum, 0.9)));
-                case "tutorial-rmsprop" -> new OptimizerSpec<>(TutorialRules.RmsProp.RULE, lr(1e-3), 0, new TutorialRules.RmsPropOptions(orElse(alpha, 0.9), orElse(eps, 1e-8)));
-                case "random-search" -> new OptimizerSpec<>(new RandomSearch(seed), lr(1.0), 0, new RandomSearch.Options(noiseScale, normalized));
-                default -> throw new BadInputException("unknown optimizer '" + name + "'");
-            };
+            return Optimizers.get(name.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--optimizer " + name + ": " + e.getMessage());
+            throw new BadInputException(e.getMessage());
         }
     }
 
-    private double lr(double dflt) {
-        double v = lr == null ? dflt : lr;
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new BadInputException("--lr must be a positive finite number, got " + v);
+    /** The knobs given on the command line. */
+    private Map<Knob, Double> overrides() {
+        Map<Knob, Double> o = new EnumMap<>(Knob.class);
+        put(o, Knob.LR, lr);
+        put(o, Knob.MOMENTUM, momentum);
+        put(o, Knob.DAMPENING, dampening);
+        put(o, Knob.WEIGHT_DECAY, weightDecay);
+        if (betas != null) {
+            if (betas.length != 2) {
+                throw new BadInputException("--betas takes two values B1,B2, got " + betas.length);
+            }
+            o.put(Knob.BETA1, betas[0]);
+            o.put(Knob.BETA2, betas[1]);
         }
-        return v;
+        put(o, Knob.EPS, eps);
+        put(o, Knob.ALPHA, alpha);
+        put(o, Knob.RHO, rho);
+        put(o, Knob.LR_DECAY, lrDecay);
+        put(o, Knob.INITIAL_ACCUMULATOR_VALUE, initialAccumulator);
+        put(o, Knob.ADAM_LR, adamLr);
+        put(o, Knob.NS_STEPS, nsSteps == null ? null : nsSteps.doubleValue());
+        put(o, Knob.BETA2_DECAY, beta2Decay);
+        put(o, Knob.NOISE_SCALE, noiseScale);
+        if (amsgrad) {
+            o.put(Knob.AMSGRAD, 1.0);
+        }
+        if (centered) {
+            o.put(Knob.CENTERED, 1.0);
+        }
+        if (normalized) {
+            o.put(Knob.NORMALIZED, 1.0);
+        }
+        return o;
     }
 
-    private static double orElse(Double v, double d) {
-        return v == null ? d : v;
+    private static void put(Map<Knob, Double> o, Knob k, Double v) {
+        if (v != null) {
+            o.put(k, v);
+        }
+    }
+
+    /**
+     * The typed configuration for {@code name}; {@code seed} seeds random search's noise. A
+     * schedule-free optimizer takes {@code schedule}'s warm-up as its own and refuses a schedule.
+     *
+     * @param schedule the schedule options, or null where a command has none
+     */
+    OptimizerSpec<?> spec(String name, long seed, ScheduleOptions schedule) {
+        Optimizers.Entry e = entry(name);
+        if (lr != null && (!(lr > 0) || Double.isInfinite(lr))) {
+            throw new BadInputException("--lr must be a positive finite number, got " + lr);
+        }
+        Map<Knob, Double> o = overrides();
+        if (schedule != null && e.takes(Knob.WARMUP_STEPS)) {
+            if (!schedule.none()) {
+                throw new BadInputException("--optimizer " + e.name() + " is schedule-free: its averaging replaces the schedule, so it takes no --schedule"
+                        + " (--warmup-steps sets its own warm-up)");
+            }
+            o.put(Knob.WARMUP_STEPS, (double) schedule.warmupSteps);
+        }
+        try {
+            return e.spec(o, seed);
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException("--optimizer " + e.name() + ": " + ex.getMessage());
+        }
     }
 }

@@ -26,7 +26,7 @@ final class OptionChecks {
         model.hiddenDims();
         model.activation();
         for (String name : optimizers) {
-            optimizer.spec(name, train.seed);
+            optimizer.spec(name, train.seed, schedule);
         }
         train.config();
         if (schedule != null) {

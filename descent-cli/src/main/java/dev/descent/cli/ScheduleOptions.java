@@ -38,6 +38,11 @@ public final class ScheduleOptions {
     @Option(names = "--patience", defaultValue = "2", paramLabel = "N", description = "plateau: validations without improvement before halving the lr (default: ${DEFAULT-VALUE})")
     int patience;
 
+    /** Whether no schedule is asked for (warm-up aside). */
+    boolean none() {
+        return schedule.equalsIgnoreCase("none");
+    }
+
     /** The parsed schedule, or null for none or plateau. */
     Schedule build(double lr, int totalSteps) {
         String n = schedule.toLowerCase(Locale.ROOT);
@@ -76,7 +81,11 @@ public final class ScheduleOptions {
         }
     }
 
+    /** The schedule stepped by the trainer, or null; none for a schedule-free optimizer, which warms up itself. */
     LrScheduler scheduler(Optimizer<?> opt, double lr, int totalSteps) {
+        if (opt.chain().hasModes()) {
+            return null;
+        }
         Schedule s = build(lr, totalSteps);
         return s == null ? null : new LrScheduler(opt, s);
     }

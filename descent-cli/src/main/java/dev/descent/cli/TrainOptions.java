@@ -2,7 +2,7 @@ package dev.descent.cli;
 
 import java.nio.file.Path;
 
-import dev.descent.train.Clipping;
+import dev.descent.optim.transform.Clip;
 import dev.descent.train.Loss;
 import dev.descent.train.TrainConfig;
 import picocli.CommandLine.Option;
@@ -77,14 +77,23 @@ public final class TrainOptions {
         if (threads != null && threads < 1) {
             throw new BadInputException("--threads must be >= 1, got " + threads);
         }
+        clipping();
+        try {
+            return new TrainConfig(epochs, logFreq, valFreq, valBatches, 256, accumulate, earlyStopping, classWeights, parseLoss(loss));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    /** The clipping link the optimizer's chain starts with, or null for none. */
+    Clip clipping() {
         if (clipNorm != null && clipValue != null) {
             throw new BadInputException("--clip-norm and --clip-value cannot be combined");
         }
         try {
-            Clipping clip = clipNorm != null ? new Clipping.Norm(clipNorm) : clipValue != null ? new Clipping.Value(clipValue) : new Clipping.None();
-            return new TrainConfig(epochs, logFreq, valFreq, valBatches, 256, accumulate, clip, earlyStopping, classWeights, parseLoss(loss));
+            return clipNorm != null ? new Clip.ByGlobalNorm(clipNorm) : clipValue != null ? new Clip.ByValue(clipValue) : null;
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
+            throw new BadInputException((clipNorm != null ? "--clip-norm: " : "--clip-value: ") + e.getMessage());
         }
     }
 }

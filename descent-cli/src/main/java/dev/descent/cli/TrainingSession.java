@@ -116,9 +116,12 @@ final class TrainingSession {
         if (cfg.classWeights() != null && cfg.classWeights().length != spec.outDim()) {
             throw new BadInputException("--class-weights has " + cfg.classWeights().length + " values for " + spec.outDim() + " classes");
         }
-        OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2);
+        OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
+        if (t.clipping() != null) {
+            os = os.prepend(t.clipping());
+        }
         Mlp model = new Mlp(spec, new Generator(t.seed));
-        Optimizer<?> opt = os.create(model.parameters());
+        Optimizer<?> opt = os.create(model.namedParameters());
         DataLoader loader = new DataLoader(data.train(), t.batchSize, true, false, true, new Generator(t.seed + 1));
         int total = cfg.epochs() * loader.numBatches();
         LrScheduler sched = s.scheduler(opt, os.lr(), Math.ceilDiv(total, cfg.accumulate()));
@@ -240,7 +243,7 @@ final class TrainingSession {
         c.put("bias", spec.bias());
         c.put("activation", spec.activation().name().toLowerCase(Locale.ROOT));
         c.put("optimizer", optimizerName);
-        c.put("optimizer_class", os.rule().name());
+        c.put("optimizer_class", os.name());
         c.put("lr", os.lr());
         c.put("weight_decay", os.weightDecay());
         c.set("optimizer_options", JSON.valueToTree(os.options()));
@@ -255,7 +258,7 @@ final class TrainingSession {
         c.put("val_batches", cfg.valBatches());
         c.put("threads", Parallel.threads());
         c.put("grad_accum", cfg.accumulate());
-        c.put("clipping", cfg.clipping().toString());
+        c.put("clipping", t.clipping() == null ? "none" : t.clipping().name());
         c.put("early_stopping", cfg.earlyStoppingPatience());
         c.set("class_weights", JSON.valueToTree(cfg.classWeights()));
         c.put("loss", cfg.loss().label());

@@ -253,4 +253,29 @@ class TrainCommandTest {
         assertThat(Files.readAllLines(out.resolve("sgd/seed-2022/metrics.csv")).get(1).split(",")[2]).isNotEqualTo(a);
         assertThat(out.resolve("compare.png")).isNotEmptyFile();
     }
+
+    @Test
+    void todaysOptimizersTrainCompareAndSaveWhatTheyEvaluate() throws IOException {
+        Path out = tmp.resolve("cmp-new");
+        MainTest.Result r = MainTest.run("compare", "--optimizers", "adam,schedule-free-adamw,schedule-free-sgd,muon,adafactor", "--dataset", data.toString(),
+                "--hidden", "16,16", "--epochs", "1", "--batch-size", "32", "--val-size", "200", "--val-freq", "8", "--log-freq", "8", "--val-batches", "1",
+                "--warmup-steps", "5", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String n : List.of("adam", "schedule-free-adamw", "schedule-free-sgd", "muon", "adafactor")) {
+            assertThat(r.out()).containsPattern("(?m)^" + n + " +[0-9.]+% +[0-9.]+%");
+        }
+        JsonNode config = JSON.readTree(out.resolve("schedule-free-adamw/config.json").toFile());
+        assertThat(config.get("optimizer_class").asText()).isEqualTo("AdamWScheduleFree");
+        assertThat(config.get("optimizer_options").get("warmupSteps").asInt()).isEqualTo(5);
+        assertThat(JSON.readTree(out.resolve("muon/config.json").toFile()).get("optimizer_class").asText()).isEqualTo("MuonWithAuxAdam");
+
+        // The model file holds the averaged weights x that the run evaluated, not the training point y.
+        Path sf = out.resolve("schedule-free-adamw");
+        JsonNode summary = JSON.readTree(sf.resolve("summary.json").toFile());
+        MainTest.Result e = MainTest.run("eval", "--model", sf.resolve("model.safetensors").toString(), "--dataset", data.toString(), "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(JSON.readTree(e.out()).get("test_accuracy").asDouble()).isEqualTo(summary.get("test_accuracy").asDouble());
+        assertThat(Safetensors.read(sf.resolve("optimizer.safetensors")).metadata()).containsEntry("train_mode", "false")
+                .containsEntry("names", "[\"main.0.weight\",\"main.0.bias\",\"main.2.weight\",\"main.2.bias\",\"main.4.weight\",\"main.4.bias\"]");
+    }
 }

@@ -133,7 +133,7 @@ public final class EdgeOfStability {
         listeners.add(sharp);
         listeners.addAll(extra);
         DataLoader full = new DataLoader(flat, flat.size(), false, false, true, null);
-        TrainConfig tc = new TrainConfig(cfg.steps(), Integer.MAX_VALUE, 0, 1, 256, 1, null, 0, null, cfg.loss());
+        TrainConfig tc = new TrainConfig(cfg.steps(), Integer.MAX_VALUE, 0, 1, 256, 1, 0, null, cfg.loss());
         Trainer trainer = new Trainer(model, Sgd.create(model.parameters(), lr), null, null, full, null, tc, listeners);
         long t0 = System.nanoTime();
         TrainResult r = trainer.fit();

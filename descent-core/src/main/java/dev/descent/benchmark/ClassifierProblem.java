@@ -78,7 +78,7 @@ public record ClassifierProblem(String name, String description, Supplier<IdxIma
         // Validation on the whole held-out set four times an epoch (and at its end): the resolution of
         // the steps-to-target speed measure.
         int every = Math.max(1, loader.numBatches() / EVALS_PER_EPOCH);
-        TrainConfig cfg = new TrainConfig(budget.epochs(), Integer.MAX_VALUE, every, Math.ceilDiv(val, 1000), 1000, 1, null, 0, null);
+        TrainConfig cfg = new TrainConfig(budget.epochs(), Integer.MAX_VALUE, every, Math.ceilDiv(val, 1000), 1000, 1, 0, null);
         List<Integer> steps = new ArrayList<>();
         List<Double> seconds = new ArrayList<>(), acc = new ArrayList<>();
         TrainListener evals = new TrainListener() {

@@ -3,6 +3,7 @@ package dev.descent.io;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +15,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerState;
-import dev.descent.optim.ParamState;
+import dev.descent.optim.transform.ParamState;
 import dev.descent.tensor.Tensor;
 
 /**
  * Optimizer state for exact resume, as {@code optimizer.safetensors}: per parameter i (in group
- * order) the tensors {@code state.i.<buffer>} (F32), {@code state.i.step} (I64) and
- * {@code state.i.scalars} (F64); {@code __metadata__} holds {@code format=descent-optimizer}, the
- * algorithm, the step count, the groups' hyperparameters and options as JSON, and the rule's own
- * state.
+ * order) the tensors {@code state.i.<buffer>} (F32, the buffers the algorithm has used),
+ * {@code state.i.step} (I64) and {@code state.i.scalars} (F64); {@code __metadata__} holds
+ * {@code format=descent-optimizer}, the algorithm, the step count, the groups' hyperparameters and
+ * options as JSON, the parameters' names and shapes (so that loading checks them, which PyTorch's
+ * position-only state dicts cannot), and whether the optimizer was in train mode. Files written
+ * before names and shapes were recorded still load, checked by size only.
  */
 public final class OptimizerCheckpoint {
 
@@ -34,7 +37,7 @@ public final class OptimizerCheckpoint {
     /** Saves an optimizer's state (atomically). */
     public static void save(Path file, Optimizer<?> optimizer) {
         OptimizerState<?> s = optimizer.stateDict();
-        String[] names = optimizer.rule().bufferNames();
+        List<String> names = optimizer.chain().bufferNames();
         Map<String, Safetensors.Entry> tensors = new LinkedHashMap<>();
         for (int i = 0; i < s.params().size(); i++) {
             ParamState p = s.params().get(i);
@@ -42,8 +45,10 @@ public final class OptimizerCheckpoint {
                 continue;
             }
             float[][] bufs = p.buffers();
-            for (int b = 0; b < names.length; b++) {
-                tensors.put("state." + i + "." + names[b], Safetensors.Entry.f32(bufs[b], bufs[b].length));
+            for (int b = 0; b < names.size(); b++) {
+                if (bufs[b] != null) {
+                    tensors.put("state." + i + "." + names.get(b), Safetensors.Entry.f32(bufs[b], bufs[b].length));
+                }
             }
             tensors.put("state." + i + ".step", Safetensors.Entry.i64(new long[] {p.step()}));
             tensors.put("state." + i + ".scalars", Safetensors.Entry.f64(p.scalars(), p.scalars().length));
@@ -63,17 +68,19 @@ public final class OptimizerCheckpoint {
         meta.put("steps", Long.toString(s.steps()));
         meta.put("params", Integer.toString(s.params().size()));
         meta.put("groups", groups.toString());
-        if (s.ruleState() != null) {
-            meta.put("rule_state", JSON.valueToTree(s.ruleState()).toString());
-        }
+        meta.put("names", JSON.valueToTree(s.names()).toString());
+        meta.put("shapes", JSON.valueToTree(s.shapes()).toString());
+        meta.put("train_mode", Boolean.toString(s.trainMode()));
         Safetensors.write(file, tensors, meta);
     }
 
     /**
-     * Loads a saved state into {@code optimizer} (which must be the same algorithm over parameters
-     * of the same sizes). Every entry is checked against the optimizer before anything is loaded.
+     * Loads a saved state into {@code optimizer}, which must be the same algorithm over parameters
+     * of the same shapes and, where both sides have them, the same names. Every entry is checked
+     * against the optimizer before anything is loaded.
      *
-     * @throws FormatException naming the entry (metadata key or tensor) that is missing or does not fit
+     * @throws FormatException naming the entry (metadata key or tensor) that is missing or does not
+     *                         fit, or the first parameter whose name or shape differs
      */
     public static <O> void load(Path file, Optimizer<O> optimizer) {
         load(Safetensors.read(file), file.toString(), optimizer);
@@ -87,8 +94,8 @@ public final class OptimizerCheckpoint {
             throw new FormatException(name + ": not a Descent optimizer state (format=" + m.get("format") + ")");
         }
         String algorithm = meta(m, "algorithm", name);
-        if (!algorithm.equals(optimizer.rule().name())) {
-            throw new FormatException(name + ": the state of " + algorithm + ", but the run's optimizer is " + optimizer.rule().name());
+        if (!algorithm.equals(optimizer.chain().name())) {
+            throw new FormatException(name + ": the state of " + algorithm + ", but the run's optimizer is " + optimizer.chain().name());
         }
         List<Tensor> flat = new ArrayList<>();
         optimizer.paramGroups().forEach(g -> flat.addAll(g.params()));
@@ -97,8 +104,11 @@ public final class OptimizerCheckpoint {
             throw new FormatException(name + ": metadata 'params' is " + n + ", the optimizer has " + flat.size() + " parameters");
         }
         long steps = wholeMeta(m, "steps", name);
-        String[] names = optimizer.rule().bufferNames();
-        int scalars = optimizer.rule().scalarCount();
+        List<String> paramNames = m.containsKey("names") ? names(m.get("names"), flat.size(), name) : null;
+        List<int[]> shapes = m.containsKey("shapes") ? shapes(m.get("shapes"), flat.size(), name) : null;
+        // The buffers' names and sizes this optimizer's chain keeps for each parameter's shape.
+        List<String> names = optimizer.chain().bufferNames();
+        int scalars = optimizer.chain().scalarCount();
         List<ParamState> params = new ArrayList<>();
         for (int i = 0; i < flat.size(); i++) {
             Safetensors.Entry step = c.tensors().get("state." + i + ".step");
@@ -110,9 +120,12 @@ public final class OptimizerCheckpoint {
             if (st[0] < 0) {
                 throw new FormatException(name + ": tensor 'state." + i + ".step' is " + st[0] + ", expected a step count >= 0");
             }
-            float[][] bufs = new float[names.length][];
-            for (int b = 0; b < names.length; b++) {
-                bufs[b] = tensor(c, "state." + i + "." + names[b], Safetensors.Dtype.F32, flat.get(i).numel(), name).toFloats();
+            ParamState sizes = optimizer.chain().newState(flat.get(i).shape());
+            float[][] bufs = new float[names.size()][];
+            for (int b = 0; b < names.size(); b++) {
+                String key = "state." + i + "." + names.get(b);
+                // A buffer the algorithm has not used yet is absent, as in PyTorch's state dicts.
+                bufs[b] = c.tensors().containsKey(key) ? tensor(c, key, Safetensors.Dtype.F32, sizes.bufferSize(b), name).toFloats() : null;
             }
             double[] sc = tensor(c, "state." + i + ".scalars", Safetensors.Dtype.F64, scalars, name).toDoubles();
             params.add(ParamState.of(st[0], bufs, sc));
@@ -145,26 +158,55 @@ public final class OptimizerCheckpoint {
             }
             groups.add(new OptimizerState.Group<>(g.get("size").intValue(), lr, wd, g.get("maximize").booleanValue(), options));
         }
-        long[] rule = null;
-        if (m.containsKey("rule_state")) {
-            JsonNode r = Json.parse(m.get("rule_state"), name + ": metadata 'rule_state'");
-            if (!r.isArray() || r.size() > 64) {
-                throw new FormatException(name + ": metadata 'rule_state' must be a short list of whole numbers");
-            }
-            rule = new long[r.size()];
-            for (int i = 0; i < rule.length; i++) {
-                if (!r.get(i).isIntegralNumber() || !r.get(i).canConvertToLong()) {
-                    throw new FormatException(name + ": metadata 'rule_state' entry " + i + " is not a 64-bit whole number");
-                }
-                rule[i] = r.get(i).longValue();
-            }
+        String mode = m.getOrDefault("train_mode", "true");
+        if (!mode.equals("true") && !mode.equals("false")) {
+            throw new FormatException(name + ": metadata 'train_mode' is '" + mode + "', expected true or false");
         }
         try {
-            optimizer.loadStateDict(new OptimizerState<>(algorithm, steps, groups, params, rule));
+            optimizer.loadStateDict(new OptimizerState<>(algorithm, steps, groups, params, paramNames, shapes, Boolean.parseBoolean(mode)));
         } catch (IllegalArgumentException e) {
-            // What the rule itself refuses (a generator state of zeros, options out of range).
+            // What the optimizer itself refuses: other names or shapes, options out of range.
             throw new FormatException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The parameters' names: a list of {@code count} strings or nulls. */
+    private static List<String> names(String text, int count, String name) {
+        JsonNode a = Json.parse(text, name + ": metadata 'names'");
+        if (!a.isArray() || a.size() != count) {
+            throw new FormatException(name + ": metadata 'names' must list " + count + " parameter names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : a) {
+            if (!e.isNull() && !e.isTextual()) {
+                throw new FormatException(name + ": metadata 'names' entry " + out.size() + " is not a name");
+            }
+            out.add(e.isNull() ? null : e.textValue());
+        }
+        return out;
+    }
+
+    /** The parameters' shapes: {@code count} lists of dimensions >= 0. */
+    private static List<int[]> shapes(String text, int count, String name) {
+        JsonNode a = Json.parse(text, name + ": metadata 'shapes'");
+        if (!a.isArray() || a.size() != count) {
+            throw new FormatException(name + ": metadata 'shapes' must list " + count + " parameter shapes");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (JsonNode e : a) {
+            if (!e.isArray() || e.size() > 8) {
+                throw new FormatException(name + ": metadata 'shapes' entry " + out.size() + " is not a shape");
+            }
+            int[] shape = new int[e.size()];
+            for (int d = 0; d < shape.length; d++) {
+                if (!e.get(d).isIntegralNumber() || !e.get(d).canConvertToInt() || e.get(d).intValue() < 0) {
+                    throw new FormatException(name + ": metadata 'shapes' entry " + out.size() + " has dimension " + e.get(d) + ", expected a whole number >= 0");
+                }
+                shape[d] = e.get(d).intValue();
+            }
+            out.add(shape);
+        }
+        return out;
     }
 
     private static String meta(Map<String, String> m, String key, String name) {
@@ -194,7 +236,7 @@ public final class OptimizerCheckpoint {
             throw new FormatException(name + ": tensor '" + key + "' is missing");
         }
         if (e.dtype() != type || e.data().length != (long) numel * type.bytes()) {
-            throw new FormatException(name + ": tensor '" + key + "' is " + e.dtype() + " " + java.util.Arrays.toString(e.shape()) + ", expected " + type + " of "
+            throw new FormatException(name + ": tensor '" + key + "' is " + e.dtype() + " " + Arrays.toString(e.shape()) + ", expected " + type + " of "
                     + numel + " element" + (numel == 1 ? "" : "s"));
         }
         return e;

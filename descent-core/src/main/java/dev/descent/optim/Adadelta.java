@@ -2,7 +2,14 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
+
+import static dev.descent.optim.transform.Transforms.coupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * Adadelta (Zeiler, 2012), as {@code torch.optim.Adadelta}:
@@ -13,9 +20,10 @@ import dev.descent.tensor.Tensor;
  * u_t ← ρ·u_{t−1} + (1 − ρ)·Δ_t²
  * θ_t ← θ_{t−1} − γ·Δ_t
  * </pre>
- * Defaults: γ = 1.0, ρ = 0.9, ε = 1e-6. State: {@code square_avg}, {@code acc_delta}.
+ * chain(maximize, coupled weight decay, scale by Adadelta, learning rate). Defaults: γ = 1.0,
+ * ρ = 0.9, ε = 1e-6. State: {@code square_avg}, {@code acc_delta}.
  */
-public final class Adadelta implements UpdateRule<Adadelta.Options> {
+public final class Adadelta {
 
     /** ρ and ε. */
     public record Options(double rho, double eps) {
@@ -27,8 +35,9 @@ public final class Adadelta implements UpdateRule<Adadelta.Options> {
 
     /** PyTorch's default learning rate. */
     public static final double DEFAULT_LR = 1.0;
-    /** The rule. */
-    public static final Adadelta RULE = new Adadelta();
+
+    /** The chain. */
+    public static final Chain<Options> RULE = Chain.of(maximize(), coupledWeightDecay(), new ScaleByAdadelta(), scaleByLearningRate()).named("Adadelta");
 
     private Adadelta() {
     }
@@ -38,33 +47,35 @@ public final class Adadelta implements UpdateRule<Adadelta.Options> {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    @Override
-    public String name() {
-        return "Adadelta";
-    }
+    private static final class ScaleByAdadelta implements Fusable<Options> {
+        @Override
+        public String name() {
+            return "adadelta";
+        }
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"square_avg", "acc_delta"};
-    }
+        @Override
+        public List<String> buffers() {
+            return List.of("square_avg", "acc_delta");
+        }
 
-    @Override
-    public void validate(Options o) {
-        Checks.unit("rho value", o.rho());
-        Checks.eps(o.eps());
-    }
+        @Override
+        public void validate(Options o) {
+            Checks.unit("rho value", o.rho());
+            Checks.eps(o.eps());
+        }
 
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        float rho = (float) o.rho(), eps = (float) o.eps(), lr = (float) group.lr();
-        float[] v = s.buffer(0), u = s.buffer(1);
-        for (int i = 0; i < p.length; i++) {
-            float gi = g[i];
-            v[i] = rho * v[i] + (1 - rho) * gi * gi;
-            float delta = (float) Math.sqrt(u[i] + eps) / (float) Math.sqrt(v[i] + eps) * gi;
-            u[i] = rho * u[i] + (1 - rho) * delta * delta;
-            p[i] -= lr * delta;
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            float rho = (float) o.rho(), eps = (float) o.eps(), rate = (float) eta;
+            float[] g = s.update(), v = s.buffer(0), u = s.buffer(1);
+            for (int i = 0; i < out.length; i++) {
+                float gi = g[i];
+                v[i] = rho * v[i] + (1 - rho) * gi * gi;
+                float delta = (float) Math.sqrt(u[i] + eps) / (float) Math.sqrt(v[i] + eps) * gi;
+                u[i] = rho * u[i] + (1 - rho) * delta * delta;
+                out[i] = out[i] - rate * delta;
+            }
         }
     }
 }

@@ -2,24 +2,33 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.fused.FusedProvider;
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
-import dev.descent.tensor.kernel.KernelProvider;
+
+import static dev.descent.optim.transform.Transforms.coupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.decoupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * Adam (Kingma &amp; Ba, 2015) as {@code torch.optim.Adam}, and with decoupled weight decay as
- * {@code torch.optim.AdamW} (Loshchilov &amp; Hutter, 2019):
+ * {@code torch.optim.AdamW} (Loshchilov &amp; Hutter, 2019). The scaling:
  *
  * <pre>
- * AdamW only: θ_{t−1} ← θ_{t−1}·(1 − γλ)            (Adam adds λ·θ to g instead)
  * m_t ← β₁·m_{t−1} + (1 − β₁)·g_t
  * v_t ← β₂·v_{t−1} + (1 − β₂)·g_t²
  * amsgrad: v̂_t ← max(v̂_{t−1}, v_t), else v̂_t ← v_t
- * θ_t ← θ_{t−1} − γ/(1 − β₁ᵗ) · m_t / (√v̂_t / √(1 − β₂ᵗ) + ε)
+ * d_t ← m_t/(1 − β₁ᵗ) / (√v̂_t / √(1 − β₂ᵗ) + ε)
  * </pre>
+ * Adam = chain(maximize, coupled weight decay g ← g + λθ, scale by Adam, θ ← θ − γ·d);
+ * AdamW = chain(maximize, scale by Adam, decoupled weight decay, learning rate): θ ← (1 − γλ)·θ − γ·d.
  * Defaults: γ = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 0 (Adam) or 1e-2 (AdamW). State:
- * {@code exp_avg}, {@code exp_avg_sq}, {@code max_exp_avg_sq}.
+ * {@code exp_avg}, {@code exp_avg_sq}, {@code max_exp_avg_sq} (AMSGrad only).
  */
-public final class Adam implements UpdateRule<Adam.Options> {
+public final class Adam {
 
     /** β₁, β₂, ε and the AMSGrad switch. */
     public record Options(double beta1, double beta2, double eps, boolean amsgrad) {
@@ -34,15 +43,17 @@ public final class Adam implements UpdateRule<Adam.Options> {
     /** AdamW's default weight decay. */
     public static final double ADAMW_DEFAULT_WEIGHT_DECAY = 1e-2;
 
+    /** Adam's scaling: the direction d_t above. */
+    public static Fusable<Options> scaleByAdam() {
+        return ScaleByAdam.INSTANCE;
+    }
+
     /** Adam: weight decay added to the gradient. */
-    public static final Adam ADAM = new Adam(false);
+    public static final Chain<Options> ADAM = Chain.of(maximize(), coupledWeightDecay(), scaleByAdam(), scaleByLearningRate()).named("Adam");
     /** AdamW: weight decay applied to the parameters directly. */
-    public static final Adam ADAMW = new Adam(true);
+    public static final Chain<Options> ADAMW = Chain.of(maximize(), scaleByAdam(), decoupledWeightDecay(), scaleByLearningRate()).named("AdamW");
 
-    private final boolean decoupled;
-
-    private Adam(boolean decoupled) {
-        this.decoupled = decoupled;
+    private Adam() {
     }
 
     /** Adam with the given lr, weight decay and options. */
@@ -55,54 +66,32 @@ public final class Adam implements UpdateRule<Adam.Options> {
         return new Optimizer<>(ADAMW, params, lr, weightDecay, options);
     }
 
-    @Override
-    public String name() {
-        return decoupled ? "AdamW" : "Adam";
-    }
+    private static final class ScaleByAdam implements Fusable<Options> {
+        static final ScaleByAdam INSTANCE = new ScaleByAdam();
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
-    }
-
-    @Override
-    public boolean coupledWeightDecay() {
-        return !decoupled;
-    }
-
-    @Override
-    public void validate(Options o) {
-        Checks.adamLike(o.beta1(), o.beta2(), o.eps());
-    }
-
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        double lr = group.lr();
-        if (decoupled && group.weightDecay() != 0) {
-            float keep = (float) (1 - lr * group.weightDecay());
-            for (int i = 0; i < p.length; i++) {
-                p[i] *= keep;
-            }
+        @Override
+        public String name() {
+            return "adam";
         }
-        long t = s.step();
-        double bc1 = 1 - Math.pow(o.beta1(), t);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(o.beta2(), t));
-        float[] m = s.buffer(0), v = s.buffer(1);
-        if (!o.amsgrad()) {
-            KernelProvider.kernels().adam(p, g, m, v, p.length, (float) o.beta1(), (float) o.beta2(),
-                    (float) (lr / bc1), (float) bc2Sqrt, (float) o.eps());
-            return;
+
+        @Override
+        public List<String> buffers() {
+            return List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
         }
-        float b1 = (float) o.beta1(), b2 = (float) o.beta2(), eps = (float) o.eps();
-        float stepSize = (float) (lr / bc1), c2 = (float) bc2Sqrt;
-        float[] vmax = s.buffer(2);
-        for (int i = 0; i < p.length; i++) {
-            float gi = g[i];
-            m[i] = b1 * m[i] + (1 - b1) * gi;
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-            vmax[i] = Math.max(vmax[i], v[i]);
-            p[i] -= stepSize * m[i] / ((float) Math.sqrt(vmax[i]) / c2 + eps);
+
+        @Override
+        public void validate(Options o) {
+            Checks.adamLike(o.beta1(), o.beta2(), o.eps());
+        }
+
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            long t = s.step();
+            double bc1 = 1 - Math.pow(o.beta1(), t);
+            double bc2Sqrt = Math.sqrt(1 - Math.pow(o.beta2(), t));
+            FusedProvider.updates().adam(s.update(), s.buffer(0), s.buffer(1), o.amsgrad() ? s.buffer(2) : null, out, out.length,
+                    (float) o.beta1(), (float) o.beta2(), (float) o.eps(), (float) bc2Sqrt, (float) (eta / bc1));
         }
     }
 }

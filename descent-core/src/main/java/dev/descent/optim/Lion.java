@@ -2,19 +2,29 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.fused.FusedProvider;
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
 
+import static dev.descent.optim.transform.Transforms.decoupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
+
 /**
- * Lion, EvoLved Sign Momentum (Chen et al., 2023), with decoupled weight decay:
+ * Lion, EvoLved Sign Momentum (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"),
+ * as the authors' and lion-pytorch's code:
  *
  * <pre>
  * c_t ← β₁·m_{t−1} + (1 − β₁)·g_t
- * θ_t ← θ_{t−1}·(1 − γλ) − γ·sign(c_t)
+ * θ_t ← θ_{t−1}·(1 − γλ) − γ·sign(c_t)          (sign(0) = 0)
  * m_t ← β₂·m_{t−1} + (1 − β₂)·g_t
  * </pre>
- * Defaults (the paper's): γ = 1e-4, β = (0.9, 0.99), λ = 0. State: {@code exp_avg}.
+ * chain(maximize, scale by sign, decoupled weight decay, learning rate). Defaults (the paper's):
+ * γ = 1e-4, β = (0.9, 0.99), λ = 0. State: {@code exp_avg}.
  */
-public final class Lion implements UpdateRule<Lion.Options> {
+public final class Lion {
 
     /** β₁ and β₂. */
     public record Options(double beta1, double beta2) {
@@ -26,8 +36,14 @@ public final class Lion implements UpdateRule<Lion.Options> {
 
     /** The paper's default learning rate. */
     public static final double DEFAULT_LR = 1e-4;
-    /** The rule. */
-    public static final Lion RULE = new Lion();
+
+    /** Lion's scaling: sign(c_t). */
+    public static Fusable<Options> scaleBySign() {
+        return ScaleBySign.INSTANCE;
+    }
+
+    /** The chain. */
+    public static final Chain<Options> RULE = Chain.of(maximize(), scaleBySign(), decoupledWeightDecay(), scaleByLearningRate()).named("Lion");
 
     private Lion() {
     }
@@ -37,37 +53,29 @@ public final class Lion implements UpdateRule<Lion.Options> {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    @Override
-    public String name() {
-        return "Lion";
-    }
+    private static final class ScaleBySign implements Fusable<Options> {
+        static final ScaleBySign INSTANCE = new ScaleBySign();
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"exp_avg"};
-    }
+        @Override
+        public String name() {
+            return "lion";
+        }
 
-    @Override
-    public boolean coupledWeightDecay() {
-        return false;
-    }
+        @Override
+        public List<String> buffers() {
+            return List.of("exp_avg");
+        }
 
-    @Override
-    public void validate(Options o) {
-        Checks.beta("beta parameter at index 0", o.beta1());
-        Checks.beta("beta parameter at index 1", o.beta2());
-    }
+        @Override
+        public void validate(Options o) {
+            Checks.beta("beta parameter at index 0", o.beta1());
+            Checks.beta("beta parameter at index 1", o.beta2());
+        }
 
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        float lr = (float) group.lr(), b1 = (float) o.beta1(), b2 = (float) o.beta2();
-        float keep = (float) (1 - group.lr() * group.weightDecay());
-        float[] m = s.buffer(0);
-        for (int i = 0; i < p.length; i++) {
-            float c = b1 * m[i] + (1 - b1) * g[i];
-            p[i] = p[i] * keep - lr * Math.signum(c);
-            m[i] = b2 * m[i] + (1 - b2) * g[i];
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            FusedProvider.updates().lion(s.update(), s.buffer(0), out, out.length, (float) o.beta1(), (float) o.beta2(), (float) eta);
         }
     }
 }

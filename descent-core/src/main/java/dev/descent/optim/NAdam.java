@@ -2,7 +2,14 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
+
+import static dev.descent.optim.transform.Transforms.coupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * Adam with Nesterov momentum (Dozat, 2016), as {@code torch.optim.NAdam}:
@@ -15,10 +22,11 @@ import dev.descent.tensor.Tensor;
  * </pre>
  * ψ momentum decay. The second denominator is PyTorch 1.13's ({@code mu_product * mu * mu_next}, which
  * counts μ_t twice); PyTorch 2 uses Π_t·μ_{t+1}. Descent follows 1.13, the version its golden
- * vectors come from. Defaults: γ = 2e-3, β = (0.9, 0.999), ε = 1e-8, ψ = 4e-3. State:
- * {@code exp_avg}, {@code exp_avg_sq}, and the scalar {@code mu_product} Π.
+ * vectors come from. chain(maximize, coupled weight decay, scale by NAdam, learning rate). Defaults:
+ * γ = 2e-3, β = (0.9, 0.999), ε = 1e-8, ψ = 4e-3. State: {@code exp_avg}, {@code exp_avg_sq}, and the
+ * scalar {@code mu_product} Π.
  */
-public final class NAdam implements UpdateRule<NAdam.Options> {
+public final class NAdam {
 
     /** β₁, β₂, ε, ψ. */
     public record Options(double beta1, double beta2, double eps, double momentumDecay) {
@@ -30,8 +38,9 @@ public final class NAdam implements UpdateRule<NAdam.Options> {
 
     /** PyTorch's default learning rate. */
     public static final double DEFAULT_LR = 2e-3;
-    /** The rule. */
-    public static final NAdam RULE = new NAdam();
+
+    /** The chain. */
+    public static final Chain<Options> RULE = Chain.of(maximize(), coupledWeightDecay(), new ScaleByNAdam(), scaleByLearningRate()).named("NAdam");
 
     private NAdam() {
     }
@@ -41,53 +50,53 @@ public final class NAdam implements UpdateRule<NAdam.Options> {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    @Override
-    public String name() {
-        return "NAdam";
-    }
+    private static final class ScaleByNAdam implements Fusable<Options> {
+        @Override
+        public String name() {
+            return "nadam";
+        }
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"exp_avg", "exp_avg_sq"};
-    }
+        @Override
+        public List<String> buffers() {
+            return List.of("exp_avg", "exp_avg_sq");
+        }
 
-    @Override
-    public int scalarCount() {
-        return 1;
-    }
+        @Override
+        public int scalarCount() {
+            return 1;
+        }
 
-    @Override
-    public void init(ParamState state, Options options) {
-        state.scalars()[0] = 1.0;
-    }
+        @Override
+        public void init(Slot<Options> s) {
+            s.setScalar(0, 1.0);
+        }
 
-    @Override
-    public void validate(Options o) {
-        Checks.adamLike(o.beta1(), o.beta2(), o.eps());
-        Checks.nonNegative("momentum_decay", o.momentumDecay());
-    }
+        @Override
+        public void validate(Options o) {
+            Checks.adamLike(o.beta1(), o.beta2(), o.eps());
+            Checks.nonNegative("momentum_decay", o.momentumDecay());
+        }
 
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        long t = s.step();
-        double lr = group.lr();
-        double bc2 = 1 - Math.pow(o.beta2(), t);
-        double mu = o.beta1() * (1 - 0.5 * Math.pow(0.96, t * o.momentumDecay()));
-        double muNext = o.beta1() * (1 - 0.5 * Math.pow(0.96, (t + 1) * o.momentumDecay()));
-        double muProduct = s.scalars()[0] * mu;
-        s.scalars()[0] = muProduct;
-        float cg = (float) (lr * (1 - mu) / (1 - muProduct));
-        float cm = (float) (lr * muNext / (1 - muProduct * mu * muNext));
-        float b1 = (float) o.beta1(), b2 = (float) o.beta2(), eps = (float) o.eps(), fbc2 = (float) bc2;
-        float[] m = s.buffer(0), v = s.buffer(1);
-        for (int i = 0; i < p.length; i++) {
-            float gi = g[i];
-            m[i] = b1 * m[i] + (1 - b1) * gi;
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-            float d = (float) Math.sqrt(v[i] / fbc2) + eps;
-            p[i] -= cg * gi / d;
-            p[i] -= cm * m[i] / d;
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            long t = s.step();
+            double bc2 = 1 - Math.pow(o.beta2(), t);
+            double mu = o.beta1() * (1 - 0.5 * Math.pow(0.96, t * o.momentumDecay()));
+            double muNext = o.beta1() * (1 - 0.5 * Math.pow(0.96, (t + 1) * o.momentumDecay()));
+            double muProduct = s.scalar(0) * mu;
+            s.setScalar(0, muProduct);
+            float cg = (float) (eta * (1 - mu) / (1 - muProduct));
+            float cm = (float) (eta * muNext / (1 - muProduct * mu * muNext));
+            float b1 = (float) o.beta1(), b2 = (float) o.beta2(), eps = (float) o.eps(), fbc2 = (float) bc2;
+            float[] g = s.update(), m = s.buffer(0), v = s.buffer(1);
+            for (int i = 0; i < out.length; i++) {
+                float gi = g[i];
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                float d = (float) Math.sqrt(v[i] / fbc2) + eps;
+                out[i] = out[i] - cg * (gi / d) - cm * (m[i] / d);
+            }
         }
     }
 }

@@ -1,22 +1,29 @@
 package dev.descent.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.ParamState;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
 
 /**
- * An optimizer: parameter groups, per-parameter state and the one loop that applies an
- * {@link UpdateRule} to every parameter, as {@code torch.optim.Optimizer}.
+ * An optimizer, as {@code torch.optim.Optimizer}: parameter groups with their hyperparameters,
+ * per-parameter state, and a {@link Chain} of gradient transforms that every {@link #step()}
+ * runs over the parameters that have a gradient (the others are skipped and get no state, as in
+ * PyTorch). The gradients themselves are never modified.
  *
- * <p>Each {@link #step()} visits every group and every parameter with a gradient; it flips the
- * gradient's sign when the group maximizes and adds {@code λ·p} for coupled weight decay (into a
- * scratch buffer: the gradient itself is never modified, as in PyTorch), then hands the flat arrays
- * to the rule. Parameters without a gradient are skipped and get no state, as in PyTorch.
+ * <p>Parameters may carry names (a model's {@code namedParameters()}); the state dict records them
+ * beside the positions, and {@link #loadStateDict} refuses a state whose names or shapes differ.
+ * {@link #train()} and {@link #eval()} switch the parameters between the point gradients are taken
+ * at and the point to evaluate, for chains that distinguish them (Schedule-Free); for the others
+ * they only record the mode.
  *
  * @param <O> the algorithm's options record
  */
@@ -29,15 +36,37 @@ public final class Optimizer<O> {
         float evaluate();
     }
 
-    /** One group's parameters and hyperparameters, as a dict in PyTorch's {@code params} list. */
-    public record GroupSpec<O>(List<Tensor> params, double lr, double weightDecay, boolean maximize, O options) {
+    /**
+     * One group's parameters and hyperparameters, as a dict in PyTorch's {@code params} list.
+     *
+     * @param names the parameters' names in the same order, or null when they have none
+     */
+    public record GroupSpec<O>(List<Tensor> params, List<String> names, double lr, double weightDecay, boolean maximize, O options) {
+
+        /** Copies the lists; the names, when given, must match the parameters one to one. */
+        public GroupSpec {
+            params = List.copyOf(params);
+            if (names != null) {
+                if (names.size() != params.size()) {
+                    throw new IllegalArgumentException("a parameter group has " + params.size() + " parameters but " + names.size() + " names");
+                }
+                names = List.copyOf(names);
+            }
+        }
+
+        /** A group of unnamed parameters. */
+        public GroupSpec(List<Tensor> params, double lr, double weightDecay, boolean maximize, O options) {
+            this(params, null, lr, weightDecay, maximize, options);
+        }
     }
 
-    private final UpdateRule<O> rule;
+    private final Chain<O> chain;
     private final List<ParamGroup<O>> groups;
-    private final Map<Tensor, ParamState> state = new IdentityHashMap<>();
+    private final List<Slot<O>> slots = new ArrayList<>();
+    private final Map<Tensor, Slot<O>> byTensor = new IdentityHashMap<>();
+    private final List<Slot<O>> stepping = new ArrayList<>();
     private long steps;
-    private float[] scratch = new float[0];
+    private boolean trainMode = true;
 
     /**
      * An optimizer over the given groups.
@@ -45,43 +74,54 @@ public final class Optimizer<O> {
      * @throws IllegalArgumentException for an empty parameter list, a parameter in two groups, or a
      *                                  bad option (named, with its value)
      */
-    public Optimizer(UpdateRule<O> rule, List<GroupSpec<O>> specs) {
-        this.rule = rule;
+    public Optimizer(Chain<O> chain, List<GroupSpec<O>> specs) {
+        this.chain = chain;
         if (specs.isEmpty()) {
-            throw new IllegalArgumentException(rule.name() + ": optimizer got an empty parameter list");
+            throw new IllegalArgumentException(chain.name() + ": optimizer got an empty parameter list");
         }
         List<ParamGroup<O>> gs = new ArrayList<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (GroupSpec<O> s : specs) {
             if (s.params().isEmpty()) {
-                throw new IllegalArgumentException(rule.name() + ": optimizer got an empty parameter list");
+                throw new IllegalArgumentException(chain.name() + ": optimizer got an empty parameter list");
             }
             for (Tensor p : s.params()) {
                 if (!seen.add(p)) {
-                    throw new IllegalArgumentException(rule.name() + ": some parameters appear in more than one parameter group");
+                    throw new IllegalArgumentException(chain.name() + ": some parameters appear in more than one parameter group");
                 }
             }
             Checks.lr(s.lr());
             Checks.weightDecay(s.weightDecay());
-            rule.validate(s.options());
-            gs.add(new ParamGroup<>(s.params(), s.lr(), s.weightDecay(), s.maximize(), s.options()));
+            chain.validate(s.options());
+            ParamGroup<O> g = new ParamGroup<>(s.params(), s.lr(), s.weightDecay(), s.maximize(), s.options());
+            gs.add(g);
+            for (int i = 0; i < s.params().size(); i++) {
+                Slot<O> slot = new Slot<>(s.params().get(i), s.names() == null ? null : s.names().get(i), slots.size(), g);
+                slots.add(slot);
+                byTensor.put(slot.tensor(), slot);
+            }
         }
         this.groups = List.copyOf(gs);
     }
 
-    /** One group holding every parameter. */
-    public Optimizer(UpdateRule<O> rule, List<Tensor> params, double lr, double weightDecay, O options) {
-        this(rule, List.of(new GroupSpec<>(params, lr, weightDecay, false, options)));
+    /** One group holding every parameter (unnamed). */
+    public Optimizer(Chain<O> chain, List<Tensor> params, double lr, double weightDecay, O options) {
+        this(chain, List.of(new GroupSpec<>(params, lr, weightDecay, false, options)));
     }
 
-    /** The algorithm. */
-    public UpdateRule<O> rule() {
-        return rule;
+    /** The algorithm: its chain of transforms. */
+    public Chain<O> chain() {
+        return chain;
     }
 
     /** The parameter groups, in order. */
     public List<ParamGroup<O>> paramGroups() {
         return groups;
+    }
+
+    /** The parameters' names in group order (null entries for unnamed parameters). */
+    public List<String> paramNames() {
+        return Collections.unmodifiableList(slots.stream().map(Slot::name).toList());
     }
 
     /** How many times {@link #step()} has run. */
@@ -91,11 +131,16 @@ public final class Optimizer<O> {
 
     /** Replaces a group's algorithm options after validating them. */
     public void setOptions(ParamGroup<O> group, O options) {
-        rule.validate(options);
+        chain.validate(options);
         group.setOptionsUnchecked(options);
     }
 
-    /** Applies one update to every parameter that has a gradient. */
+    /**
+     * Applies one update to every parameter that has a gradient.
+     *
+     * @throws IllegalStateException in eval mode when the chain distinguishes the modes: gradients
+     *                               taken at the evaluation point would be applied to the wrong sequence
+     */
     public void step() {
         step(false);
     }
@@ -109,25 +154,16 @@ public final class Optimizer<O> {
     }
 
     private void step(boolean zeroAfter) {
-        for (ParamGroup<O> group : groups) {
-            for (Tensor p : group.params()) {
-                float[] grad = p.gradData();
-                if (grad == null && rule.needsGradient()) {
-                    continue;
-                }
-                ParamState s = state.get(p);
-                if (s == null) {
-                    s = new ParamState(p.numel(), rule.bufferNames().length, rule.scalarCount());
-                    rule.init(s, group.options());
-                    state.put(p, s);
-                }
-                s.increment();
-                rule.update(p.data(), grad == null ? null : effectiveGradient(p.data(), grad, group), s, group);
-                if (zeroAfter && grad != null) {
-                    java.util.Arrays.fill(grad, 0f);
-                }
+        if (!trainMode && chain.hasModes()) {
+            throw new IllegalStateException(chain.name() + ": step() in eval mode; call train() first");
+        }
+        stepping.clear();
+        for (Slot<O> s : slots) {
+            if (s.tensor().gradData() != null) {
+                stepping.add(s);
             }
         }
+        chain.step(stepping, zeroAfter);
         steps++;
     }
 
@@ -138,21 +174,25 @@ public final class Optimizer<O> {
         return loss;
     }
 
-    /** g, −g under maximize, plus λ·p under coupled weight decay; the original when neither applies. */
-    private float[] effectiveGradient(float[] p, float[] grad, ParamGroup<O> group) {
-        double wd = rule.coupledWeightDecay() ? group.weightDecay() : 0;
-        if (!group.maximize() && wd == 0) {
-            return grad;
+    /** Puts the parameters at the point gradients are taken at (Schedule-Free's y); the default mode. */
+    public void train() {
+        if (!trainMode) {
+            chain.toTrain(slots);
+            trainMode = true;
         }
-        if (scratch.length < grad.length) {
-            scratch = new float[grad.length];
+    }
+
+    /** Puts the parameters at the point to evaluate and save (Schedule-Free's x). */
+    public void eval() {
+        if (trainMode) {
+            chain.toEval(slots);
+            trainMode = false;
         }
-        float sign = group.maximize() ? -1f : 1f;
-        float lambda = (float) wd;
-        for (int i = 0; i < grad.length; i++) {
-            scratch[i] = sign * grad[i] + lambda * p[i];
-        }
-        return scratch;
+    }
+
+    /** Whether the optimizer is in train mode. */
+    public boolean isTrainMode() {
+        return trainMode;
     }
 
     /** Drops every gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
@@ -162,82 +202,91 @@ public final class Optimizer<O> {
 
     /** Zeroes every gradient, or drops it when {@code setToNone}. */
     public void zeroGrad(boolean setToNone) {
-        for (ParamGroup<O> g : groups) {
-            for (Tensor p : g.params()) {
-                if (setToNone) {
-                    p.clearGrad();
-                } else {
-                    p.zeroGrad();
-                }
+        for (Slot<O> s : slots) {
+            if (setToNone) {
+                s.tensor().clearGrad();
+            } else {
+                s.tensor().zeroGrad();
             }
         }
     }
 
-    /** This parameter's state, or null before its first update. */
+    /** This parameter's state (live), or null before its first update. */
     public ParamState state(Tensor param) {
-        return state.get(param);
+        Slot<O> s = byTensor.get(param);
+        return s == null ? null : s.state();
     }
 
     /** A deep copy of everything needed to resume bit-exactly. */
     public OptimizerState<O> stateDict() {
         List<OptimizerState.Group<O>> gs = new ArrayList<>();
-        List<ParamState> ps = new ArrayList<>();
         for (ParamGroup<O> g : groups) {
             gs.add(new OptimizerState.Group<>(g.params().size(), g.lr(), g.weightDecay(), g.maximize(), g.options()));
-            for (Tensor p : g.params()) {
-                ParamState s = state.get(p);
-                ps.add(s == null ? null : s.copy());
-            }
         }
-        long[] rs = rule.ruleState();
-        return new OptimizerState<>(rule.name(), steps, gs, ps, rs == null ? null : rs.clone());
+        List<ParamState> ps = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        for (Slot<O> s : slots) {
+            ps.add(s.state() == null ? null : s.state().copy());
+            shapes.add(s.shape());
+        }
+        return new OptimizerState<>(chain.name(), steps, gs, ps, paramNames(), shapes, trainMode);
     }
 
     /**
-     * Restores a state from {@link #stateDict()}; the groups must hold the same numbers of parameters
-     * of the same sizes.
+     * Restores a state from {@link #stateDict()}: the groups must hold the same numbers of parameters,
+     * of the same shapes and, where both sides name them, the same names. The parameters' values are
+     * not touched (they come from the model's checkpoint), so the mode is restored as saved.
      *
      * @throws IllegalArgumentException naming what does not match; nothing is changed in that case
      */
     public void loadStateDict(OptimizerState<O> saved) {
-        if (!saved.algorithm().equals(rule.name())) {
-            throw new IllegalArgumentException("loadStateDict: state of " + saved.algorithm() + " cannot be loaded into " + rule.name());
+        if (!saved.algorithm().equals(chain.name())) {
+            throw new IllegalArgumentException("loadStateDict: state of " + saved.algorithm() + " cannot be loaded into " + chain.name());
         }
         if (saved.groups().size() != groups.size()) {
             throw new IllegalArgumentException("loadStateDict: saved state has " + saved.groups().size() + " parameter groups, this optimizer has " + groups.size());
         }
-        int flat = 0;
         for (int gi = 0; gi < groups.size(); gi++) {
-            ParamGroup<O> g = groups.get(gi);
-            if (saved.groups().get(gi).size() != g.params().size()) {
-                throw new IllegalArgumentException("loadStateDict: group " + gi + " has " + g.params().size() + " parameters, the saved state has " + saved.groups().get(gi).size());
-            }
-            for (Tensor p : g.params()) {
-                ParamState s = saved.params().get(flat++);
-                if (s != null && (s.bufferCount() != rule.bufferNames().length || (s.bufferCount() > 0 && s.buffer(0).length != p.numel()))) {
-                    throw new IllegalArgumentException("loadStateDict: state of parameter " + (flat - 1) + " does not match its size " + p.numel());
-                }
+            if (saved.groups().get(gi).size() != groups.get(gi).params().size()) {
+                throw new IllegalArgumentException("loadStateDict: group " + gi + " has " + groups.get(gi).params().size()
+                        + " parameters, the saved state has " + saved.groups().get(gi).size());
             }
         }
-        flat = 0;
-        state.clear();
+        if (saved.params().size() != slots.size()) {
+            throw new IllegalArgumentException("loadStateDict: saved state has " + saved.params().size() + " parameters, this optimizer has " + slots.size());
+        }
+        List<ParamState> restored = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            Slot<O> s = slots.get(i);
+            String savedName = saved.names() == null ? null : saved.names().get(i);
+            int[] savedShape = saved.shapes() == null ? null : saved.shapes().get(i);
+            boolean namesDiffer = savedName != null && s.name() != null && !savedName.equals(s.name());
+            if (namesDiffer || (savedShape != null && !Arrays.equals(savedShape, s.shape()))) {
+                throw new IllegalArgumentException("loadStateDict: parameter " + i + " is " + describe(savedName, savedShape)
+                        + " in the saved state but " + describe(s.name(), s.shape()) + " here");
+            }
+            ParamState p = saved.params().get(i);
+            restored.add(p == null ? null : chain.restore(s.shape(), p, "loadStateDict: parameter " + i + " (" + describe(s.name(), s.shape()) + ")"));
+        }
+        for (OptimizerState.Group<O> sg : saved.groups()) {
+            chain.validate(sg.options());
+        }
         for (int gi = 0; gi < groups.size(); gi++) {
             ParamGroup<O> g = groups.get(gi);
             OptimizerState.Group<O> sg = saved.groups().get(gi);
             g.setLr(sg.lr());
             g.setWeightDecay(sg.weightDecay());
             g.setMaximize(sg.maximize());
-            setOptions(g, sg.options());
-            for (Tensor p : g.params()) {
-                ParamState s = saved.params().get(flat++);
-                if (s != null) {
-                    state.put(p, s.copy());
-                }
-            }
+            g.setOptionsUnchecked(sg.options());
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            slots.get(i).setState(restored.get(i));
         }
         steps = saved.steps();
-        if (saved.ruleState() != null) {
-            rule.loadRuleState(saved.ruleState().clone());
-        }
+        trainMode = saved.trainMode();
+    }
+
+    private static String describe(String name, int[] shape) {
+        return (name == null ? "unnamed" : name) + (shape == null ? "" : " " + Arrays.toString(shape));
     }
 }

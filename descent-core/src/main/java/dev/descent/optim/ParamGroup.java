@@ -2,6 +2,7 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.transform.Group;
 import dev.descent.tensor.Tensor;
 
 /**
@@ -11,7 +12,7 @@ import dev.descent.tensor.Tensor;
  *
  * @param <O> the algorithm's options record
  */
-public final class ParamGroup<O> {
+public final class ParamGroup<O> implements Group<O> {
 
     private final List<Tensor> params;
     private final double initialLr;
@@ -35,6 +36,7 @@ public final class ParamGroup<O> {
     }
 
     /** The current learning rate. */
+    @Override
     public double lr() {
         return lr;
     }
@@ -57,6 +59,7 @@ public final class ParamGroup<O> {
     }
 
     /** The weight decay λ. */
+    @Override
     public double weightDecay() {
         return weightDecay;
     }
@@ -68,6 +71,7 @@ public final class ParamGroup<O> {
     }
 
     /** Whether the objective is maximized (the gradient's sign is flipped). */
+    @Override
     public boolean maximize() {
         return maximize;
     }
@@ -78,6 +82,7 @@ public final class ParamGroup<O> {
     }
 
     /** The algorithm's options. */
+    @Override
     public O options() {
         return options;
     }

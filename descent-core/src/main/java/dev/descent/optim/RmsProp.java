@@ -2,8 +2,15 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.fused.FusedProvider;
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
-import dev.descent.tensor.kernel.KernelProvider;
+
+import static dev.descent.optim.transform.Transforms.coupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * RMSprop (Hinton, 2012), as {@code torch.optim.RMSprop}:
@@ -14,10 +21,11 @@ import dev.descent.tensor.kernel.KernelProvider;
  * μ &gt; 0: b_t ← μ·b_{t−1} + g_t/d_t;  θ_t ← θ_{t−1} − γ·b_t
  * else:   θ_t ← θ_{t−1} − γ·g_t/d_t
  * </pre>
- * Defaults: γ = 1e-2, α = 0.99, ε = 1e-8, μ = 0, not centered. State: {@code square_avg},
- * {@code momentum_buffer}, {@code grad_avg}.
+ * chain(maximize, coupled weight decay, scale by RMSprop, learning rate). Defaults: γ = 1e-2,
+ * α = 0.99, ε = 1e-8, μ = 0, not centered. State: {@code square_avg}, {@code momentum_buffer}
+ * (with momentum), {@code grad_avg} (centered).
  */
-public final class RmsProp implements UpdateRule<RmsProp.Options> {
+public final class RmsProp {
 
     /** α, ε, μ and the centered switch. */
     public record Options(double alpha, double eps, double momentum, boolean centered) {
@@ -29,8 +37,14 @@ public final class RmsProp implements UpdateRule<RmsProp.Options> {
 
     /** PyTorch's default learning rate. */
     public static final double DEFAULT_LR = 1e-2;
-    /** The rule. */
-    public static final RmsProp RULE = new RmsProp();
+
+    /** RMSprop's scaling. */
+    public static Fusable<Options> scaleByRmsProp() {
+        return ScaleByRmsProp.INSTANCE;
+    }
+
+    /** The chain. */
+    public static final Chain<Options> RULE = Chain.of(maximize(), coupledWeightDecay(), scaleByRmsProp(), scaleByLearningRate()).named("RMSprop");
 
     private RmsProp() {
     }
@@ -40,49 +54,31 @@ public final class RmsProp implements UpdateRule<RmsProp.Options> {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    @Override
-    public String name() {
-        return "RMSprop";
-    }
+    private static final class ScaleByRmsProp implements Fusable<Options> {
+        static final ScaleByRmsProp INSTANCE = new ScaleByRmsProp();
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"square_avg", "momentum_buffer", "grad_avg"};
-    }
-
-    @Override
-    public void validate(Options o) {
-        Checks.eps(o.eps());
-        Checks.nonNegative("momentum value", o.momentum());
-        Checks.nonNegative("alpha value", o.alpha());
-    }
-
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        float lr = (float) group.lr(), a = (float) o.alpha(), eps = (float) o.eps(), mu = (float) o.momentum();
-        float[] v = s.buffer(0);
-        if (!o.centered() && o.momentum() == 0) {
-            KernelProvider.kernels().rmsprop(p, g, v, p.length, lr, a, eps);
-            return;
+        @Override
+        public String name() {
+            return "rmsprop";
         }
-        float[] buf = s.buffer(1), gAvg = s.buffer(2);
-        for (int i = 0; i < p.length; i++) {
-            float gi = g[i];
-            v[i] = a * v[i] + (1 - a) * gi * gi;
-            float d;
-            if (o.centered()) {
-                gAvg[i] = a * gAvg[i] + (1 - a) * gi;
-                d = (float) Math.sqrt(v[i] - gAvg[i] * gAvg[i]) + eps;
-            } else {
-                d = (float) Math.sqrt(v[i]) + eps;
-            }
-            if (o.momentum() > 0) {
-                buf[i] = mu * buf[i] + gi / d;
-                p[i] -= lr * buf[i];
-            } else {
-                p[i] -= lr * gi / d;
-            }
+
+        @Override
+        public List<String> buffers() {
+            return List.of("square_avg", "momentum_buffer", "grad_avg");
+        }
+
+        @Override
+        public void validate(Options o) {
+            Checks.eps(o.eps());
+            Checks.nonNegative("momentum value", o.momentum());
+            Checks.nonNegative("alpha value", o.alpha());
+        }
+
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            FusedProvider.updates().rmsprop(s.update(), s.buffer(0), o.centered() ? s.buffer(2) : null, o.momentum() > 0 ? s.buffer(1) : null,
+                    out, out.length, (float) o.alpha(), (float) o.eps(), (float) o.momentum(), (float) eta);
         }
     }
 }

@@ -2,8 +2,15 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.fused.FusedProvider;
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
-import dev.descent.tensor.kernel.KernelProvider;
+
+import static dev.descent.optim.transform.Transforms.coupledWeightDecay;
+import static dev.descent.optim.transform.Transforms.maximize;
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * Stochastic gradient descent with momentum, as {@code torch.optim.SGD}:
@@ -14,9 +21,10 @@ import dev.descent.tensor.kernel.KernelProvider;
  *            g_t ← g_t + μ·b_t (nesterov)  or  b_t
  * θ_t ← θ_{t−1} − γ·g_t
  * </pre>
- * γ lr, μ momentum, τ dampening, λ weight decay. State: {@code momentum_buffer}.
+ * γ lr, μ momentum, τ dampening, λ weight decay: chain(maximize, coupled weight decay, scale by
+ * momentum, learning rate). State: {@code momentum_buffer} (only with momentum).
  */
-public final class Sgd implements UpdateRule<Sgd.Options> {
+public final class Sgd {
 
     /** Options besides lr and weight decay; PyTorch's defaults are all zero/false. */
     public record Options(double momentum, double dampening, boolean nesterov) {
@@ -36,8 +44,16 @@ public final class Sgd implements UpdateRule<Sgd.Options> {
         }
     }
 
-    /** The rule; stateless, so one instance serves every optimizer. */
-    public static final Sgd RULE = new Sgd();
+    /** PyTorch's default learning rate (the tutorial's SGD lr). */
+    public static final double DEFAULT_LR = 0.01;
+
+    /** SGD's scaling: the momentum direction (the gradient itself without momentum). */
+    public static Fusable<Options> scaleByMomentum() {
+        return ScaleByMomentum.INSTANCE;
+    }
+
+    /** The chain; stateless, so one instance serves every optimizer. */
+    public static final Chain<Options> RULE = Chain.of(maximize(), coupledWeightDecay(), scaleByMomentum(), scaleByLearningRate()).named("SGD");
 
     private Sgd() {
     }
@@ -52,40 +68,44 @@ public final class Sgd implements UpdateRule<Sgd.Options> {
         return create(params, lr, 0, Options.plain());
     }
 
-    @Override
-    public String name() {
-        return "SGD";
-    }
+    private static final class ScaleByMomentum implements Fusable<Options> {
+        static final ScaleByMomentum INSTANCE = new ScaleByMomentum();
 
-    @Override
-    public String[] bufferNames() {
-        return new String[] {"momentum_buffer"};
-    }
-
-    @Override
-    public int scalarCount() {
-        return 1; // 1 once the momentum buffer holds a value (PyTorch: buffer is not None)
-    }
-
-    @Override
-    public void validate(Options o) {
-        Checks.nonNegative("momentum value", o.momentum());
-        Checks.nonNegative("dampening value", o.dampening());
-        if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0)) {
-            throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        @Override
+        public String name() {
+            return "sgd_momentum";
         }
-    }
 
-    @Override
-    public void update(float[] p, float[] g, ParamState s, ParamGroup<Options> group) {
-        Options o = group.options();
-        float lr = (float) group.lr();
-        if (o.momentum() == 0) {
-            KernelProvider.kernels().axpy(-lr, g, 0, p, 0, p.length);
-            return;
+        @Override
+        public List<String> buffers() {
+            return List.of("momentum_buffer");
         }
-        boolean first = s.scalars()[0] == 0;
-        s.scalars()[0] = 1;
-        KernelProvider.kernels().sgdMomentum(p, g, s.buffer(0), p.length, lr, (float) o.momentum(), (float) o.dampening(), o.nesterov(), first);
+
+        @Override
+        public int scalarCount() {
+            return 1; // 1 once the momentum buffer holds a value (PyTorch: buffer is not None)
+        }
+
+        @Override
+        public void validate(Options o) {
+            Checks.nonNegative("momentum value", o.momentum());
+            Checks.nonNegative("dampening value", o.dampening());
+            if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0)) {
+                throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+            }
+        }
+
+        @Override
+        public void apply(Slot<Options> s, float[] out, double eta) {
+            Options o = s.options();
+            if (o.momentum() == 0) {
+                FusedProvider.updates().step(s.update(), out, out.length, (float) eta);
+                return;
+            }
+            boolean first = s.scalar(0) == 0;
+            s.setScalar(0, 1);
+            FusedProvider.updates().sgdMomentum(s.update(), s.buffer(0), out, out.length, (float) o.momentum(), (float) o.dampening(),
+                    o.nesterov(), first, (float) eta);
+        }
     }
 }

@@ -2,11 +2,17 @@ package dev.descent.optim;
 
 import java.util.List;
 
+import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.Fusable;
+import dev.descent.optim.transform.Slot;
+import dev.descent.optim.transform.Transform;
 import dev.descent.tensor.Tensor;
+
+import static dev.descent.optim.transform.Transforms.scaleByLearningRate;
 
 /**
  * The optimization tutorial's hand-written update rules, exactly as it writes them (per parameter,
- * state starting at zero, no weight decay).
+ * state starting at zero, no weight decay), as chains.
  */
 public final class TutorialRules {
 
@@ -17,10 +23,10 @@ public final class TutorialRules {
     public record NoOptions() {
     }
 
-    /** The tutorial's {@code gradient_update}: {@code p ← p − lr·g}. */
-    public static final class GradientDescent implements UpdateRule<NoOptions> {
-        /** The rule. */
-        public static final GradientDescent RULE = new GradientDescent();
+    /** The tutorial's {@code gradient_update}: {@code p ← p − lr·g}, the learning-rate link alone. */
+    public static final class GradientDescent {
+        /** The chain. */
+        public static final Chain<NoOptions> RULE = Chain.<NoOptions>of(scaleByLearningRate()).named("gradient_update");
 
         private GradientDescent() {
         }
@@ -29,34 +35,19 @@ public final class TutorialRules {
         public static Optimizer<NoOptions> create(List<Tensor> params, double lr) {
             return new Optimizer<>(RULE, params, lr, 0, new NoOptions());
         }
-
-        @Override
-        public String name() {
-            return "gradient_update";
-        }
-
-        @Override
-        public String[] bufferNames() {
-            return new String[0];
-        }
-
-        @Override
-        public void update(float[] p, float[] g, ParamState s, ParamGroup<NoOptions> group) {
-            float lr = (float) group.lr();
-            for (int i = 0; i < p.length; i++) {
-                p[i] -= lr * g[i];
-            }
-        }
     }
 
     /** β of the tutorial's momentum. */
     public record MomentumOptions(double beta) {
     }
 
-    /** The tutorial's {@code momentum_update}: {@code v ← −lr·g + β·v;  p ← p + v}. State: {@code velocity}. */
-    public static final class Momentum implements UpdateRule<MomentumOptions> {
-        /** The rule. */
-        public static final Momentum RULE = new Momentum();
+    /**
+     * The tutorial's {@code momentum_update}: {@code v ← −lr·g + β·v;  p ← p + v}. The velocity holds
+     * the learning rate, so the link moves the parameter itself. State: {@code velocity}.
+     */
+    public static final class Momentum implements Transform<MomentumOptions> {
+        /** The chain. */
+        public static final Chain<MomentumOptions> RULE = Chain.of(new Momentum()).named("momentum_update");
 
         private Momentum() {
         }
@@ -72,8 +63,13 @@ public final class TutorialRules {
         }
 
         @Override
-        public String[] bufferNames() {
-            return new String[] {"velocity"};
+        public List<String> buffers() {
+            return List.of("velocity");
+        }
+
+        @Override
+        public boolean movesParameters() {
+            return true;
         }
 
         @Override
@@ -82,9 +78,9 @@ public final class TutorialRules {
         }
 
         @Override
-        public void update(float[] p, float[] g, ParamState s, ParamGroup<MomentumOptions> group) {
-            float lr = (float) group.lr(), beta = (float) group.options().beta();
-            float[] v = s.buffer(0);
+        public void update(Slot<MomentumOptions> s) {
+            float lr = (float) s.group().lr(), beta = (float) s.options().beta();
+            float[] p = s.param(), g = s.update(), v = s.buffer(0);
             for (int i = 0; i < p.length; i++) {
                 v[i] = -lr * g[i] + beta * v[i];
                 p[i] += v[i];
@@ -100,9 +96,9 @@ public final class TutorialRules {
      * The tutorial's {@code rmsprop_update}: {@code s ← α·s + (1 − α)·g²;  p ← p − lr·g / √(ε + s)}
      * (ε inside the root, unlike torch.optim.RMSprop). State: {@code square_avg}.
      */
-    public static final class RmsProp implements UpdateRule<RmsPropOptions> {
-        /** The rule. */
-        public static final RmsProp RULE = new RmsProp();
+    public static final class RmsProp implements Fusable<RmsPropOptions> {
+        /** The chain. */
+        public static final Chain<RmsPropOptions> RULE = Chain.of(new RmsProp(), scaleByLearningRate()).named("rmsprop_update");
 
         private RmsProp() {
         }
@@ -118,8 +114,8 @@ public final class TutorialRules {
         }
 
         @Override
-        public String[] bufferNames() {
-            return new String[] {"square_avg"};
+        public List<String> buffers() {
+            return List.of("square_avg");
         }
 
         @Override
@@ -129,12 +125,13 @@ public final class TutorialRules {
         }
 
         @Override
-        public void update(float[] p, float[] g, ParamState s, ParamGroup<RmsPropOptions> group) {
-            float lr = (float) group.lr(), a = (float) group.options().alpha(), eps = (float) group.options().epsilon();
-            float[] sq = s.buffer(0);
-            for (int i = 0; i < p.length; i++) {
-                sq[i] = a * sq[i] + (1 - a) * g[i] * g[i];
-                p[i] -= lr * g[i] / (float) Math.sqrt(eps + sq[i]);
+        public void apply(Slot<RmsPropOptions> s, float[] out, double eta) {
+            float rate = (float) eta, a = (float) s.options().alpha(), eps = (float) s.options().epsilon();
+            float[] g = s.update(), sq = s.buffer(0);
+            for (int i = 0; i < out.length; i++) {
+                float gi = g[i];
+                sq[i] = a * sq[i] + (1 - a) * gi * gi;
+                out[i] = out[i] - rate * (gi / (float) Math.sqrt(eps + sq[i]));
             }
         }
     }

@@ -52,7 +52,7 @@ public final class KernelWarmup implements AutoCloseable {
         Mlp model = new Mlp(spec, new Generator(1));
         Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
         DataLoader loader = new DataLoader(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), batch, true, false, true, new Generator(2));
-        TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, 0, 1, batch, 1, new Clipping.None(), 0, null);
+        TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, 0, 1, batch, 1, 0, null);
         this.trainer = new Trainer(model, opt, null, null, loader, null, cfg, List.of(new Settle()));
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(trainer::fit, "descent-warmup");

@@ -116,9 +116,12 @@ public final class RunDir {
      * Each file is atomic on its own, but a kill between two of them would pair a model of one step
      * with a trainer state of another; so the three are first written under {@code .next} names (the
      * trainer state last: its presence says the set is complete), then renamed into place (the trainer
-     * state last again). {@link #existing} finishes or discards a set that a kill interrupted.
+     * state last again). {@link #existing} finishes or discards a set that a kill interrupted. The
+     * optimizer is put in eval mode first, so the model file holds the weights to evaluate (a
+     * Schedule-Free optimizer's x); the trainer returns it to train mode before its next step.
      */
     public void checkpoint(Mlp model, Optimizer<?> optimizer, Trainer trainer) {
+        optimizer.eval();
         Checkpoint.save(next(MODEL), model);
         OptimizerCheckpoint.save(next(OPTIMIZER), optimizer);
         writeJson(STATE + NEXT, stateJson(trainer.state(), trainer.history()));

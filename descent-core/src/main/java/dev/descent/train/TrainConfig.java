@@ -11,13 +11,12 @@ package dev.descent.train;
  * @param valBatches            batches per validation estimate
  * @param valBatchSize          examples per validation batch
  * @param accumulate            batches whose gradients are summed per optimizer step (loss scaled by 1/k)
- * @param clipping              gradient clipping before each step
  * @param earlyStoppingPatience stop after this many validations without a lower validation loss; 0 for never
  * @param classWeights          per-class loss weights (the nll loss only), or null
  * @param loss                  the training criterion (and the validation loss)
  */
 public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, int valBatchSize, int accumulate,
-                          Clipping clipping, int earlyStoppingPatience, float[] classWeights, Loss loss) {
+                          int earlyStoppingPatience, float[] classWeights, Loss loss) {
 
     /** Validates every setting, naming the bad one. */
     public TrainConfig {
@@ -31,9 +30,6 @@ public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, 
         positive("gradient accumulation", accumulate);
         if (earlyStoppingPatience < 0) {
             throw new IllegalArgumentException("early-stopping patience must be >= 0, got " + earlyStoppingPatience);
-        }
-        if (clipping == null) {
-            clipping = new Clipping.None();
         }
         if (loss == null) {
             loss = Loss.NLL;
@@ -53,13 +49,13 @@ public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, 
 
     /** The same settings with the nll loss. */
     public TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, int valBatchSize, int accumulate,
-                       Clipping clipping, int earlyStoppingPatience, float[] classWeights) {
-        this(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, clipping, earlyStoppingPatience, classWeights, Loss.NLL);
+                       int earlyStoppingPatience, float[] classWeights) {
+        this(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, earlyStoppingPatience, classWeights, Loss.NLL);
     }
 
     /** The same settings with another loss. */
     public TrainConfig withLoss(Loss other) {
-        return new TrainConfig(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, clipping, earlyStoppingPatience, classWeights, other);
+        return new TrainConfig(epochs, logFreq, valFreq, valBatches, valBatchSize, accumulate, earlyStoppingPatience, classWeights, other);
     }
 
     private static void positive(String name, int v) {
@@ -70,6 +66,6 @@ public record TrainConfig(int epochs, int logFreq, int valFreq, int valBatches, 
 
     /** The tutorial's loop for {@code epochs} epochs. */
     public static TrainConfig tutorial(int epochs) {
-        return new TrainConfig(epochs, 200, 200, 100, 256, 1, new Clipping.None(), 0, null);
+        return new TrainConfig(epochs, 200, 200, 100, 256, 1, 0, null);
     }
 }

@@ -20,10 +20,13 @@ import dev.descent.tensor.Tensor;
  * every {@code valFreq} steps and at the end of every epoch, an estimate on {@code valBatches}
  * validation batches.
  *
- * <p>Around that core: gradient accumulation over k batches (loss scaled by 1/k), clipping before
- * each optimizer step, an LR schedule stepped after each optimizer step, ReduceLROnPlateau and early
+ * <p>Around that core: gradient accumulation over k batches (loss scaled by 1/k), an LR schedule
+ * stepped after each optimizer step, ReduceLROnPlateau and early
  * stopping on validation loss, a stop with a clear message when the loss becomes NaN or infinite,
- * and {@link #requestStop()} for an orderly interruption at the next batch boundary. Its
+ * and {@link #requestStop()} for an orderly interruption at the next batch boundary. Clipping is a
+ * link of the optimizer's chain. The optimizer is put in train mode before every step and in eval
+ * mode to validate and when the loop ends, so a Schedule-Free optimizer trains on its y sequence
+ * and is evaluated (and checkpointed) at x. Its
  * {@link #state()} with the model, optimizer and history is everything needed to resume bit-exactly.
  */
 public final class Trainer {
@@ -189,6 +192,7 @@ public final class Trainer {
     public TrainResult fit() {
         listeners.forEach(l -> l.onStart(this));
         TrainResult result = loop();
+        optimizer.eval();
         listeners.forEach(l -> l.onEnd(this, result));
         return result;
     }
@@ -196,7 +200,6 @@ public final class Trainer {
     private TrainResult loop() {
         int k = cfg.accumulate();
         int perEpoch = loader.numBatches();
-        List<Tensor> params = model.parameters();
         for (; epoch < cfg.epochs(); epoch++, batchInEpoch = 0) {
             if (loader.generator() != null) {
                 if (batchInEpoch == 0 || epochStartGen == null) {
@@ -211,6 +214,7 @@ public final class Trainer {
                     return result(TrainResult.Stop.INTERRUPTED, "interrupted at step " + step + " (epoch " + (epoch + 1) + ")");
                 }
                 long t0 = System.nanoTime();
+                optimizer.train();
                 Batch b = it.next();
                 if (step % k == 0 && !gradsZeroed) {
                     // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
@@ -230,7 +234,6 @@ public final class Trainer {
                 boolean last = epoch == cfg.epochs() - 1 && !it.hasNext();
                 boolean update = step % k == 0 || last;
                 if (update) {
-                    cfg.clipping().apply(params);
                     // The update leaves the gradients at zero for the next step (one pass over memory fewer).
                     optimizer.stepAndZeroGrad();
                     gradsZeroed = true;
@@ -265,6 +268,7 @@ public final class Trainer {
     }
 
     private Evaluation validate() {
+        optimizer.eval();
         Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights(), cfg.loss());
         history.addValidation(step, (float) ev.loss(), (float) ev.accuracy());
         log(String.format(Locale.ROOT, "[VALID] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step, ev.loss(), 100 * ev.accuracy()));

@@ -25,7 +25,6 @@ import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 import dev.descent.testing.Fuzz;
 import dev.descent.testing.Golden;
-import dev.descent.train.Clipping;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.Trainer;
@@ -85,7 +84,7 @@ public final class CoreTargets {
         Mlp model = Mlp.of(6, List.of(4), 3, 1);
         Optimizer<Adam.Options> opt = adam(model);
         DataLoader loader = new DataLoader(data(), 8, true, false, true, new Generator(1));
-        return new Trainer(model, opt, null, null, loader, data(), new TrainConfig(2, 3, 3, 1, 16, 1, new Clipping.None(), 0, null), List.of());
+        return new Trainer(model, opt, null, null, loader, data(), new TrainConfig(2, 3, 3, 1, 16, 1, 0, null), List.of());
     }
 
     /** Valid files for {@code target}, written by the library itself (and PyTorch's, for safetensors). */

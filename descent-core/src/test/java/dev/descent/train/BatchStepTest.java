@@ -84,7 +84,7 @@ class BatchStepTest {
             Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
             // batch 64 (sharded; its products would be split across threads if they ran whole), last batch 44;
             // then batch 150 (in one piece, products split by columns)
-            TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, new Clipping.None(), 0, null);
+            TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, 0, null);
             List<float[]> got = new ArrayList<>();
             for (int batch : new int[] {64, 150}) {
                 DataLoader loader = new DataLoader(data, batch, true, false, true, new Generator(4));

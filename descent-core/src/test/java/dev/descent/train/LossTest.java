@@ -36,7 +36,7 @@ class LossTest {
         assertThatThrownBy(() -> F.oneHot(new int[] {3}, 3)).hasMessageContaining("target 3 at position 0 is out of range for 3 classes");
         assertThatThrownBy(() -> Loss.MSE.mean(scores, new int[] {0, 1}, new float[] {1, 2})).hasMessageContaining("nll loss only");
         assertThat(TrainConfig.tutorial(1).withLoss(Loss.MSE).loss()).isEqualTo(Loss.MSE);
-        assertThatThrownBy(() -> new TrainConfig(1, 1, 1, 1, 1, 1, null, 0, new float[] {1, 1, 1}, Loss.MSE)).hasMessageContaining("nll loss only, not mse");
+        assertThatThrownBy(() -> new TrainConfig(1, 1, 1, 1, 1, 1, 0, new float[] {1, 1, 1}, Loss.MSE)).hasMessageContaining("nll loss only, not mse");
         assertThat(Loss.NLL.label()).isEqualTo("nll");
     }
 

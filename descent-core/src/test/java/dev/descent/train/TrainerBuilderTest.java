@@ -36,7 +36,7 @@ class TrainerBuilderTest {
 
     @Test
     void buildsExactlyTheTrainerOfTheCommandLineAndPrintsTheLog() {
-        TrainConfig cfg = new TrainConfig(2, 5, 5, 2, 32, 1, new Clipping.None(), 0, null);
+        TrainConfig cfg = new TrainConfig(2, 5, 5, 2, 32, 1, 0, null);
         Mlp byHand = Mlp.of(6, List.of(8), 3, 1);
         Optimizer<?> sgd = Sgd.create(byHand.parameters(), 0.1);
         // descent train: shuffling seeded with seed + 1, batch buffers reused, nothing dropped.
@@ -61,7 +61,7 @@ class TrainerBuilderTest {
     @Test
     void epochsKeepTheRestOfTheConfigAndBadValuesAreRefused() {
         Trainer t = Trainer.builder(Mlp.of(6, List.of(), 3, 1), TrainerTest.data(1)).epochs(5).log(null).build();
-        assertThat(t.config()).isEqualTo(new TrainConfig(5, 200, 200, 100, 256, 1, new Clipping.None(), 0, null));
+        assertThat(t.config()).isEqualTo(new TrainConfig(5, 200, 200, 100, 256, 1, 0, null));
         assertThatThrownBy(() -> Trainer.builder(Mlp.of(6, List.of(), 3, 1), TrainerTest.data(1)).batchSize(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size");
     }

@@ -9,8 +9,11 @@ import dev.descent.data.DataLoader;
 import dev.descent.data.TensorDataset;
 import dev.descent.nn.Mlp;
 import dev.descent.optim.Adam;
+import dev.descent.optim.Muon;
 import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerSpec;
 import dev.descent.optim.OptimizerState;
+import dev.descent.optim.ScheduleFree;
 import dev.descent.optim.Sgd;
 import dev.descent.optim.schedule.LrScheduler;
 import dev.descent.optim.schedule.Schedule;
@@ -37,21 +40,33 @@ class TrainerTest {
         return new TensorDataset(Tensor.of(x, n, 6), y, 3);
     }
 
-    record Run(Mlp model, Optimizer<Adam.Options> opt, LrScheduler sched, DataLoader loader, Trainer trainer) {
+    record Run(Mlp model, Optimizer<?> opt, LrScheduler sched, DataLoader loader, Trainer trainer) {
     }
 
     static Run run(List<TrainListener> listeners) {
-        Mlp model = Mlp.of(6, List.of(8), 3, 1);
-        Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 0.01, 0, Adam.Options.defaults());
+        return run(listeners, new OptimizerSpec<>(Adam.ADAM, 0.01, 0, Adam.Options.defaults()));
+    }
+
+    static Run run(List<TrainListener> listeners, OptimizerSpec<?> spec) {
+        Mlp model = Mlp.of(6, List.of(8, 8), 3, 1);
+        Optimizer<?> opt = spec.create(model.namedParameters());
         LrScheduler sched = new LrScheduler(opt, new Schedule.CosineAnnealingLr(50, 0));
         DataLoader loader = new DataLoader(data(1), 16, true, false, true, new Generator(7));
-        TrainConfig cfg = new TrainConfig(3, 5, 5, 2, 32, 1, new Clipping.None(), 0, null);
+        TrainConfig cfg = new TrainConfig(3, 5, 5, 2, 32, 1, 0, null);
         return new Run(model, opt, sched, loader, new Trainer(model, opt, sched, null, loader, data(2), cfg, listeners));
     }
 
-    @Test
-    void stoppingMidEpochAndResumingIsBitIdenticalToAnUninterruptedRun() {
-        Run straight = run(List.of());
+    static java.util.stream.Stream<OptimizerSpec<?>> resumable() {
+        return java.util.stream.Stream.of(new OptimizerSpec<>(Adam.ADAM, 0.01, 0, Adam.Options.defaults()),
+                new OptimizerSpec<>(ScheduleFree.ADAMW, 0.01, 1e-3, new ScheduleFree.AdamWOptions(0.9, 0.999, 1e-8, 5, 0, 2)),
+                Muon.spec(0.02, 0, Muon.Options.defaults()));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("resumable")
+    @SuppressWarnings("unchecked")
+    <O> void stoppingMidEpochAndResumingIsBitIdenticalToAnUninterruptedRun(OptimizerSpec<O> spec) {
+        Run straight = run(List.of(), spec);
         straight.trainer().fit();
 
         // Stop after step 21 (epoch 2, batch 5 of 16) and keep what a checkpoint keeps.
@@ -62,6 +77,8 @@ class TrainerTest {
             @Override
             public void onStep(Trainer t, StepReport r) {
                 if (r.step() == 21) {
+                    // As a checkpoint does: the model saved at the evaluation point (Schedule-Free's x).
+                    t.optimizer().eval();
                     saved[0] = t.state();
                     snapshot[0] = ((Mlp) t.model()).stateDict();
                     snapshot[1] = t.optimizer().stateDict();
@@ -69,14 +86,14 @@ class TrainerTest {
                 }
             }
         });
-        Run first = run(stopper);
+        Run first = run(stopper, spec);
         TrainResult r = first.trainer().fit();
         assertThat(r.reason()).isEqualTo(TrainResult.Stop.INTERRUPTED);
         History h = first.trainer().history();
 
-        Run resumed = run(List.of());
+        Run resumed = run(List.of(), spec);
         resumed.model().loadStateDict(deepCopy((java.util.Map<String, Tensor>) snapshot[0]));
-        resumed.opt().loadStateDict((OptimizerState<Adam.Options>) snapshot[1]);
+        ((Optimizer<O>) resumed.opt()).loadStateDict((OptimizerState<O>) snapshot[1]);
         resumed.trainer().restore(saved[0], h);
         resumed.trainer().fit();
 
@@ -108,15 +125,15 @@ class TrainerTest {
         Mlp model = Mlp.of(6, List.of(8), 3, 1);
         Optimizer<Sgd.Options> opt = Sgd.create(model.parameters(), 1e-9);
         DataLoader loader = new DataLoader(data(1), 16, true, false, true, new Generator(7));
-        TrainConfig cfg = new TrainConfig(20, 5, 4, 2, 32, 1, new Clipping.None(), 2, null);
+        TrainConfig cfg = new TrainConfig(20, 5, 4, 2, 32, 1, 2, null);
         TrainResult r = new Trainer(model, opt, null, null, loader, data(2), cfg, List.of()).fit();
         assertThat(r.reason()).isEqualTo(TrainResult.Stop.EARLY_STOPPED);
         assertThat(r.steps()).isLessThan(20 * 16);
 
         // Two accumulated batches of 16 in order == one batch of 32 (SGD, no shuffle).
         Mlp a = Mlp.of(6, List.of(8), 3, 3), b = Mlp.of(6, List.of(8), 3, 3);
-        TrainConfig acc = new TrainConfig(1, 100, 0, 1, 32, 2, new Clipping.None(), 0, null);
-        TrainConfig one = new TrainConfig(1, 100, 0, 1, 32, 1, new Clipping.None(), 0, null);
+        TrainConfig acc = new TrainConfig(1, 100, 0, 1, 32, 2, 0, null);
+        TrainConfig one = new TrainConfig(1, 100, 0, 1, 32, 1, 0, null);
         new Trainer(a, Sgd.create(a.parameters(), 0.1), null, null, new DataLoader(data(1), 16, false, false, true, null), null, acc, List.of()).fit();
         new Trainer(b, Sgd.create(b.parameters(), 0.1), null, null, new DataLoader(data(1), 32, false, false, true, null), null, one, List.of()).fit();
         float[] pa = a.linears().get(0).weight().toArray(), pb = b.linears().get(0).weight().toArray();

@@ -1,5 +1,6 @@
 package dev.descent.web;
 
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.analysis.Surface2D;
 import dev.descent.analysis.TestSurfaces;
 import dev.descent.analysis.Trajectory2D;
-import dev.descent.optim.Adagrad;
-import dev.descent.optim.Adam;
 import dev.descent.optim.OptimizerSpec;
-import dev.descent.optim.RmsProp;
-import dev.descent.optim.Sgd;
-import dev.descent.optim.TutorialRules;
+import dev.descent.optim.Optimizers;
 
 /**
  * The optimizer playground: a 2-D function sampled on a grid for the page's contours, and the paths
@@ -27,7 +24,6 @@ final class Playground {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int GRID = 81;
     static final int MAX_STEPS = 2000;
-    static final List<String> OPTIMIZERS = List.of("gd", "momentum", "nesterov", "rmsprop", "adagrad", "adam");
 
     /** A function with the window it is drawn in and a default start. */
     record Scene(Surface2D f, double xMin, double xMax, double yMin, double yMax, double x0, double y0, double fMin) {
@@ -54,40 +50,37 @@ final class Playground {
     }
 
     /**
-     * One optimizer from a spec such as {@code adam:lr=0.1,beta1=0.9}: knobs lr, momentum (momentum,
-     * nesterov), alpha (rmsprop), beta1 and beta2 (adam).
+     * One optimizer from a spec such as {@code adam:lr=0.1,beta1=0.9}: any name of the library's
+     * registry ({@link Optimizers}) and any of its knobs by PyTorch name (lr, momentum, alpha, beta1,
+     * beta2, eps, weight_decay, …); the others keep the registry's defaults.
      */
     static OptimizerSpec<?> optimizer(String spec) {
         String[] parts = spec.split(":", 2);
-        String name = parts[0].trim();
-        double lr = 0.1, momentum = 0.9, alpha = 0.99, beta1 = 0.9, beta2 = 0.999;
+        Optimizers.Entry entry;
+        try {
+            entry = Optimizers.get(parts[0].trim());
+        } catch (IllegalArgumentException e) {
+            throw BadRequest.invalid(e.getMessage());
+        }
+        Map<Optimizers.Knob, Double> knobs = new EnumMap<>(Optimizers.Knob.class);
         if (parts.length == 2 && !parts[1].isBlank()) {
             for (String kv : parts[1].split(",")) {
                 String[] p = kv.split("=", 2);
                 if (p.length != 2) {
                     throw BadRequest.invalid("optimizer '" + spec + "': expected KNOB=VALUE, got '" + kv + "'");
                 }
-                double v = number("optimizer knob " + p[0], p[1]);
-                switch (p[0].trim()) {
-                    case "lr" -> lr = v;
-                    case "momentum" -> momentum = v;
-                    case "alpha" -> alpha = v;
-                    case "beta1" -> beta1 = v;
-                    case "beta2" -> beta2 = v;
-                    default -> throw BadRequest.invalid("optimizer '" + spec + "': unknown knob '" + p[0] + "' (known: lr, momentum, alpha, beta1, beta2)");
+                Optimizers.Knob k;
+                try {
+                    k = Optimizers.Knob.of(p[0].trim());
+                } catch (IllegalArgumentException e) {
+                    throw BadRequest.invalid("optimizer '" + spec + "': " + e.getMessage() + " (" + entry.name() + " takes: "
+                            + String.join(", ", entry.defaults().keySet().stream().map(Optimizers.Knob::key).toList()) + ")");
                 }
+                knobs.put(k, number("optimizer knob " + p[0], p[1]));
             }
         }
         try {
-            return switch (name) {
-                case "gd" -> new OptimizerSpec<>(TutorialRules.GradientDescent.RULE, lr, 0, new TutorialRules.NoOptions());
-                case "momentum" -> new OptimizerSpec<>(Sgd.RULE, lr, 0, new Sgd.Options(momentum, 0, false));
-                case "nesterov" -> new OptimizerSpec<>(Sgd.RULE, lr, 0, new Sgd.Options(momentum, 0, true));
-                case "rmsprop" -> new OptimizerSpec<>(RmsProp.RULE, lr, 0, new RmsProp.Options(alpha, 1e-8, 0, false));
-                case "adagrad" -> new OptimizerSpec<>(Adagrad.RULE, lr, 0, new Adagrad.Options(0, 0, 1e-10));
-                case "adam" -> new OptimizerSpec<>(Adam.ADAM, lr, 0, new Adam.Options(beta1, beta2, 1e-8, false));
-                default -> throw BadRequest.invalid("unknown optimizer '" + name + "' (known: " + String.join(", ", OPTIMIZERS) + ")");
-            };
+            return entry.spec(knobs, 0);
         } catch (IllegalArgumentException e) {
             throw BadRequest.invalid("optimizer '" + spec + "': " + e.getMessage());
         }

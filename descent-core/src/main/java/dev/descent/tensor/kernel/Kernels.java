@@ -63,20 +63,4 @@ public interface Kernels {
 
     /** {@code out[c] (+)= Σ_r g[r,c]} — the bias gradient of a linear layer. */
     void columnSums(float[] g, int gOff, int rows, int cols, float[] out, int oOff, boolean accumulate);
-
-    /**
-     * SGD with momentum, fused: {@code b ← g} on the first step, else {@code b ← μ·b + (1 − τ)·g};
-     * {@code d ← g + μ·b} (nesterov) or {@code b}; {@code p ← p − lr·d}.
-     */
-    void sgdMomentum(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
-                     boolean nesterov, boolean first);
-
-    /**
-     * Adam, fused: {@code m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; p ← p − stepSize·m / (√v / bc2Sqrt + ε)}.
-     */
-    void adam(float[] p, float[] g, float[] m, float[] v, int n, float beta1, float beta2, float stepSize,
-              float bc2Sqrt, float eps);
-
-    /** RMSprop, fused: {@code v ← αv + (1−α)g²; p ← p − lr·g / (√v + ε)}. */
-    void rmsprop(float[] p, float[] g, float[] v, int n, float lr, float alpha, float eps);
 }

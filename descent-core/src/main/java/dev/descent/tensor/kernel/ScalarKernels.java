@@ -150,34 +150,4 @@ public final class ScalarKernels implements Kernels {
             }
         }
     }
-
-    @Override
-    public void sgdMomentum(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
-                            boolean nesterov, boolean first) {
-        for (int i = 0; i < n; i++) {
-            float b = first ? g[i] : momentum * buf[i] + (1 - dampening) * g[i];
-            buf[i] = b;
-            p[i] -= lr * (nesterov ? g[i] + momentum * b : b);
-        }
-    }
-
-    @Override
-    public void adam(float[] p, float[] g, float[] m, float[] v, int n, float beta1, float beta2, float stepSize,
-                     float bc2Sqrt, float eps) {
-        for (int i = 0; i < n; i++) {
-            float gi = g[i];
-            m[i] = beta1 * m[i] + (1 - beta1) * gi;
-            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-            p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) / bc2Sqrt + eps);
-        }
-    }
-
-    @Override
-    public void rmsprop(float[] p, float[] g, float[] v, int n, float lr, float alpha, float eps) {
-        for (int i = 0; i < n; i++) {
-            float gi = g[i];
-            v[i] = alpha * v[i] + (1 - alpha) * gi * gi;
-            p[i] -= lr * gi / ((float) Math.sqrt(v[i]) + eps);
-        }
-    }
 }

@@ -96,36 +96,6 @@ class KernelsTest {
     }
 
     @Test
-    void optimizerUpdatesAreBitIdenticalForOneAndTwoThreadsAndMatchScalar() {
-        Generator g = new Generator(8);
-        int n = 100_003; // above the parallel threshold, with a ragged tail
-        float[] p0 = random(g, n), grad = random(g, n), m0 = random(g, n), v0 = new float[n];
-        for (int i = 0; i < n; i++) {
-            v0[i] = Math.abs(m0[i]);
-        }
-        float[][] results = new float[3][];
-        int k = 0;
-        for (int threads : new int[] {1, 2}) {
-            Parallel.setThreads(threads);
-            float[] p = p0.clone(), m = m0.clone(), v = v0.clone(), b = m0.clone(), q = p0.clone(), r = p0.clone(), sq = v0.clone();
-            vector.adam(p, grad, m, v, n, 0.9f, 0.999f, 1e-3f, 0.5f, 1e-8f);
-            vector.sgdMomentum(q, grad, b, n, 0.1f, 0.9f, 0f, true, false);
-            vector.rmsprop(r, grad, sq, n, 0.01f, 0.99f, 1e-8f);
-            float[] all = new float[3 * n];
-            System.arraycopy(p, 0, all, 0, n);
-            System.arraycopy(q, 0, all, n, n);
-            System.arraycopy(r, 0, all, 2 * n, n);
-            results[k++] = all;
-        }
-        assertThat(Arrays.equals(results[0], results[1])).isTrue();
-        float[] p = p0.clone(), m = m0.clone(), v = v0.clone();
-        scalar.adam(p, grad, m, v, n, 0.9f, 0.999f, 1e-3f, 0.5f, 1e-8f);
-        for (int i = 0; i < n; i++) {
-            assertThat(results[0][i]).isCloseTo(p[i], org.assertj.core.api.Assertions.within(1e-6f + 1e-6f * Math.abs(p[i])));
-        }
-    }
-
-    @Test
     void cutsAreAlignedAndCoverTheRange() {
         int[] cuts = Gemm.cuts(203, 3, 24);
         assertThat(cuts[0]).isZero();
