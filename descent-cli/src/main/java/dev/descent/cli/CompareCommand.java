@@ -174,10 +174,12 @@ public final class CompareCommand implements Callable<Integer> {
     /** One seed: one line per optimizer, as before seeds existed (no spread, no test). */
     private void printSingle(PrintWriter out, Map<String, List<SeedRun>> runs) {
         String t = String.format(Locale.ROOT, "%.4g", 100 * target).replaceAll("\\.?0+$", "");
-        out.printf(Locale.ROOT, "%-18s %9s %9s %9s %9s %12s%n", "optimizer", "val acc", "test acc", "best val", "time (s)", "steps to " + t + "%");
+        // As wide as the longest name (schedule-free-adamw), at least the 18 columns of the short ones.
+        String name = "%-" + Math.max(18, runs.keySet().stream().mapToInt(String::length).max().orElse(0)) + "s";
+        out.printf(Locale.ROOT, name + " %9s %9s %9s %9s %12s%n", "optimizer", "val acc", "test acc", "best val", "time (s)", "steps to " + t + "%");
         runs.forEach((n, l) -> {
             SeedRun r = l.get(0);
-            out.printf(Locale.ROOT, "%-18s %8.2f%% %8.2f%% %9.4f %9.1f %12s%n", n, 100 * r.valAccuracy(), 100 * r.testAccuracy(), r.bestValLoss(),
+            out.printf(Locale.ROOT, name + " %8.2f%% %8.2f%% %9.4f %9.1f %12s%n", n, 100 * r.valAccuracy(), 100 * r.testAccuracy(), r.bestValLoss(),
                     r.trainSeconds(), r.stepsToTarget() == null ? "not reached" : r.stepsToTarget().toString());
         });
         out.println("one seed: no spread and no test; --seeds N (N >= 3) gives confidence intervals and Welch's test against the best");
