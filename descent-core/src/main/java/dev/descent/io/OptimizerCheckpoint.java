@@ -23,9 +23,10 @@ import dev.descent.tensor.Tensor;
  * order) the tensors {@code state.i.<buffer>} (F32, the buffers the algorithm has used),
  * {@code state.i.step} (I64) and {@code state.i.scalars} (F64); {@code __metadata__} holds
  * {@code format=descent-optimizer}, the algorithm, the step count, the groups' hyperparameters and
- * options as JSON, the parameters' names and shapes (so that loading checks them, which PyTorch's
- * position-only state dicts cannot), and whether the optimizer was in train mode. Files written
- * before names and shapes were recorded still load, checked by size only.
+ * options as JSON, the buffers each parameter's state holds, the parameters' names and shapes (so
+ * that loading checks them, which PyTorch's position-only state dicts cannot), and whether the
+ * optimizer was in train mode. Files written before these were recorded still load: every buffer
+ * of the algorithm is then required, and parameters are checked by size only.
  */
 public final class OptimizerCheckpoint {
 
@@ -39,14 +40,18 @@ public final class OptimizerCheckpoint {
         OptimizerState<?> s = optimizer.stateDict();
         List<String> names = optimizer.chain().bufferNames();
         Map<String, Safetensors.Entry> tensors = new LinkedHashMap<>();
+        ArrayNode held = JSON.createArrayNode();
         for (int i = 0; i < s.params().size(); i++) {
             ParamState p = s.params().get(i);
             if (p == null) {
+                held.addNull();
                 continue;
             }
+            ArrayNode these = held.addArray();
             float[][] bufs = p.buffers();
             for (int b = 0; b < names.size(); b++) {
                 if (bufs[b] != null) {
+                    these.add(names.get(b));
                     tensors.put("state." + i + "." + names.get(b), Safetensors.Entry.f32(bufs[b], bufs[b].length));
                 }
             }
@@ -68,6 +73,7 @@ public final class OptimizerCheckpoint {
         meta.put("steps", Long.toString(s.steps()));
         meta.put("params", Integer.toString(s.params().size()));
         meta.put("groups", groups.toString());
+        meta.put("buffers", held.toString());
         meta.put("names", JSON.valueToTree(s.names()).toString());
         meta.put("shapes", JSON.valueToTree(s.shapes()).toString());
         meta.put("train_mode", Boolean.toString(s.trainMode()));
@@ -106,8 +112,15 @@ public final class OptimizerCheckpoint {
         long steps = wholeMeta(m, "steps", name);
         List<String> paramNames = m.containsKey("names") ? names(m.get("names"), flat.size(), name) : null;
         List<int[]> shapes = m.containsKey("shapes") ? shapes(m.get("shapes"), flat.size(), name) : null;
+        try {
+            // Before any tensor: a state of other parameters is named as such, not as a tensor of the wrong size.
+            optimizer.checkParameters(paramNames, shapes);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(name + ": " + e.getMessage(), e);
+        }
         // The buffers' names and sizes this optimizer's chain keeps for each parameter's shape.
         List<String> names = optimizer.chain().bufferNames();
+        List<List<String>> held = m.containsKey("buffers") ? held(m.get("buffers"), flat.size(), names, name) : null;
         int scalars = optimizer.chain().scalarCount();
         List<ParamState> params = new ArrayList<>();
         for (int i = 0; i < flat.size(); i++) {
@@ -122,10 +135,15 @@ public final class OptimizerCheckpoint {
             }
             ParamState sizes = optimizer.chain().newState(flat.get(i).shape());
             float[][] bufs = new float[names.size()][];
+            if (held != null && held.get(i) == null) {
+                throw new FormatException(name + ": metadata 'buffers' entry " + i + " is null, but tensor 'state." + i + ".step' is there");
+            }
             for (int b = 0; b < names.size(); b++) {
-                String key = "state." + i + "." + names.get(b);
-                // A buffer the algorithm has not used yet is absent, as in PyTorch's state dicts.
-                bufs[b] = c.tensors().containsKey(key) ? tensor(c, key, Safetensors.Dtype.F32, sizes.bufferSize(b), name).toFloats() : null;
+                // A buffer the algorithm has not used is absent, as in PyTorch's state dicts; the
+                // metadata says which are there (a file from before it held them all).
+                if (held == null || held.get(i).contains(names.get(b))) {
+                    bufs[b] = tensor(c, "state." + i + "." + names.get(b), Safetensors.Dtype.F32, sizes.bufferSize(b), name).toFloats();
+                }
             }
             double[] sc = tensor(c, "state." + i + ".scalars", Safetensors.Dtype.F64, scalars, name).toDoubles();
             params.add(ParamState.of(st[0], bufs, sc));
@@ -168,6 +186,33 @@ public final class OptimizerCheckpoint {
             // What the optimizer itself refuses: other names or shapes, options out of range.
             throw new FormatException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Which buffers each parameter's state holds: {@code count} entries, null or a list of this chain's buffer names. */
+    private static List<List<String>> held(String text, int count, List<String> known, String name) {
+        JsonNode a = Json.parse(text, name + ": metadata 'buffers'");
+        if (!a.isArray() || a.size() != count) {
+            throw new FormatException(name + ": metadata 'buffers' must list " + count + " entries");
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (JsonNode e : a) {
+            if (e.isNull()) {
+                out.add(null);
+                continue;
+            }
+            if (!e.isArray() || e.size() > known.size()) {
+                throw new FormatException(name + ": metadata 'buffers' entry " + out.size() + " is not a list of buffer names");
+            }
+            List<String> these = new ArrayList<>();
+            for (JsonNode b : e) {
+                if (!b.isTextual() || !known.contains(b.textValue()) || these.contains(b.textValue())) {
+                    throw new FormatException(name + ": metadata 'buffers' entry " + out.size() + " names " + b + ", not one of " + known);
+                }
+                these.add(b.textValue());
+            }
+            out.add(these);
+        }
+        return out;
     }
 
     /** The parameters' names: a list of {@code count} strings or nulls. */

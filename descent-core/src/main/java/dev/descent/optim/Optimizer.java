@@ -255,16 +255,10 @@ public final class Optimizer<O> {
         if (saved.params().size() != slots.size()) {
             throw new IllegalArgumentException("loadStateDict: saved state has " + saved.params().size() + " parameters, this optimizer has " + slots.size());
         }
+        checkParameters(saved.names(), saved.shapes());
         List<ParamState> restored = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++) {
             Slot<O> s = slots.get(i);
-            String savedName = saved.names() == null ? null : saved.names().get(i);
-            int[] savedShape = saved.shapes() == null ? null : saved.shapes().get(i);
-            boolean namesDiffer = savedName != null && s.name() != null && !savedName.equals(s.name());
-            if (namesDiffer || (savedShape != null && !Arrays.equals(savedShape, s.shape()))) {
-                throw new IllegalArgumentException("loadStateDict: parameter " + i + " is " + describe(savedName, savedShape)
-                        + " in the saved state but " + describe(s.name(), s.shape()) + " here");
-            }
             ParamState p = saved.params().get(i);
             restored.add(p == null ? null : chain.restore(s.shape(), p, "loadStateDict: parameter " + i + " (" + describe(s.name(), s.shape()) + ")"));
         }
@@ -284,6 +278,27 @@ public final class Optimizer<O> {
         }
         steps = saved.steps();
         trainMode = saved.trainMode();
+    }
+
+    /**
+     * Checks that saved parameters, by position, have this optimizer's shapes and (where both sides
+     * have them) names.
+     *
+     * @param names  the saved names (entries may be null), or null when not recorded
+     * @param shapes the saved shapes, or null when not recorded
+     * @throws IllegalArgumentException naming the first parameter that differs
+     */
+    public void checkParameters(List<String> names, List<int[]> shapes) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot<O> s = slots.get(i);
+            String savedName = names == null || i >= names.size() ? null : names.get(i);
+            int[] savedShape = shapes == null || i >= shapes.size() ? null : shapes.get(i);
+            boolean namesDiffer = savedName != null && s.name() != null && !savedName.equals(s.name());
+            if (namesDiffer || (savedShape != null && !Arrays.equals(savedShape, s.shape()))) {
+                throw new IllegalArgumentException("loadStateDict: parameter " + i + " is " + describe(savedName, savedShape)
+                        + " in the saved state but " + describe(s.name(), s.shape()) + " here");
+            }
+        }
     }
 
     private static String describe(String name, int[] shape) {
