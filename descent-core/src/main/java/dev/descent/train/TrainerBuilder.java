@@ -90,12 +90,12 @@ public final class TrainerBuilder {
     /** Passes over the training set (default 2); the rest of the loop's settings stay. */
     public TrainerBuilder epochs(int n) {
         TrainConfig c = config;
-        this.config = new TrainConfig(n, c.logFreq(), c.valFreq(), c.valBatches(), c.valBatchSize(), c.accumulate(), c.clipping(),
+        this.config = new TrainConfig(n, c.logFreq(), c.valFreq(), c.valBatches(), c.valBatchSize(), c.accumulate(),
                 c.earlyStoppingPatience(), c.classWeights(), c.loss());
         return this;
     }
 
-    /** Every setting of the loop at once (log and validation frequency, clipping, the loss, …). */
+    /** Every setting of the loop at once (log and validation frequency, accumulation, the loss, …); clipping is a link of the optimizer's chain. */
     public TrainerBuilder config(TrainConfig c) {
         this.config = Objects.requireNonNull(c, "config");
         return this;
