@@ -41,6 +41,9 @@ class OptimizersTest {
         assertThat(Optimizers.get("schedule-free-adamw").spec(0).options()).isEqualTo(ScheduleFree.AdamWOptions.defaults());
         assertThat(Optimizers.get("schedule-free-sgd").spec(0).lr()).isEqualTo(ScheduleFree.SGD_DEFAULT_LR);
         assertThat(Optimizers.get("adafactor").spec(0).options()).isEqualTo(Adafactor.Options.defaults());
+        // The one registry default that is not the algorithm's own (measured: docs/DESIGN-NOTES.md), and its help says so.
+        assertThat(Optimizers.get("adafactor").defaultLr()).isEqualTo(0.02).isNotEqualTo(Adafactor.DEFAULT_LR);
+        assertThat(Optimizers.get("adafactor").title()).contains("lr 0.02 here");
         assertThat(Optimizers.get("muon").spec(0).options()).isEqualTo(Muon.Options.defaults());
         assertThat(Optimizers.get("lion").spec(0).lr()).isEqualTo(Lion.DEFAULT_LR);
     }
