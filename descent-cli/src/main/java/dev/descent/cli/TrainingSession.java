@@ -116,10 +116,7 @@ final class TrainingSession {
         if (cfg.classWeights() != null && cfg.classWeights().length != spec.outDim()) {
             throw new BadInputException("--class-weights has " + cfg.classWeights().length + " values for " + spec.outDim() + " classes");
         }
-        OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
-        if (t.clipping() != null) {
-            os = os.prepend(t.clipping());
-        }
+        OptimizerSpec<?> os = optimizerSpec(o, optimizerName, s, t);
         Mlp model = new Mlp(spec, new Generator(t.seed));
         Optimizer<?> opt = os.create(model.namedParameters());
         DataLoader loader = new DataLoader(data.train(), t.batchSize, true, false, true, new Generator(t.seed + 1));
@@ -300,6 +297,12 @@ final class TrainingSession {
     }
 
     /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only. */
+    /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
+    static OptimizerSpec<?> optimizerSpec(OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
+        OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
+        return t.clipping() != null ? os.prepend(t.clipping()) : os;
+    }
+
     private static final class Checkpointer implements TrainListener {
         private final RunDir dir;
         private final Mlp model;

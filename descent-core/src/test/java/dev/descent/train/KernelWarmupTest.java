@@ -1,0 +1,99 @@
+package dev.descent.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.descent.data.DataLoader;
+import dev.descent.data.Datasets;
+import dev.descent.data.Dataset;
+import dev.descent.data.TensorDataset;
+import dev.descent.nn.Mlp;
+import dev.descent.nn.MlpSpec;
+import dev.descent.optim.Adam;
+import dev.descent.optim.Optimizer;
+import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The kernel warm-up: when it counts as settled, that it runs the validation pass, and that a run's results do not depend on it. */
+class KernelWarmupTest {
+
+    private static final long BLOCK = 1_000_000;
+
+    @Test
+    void settledNeedsEnoughStepsAFastBlockAndAQuietJit() {
+        int enough = KernelWarmup.MIN_STEPS;
+        assertThat(KernelWarmup.settled(enough, BLOCK, BLOCK, 0, 0)).isTrue();
+        assertThat(KernelWarmup.settled(enough, BLOCK * 114 / 100, BLOCK, 0, 0)).isTrue();
+        assertThat(KernelWarmup.settled(enough - KernelWarmup.BLOCK, BLOCK, BLOCK, 0, 0)).as("too few steps").isFalse();
+        assertThat(KernelWarmup.settled(enough, BLOCK * 12 / 10, BLOCK, 0, 0)).as("a block 1.2x the best").isFalse();
+        assertThat(KernelWarmup.settled(enough, BLOCK, BLOCK, 3, 0)).as("a compilation finished in the last block").isFalse();
+        assertThat(KernelWarmup.settled(enough, BLOCK, BLOCK, 0, 3)).as("a compilation finished in the block before").isFalse();
+        assertThat(KernelWarmup.settled(enough, BLOCK, BLOCK, -1, -1)).as("a JVM that does not time its JIT").isTrue();
+    }
+
+    @Test
+    void warmsTheValidationPassWithTheRunsSettings() throws InterruptedException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, new float[] {1f, 2f, 0.5f});
+        List<Optimizer<?>> made = new ArrayList<>();
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
+            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
+            made.add(o);
+            return o;
+        });
+        for (int i = 0; i < 20_000 && w.steps() < 3 * KernelWarmup.BLOCK; i++) {
+            Thread.sleep(1);
+        }
+        w.cancel();
+        w.close();
+        assertThat(w.steps()).isGreaterThanOrEqualTo(3 * KernelWarmup.BLOCK);
+        // one validation per block of steps, at least; the optimizer is the caller's, made once
+        assertThat(w.validations()).isGreaterThanOrEqualTo(w.steps() / KernelWarmup.BLOCK);
+        assertThat(made).hasSize(1);
+    }
+
+    @Test
+    void aRunIsBitIdenticalWithAndWithoutAWarmupRunningBesideIt() {
+        MlpSpec spec = MlpSpec.of(30, List.of(24, 16), 4);
+        List<float[]> quiet = train(spec, false), warmed = train(spec, true);
+        for (int i = 0; i < quiet.size(); i++) {
+            assertThat(Arrays.equals(quiet.get(i), warmed.get(i))).as("tensor %d", i).isTrue();
+        }
+    }
+
+    /** Two epochs of a small run with validation; its losses and final weights. */
+    private static List<float[]> train(MlpSpec spec, boolean withWarmup) {
+        Generator g = new Generator(7);
+        int n = 400;
+        float[] x = new float[n * spec.inDim()];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) g.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = g.nextInt(spec.outDim());
+        }
+        List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 5, 300, 100);
+        TrainConfig cfg = new TrainConfig(2, 1000, 3, 2, 32, 1, 0, null);
+        KernelWarmup w = withWarmup ? KernelWarmup.start(spec, 64, cfg, p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())) : null;
+        try {
+            Mlp model = new Mlp(spec, new Generator(1));
+            Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+            Trainer t = new Trainer(model, opt, null, null, new DataLoader(parts.get(0), 64, true, false, true, new Generator(2)), parts.get(1), cfg, List.of());
+            t.fit();
+            List<float[]> out = new ArrayList<>(List.of(t.history().trainLoss(), t.history().valLoss()));
+            model.parameters().forEach(p -> out.add(p.toArray()));
+            return out;
+        } finally {
+            if (w != null) {
+                w.cancel();
+                w.close();
+            }
+        }
+    }
+}
