@@ -71,8 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
         MnistFamily fam = data.family();
         // The warm-up is waited for only once the data and any checkpoint are loaded and checked:
         // bad input is reported at once, not after the warm-up has settled.
-        // It warms the run's own optimizer and validation settings (a fresh optimizer spec: the
-        // warm-up shares no state, random-search's generator included, with the run).
+        // It warms the run's own optimizer and validation settings (from a fresh optimizer spec, so
+        // the warm-up shares no state with the run).
         KernelWarmup w = KernelWarmup.start(model.spec(28 * 28, fam != null ? fam.numClasses() : 10), train.batchSize, train.config(),
                 named -> TrainingSession.optimizerSpec(optimizer, name, schedule, train).create(named));
         TrainingSession.Outcome o;

@@ -296,13 +296,13 @@ final class TrainingSession {
         return s;
     }
 
-    /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only. */
     /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
     static OptimizerSpec<?> optimizerSpec(OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
         OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
         return t.clipping() != null ? os.prepend(t.clipping()) : os;
     }
 
+    /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only. */
     private static final class Checkpointer implements TrainListener {
         private final RunDir dir;
         private final Mlp model;

@@ -43,7 +43,7 @@ public final class KernelWarmup implements AutoCloseable {
     /** Steps per timing block; one synthetic epoch, so that every block holds one validation. */
     static final int BLOCK = 25;
     static final int MIN_STEPS = 150;
-    /** Validation batches per synthetic validation: the real run's batch size, more than one batch. */
+    /** Batches per synthetic validation, of the run's validation batch size: more than one, as in a real validation. */
     private static final int VAL_BATCHES = 2;
 
     private final Thread thread;
