@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
  * the same budget of epochs per trial, and compare the two on the test set, class by class.
  */
 @Command(name = "challenge", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
-        description = {"Beat the tutorial's benchmark model: train it, search recipes with the same epochs per trial (TPE + median pruning),",
-                "and compare the best found with the benchmark on the test set. Writes OUT/benchmark, OUT/study and OUT/challenge.json."})
+        description = {"Beat the tutorial's benchmark model: train it, search recipes with the same epochs per trial (TPE + median pruning), "
+                + "and compare the best found with the benchmark on the test set.",
+                "Writes OUT/benchmark, OUT/study and OUT/challenge.json."})
 public final class ChallengeCommand implements Callable<Integer> {
 
     /** The search when none is given: optimizer, lr, batch size, width and depth, schedule. */

@@ -2,6 +2,8 @@ package dev.descent.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,18 @@ class MainTest {
         Result r = run();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Usage: descent").contains("Commands:").contains("help");
+    }
+
+    @Test
+    void everyCommandsSummaryInTheListIsAWholeSentence() {
+        // The list shows only the first line of each command's description; a summary cut mid-sentence reads as a bug.
+        String list = run().out().split("Commands:")[1].split("\\R\\R")[0];
+        List<String> summaries = new ArrayList<>();
+        for (String line : list.lines().filter(l -> !l.isBlank()).toList()) {
+            if (line.startsWith("  ") && !line.startsWith("   ")) summaries.add(line.strip());
+            else summaries.set(summaries.size() - 1, summaries.getLast() + " " + line.strip());
+        }
+        assertThat(summaries).hasSizeGreaterThan(10).allSatisfy(s -> assertThat(s).doesNotEndWith(",").matches("(?s).*[.)]"));
     }
 
     @Test
