@@ -126,8 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
         MlpSpec spec = MlpSpec.of(train.exampleNumel(), HIDDEN, train.numClasses());
         MachineClass machine = MachineClass.detect();
         out.printf(Locale.ROOT, "machine class: %s%n", machine.describe());
-        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d thread(s), median of %d epochs after a warm-up, sides interleaved epoch by epoch%n",
-                TrainingSession.describe(spec), train.size(), nThreads, epochs - 1);
+        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d thread(s), median of %d epoch%s after a warm-up, sides interleaved epoch by epoch%n",
+                TrainingSession.describe(spec), train.size(), nThreads, epochs - 1, epochs - 1 == 1 ? "" : "s");
 
         List<BenchSide> sides = new ArrayList<>();
         sides.add(new DescentSide(train, spec));
