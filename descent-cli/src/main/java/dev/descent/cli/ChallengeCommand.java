@@ -112,7 +112,7 @@ public final class ChallengeCommand implements Callable<Integer> {
         List<String> benchArgv = new ArrayList<>(base);
         benchArgv.addAll(List.of("--out", dir.resolve("benchmark").toString()));
         TrainingSession.Outcome b = TrainingSession.run(d, bench.model, bench.optimizer, bench.optimizer.name(), bench.schedule, bench.train,
-                RunDir.create(dir.resolve("benchmark")), false, benchArgv, List.of(), new PrintWriter(java.io.Writer.nullWriter()));
+                RunDir.create(dir.resolve("benchmark")), null, benchArgv, List.of(), new PrintWriter(java.io.Writer.nullWriter()));
         log.printf(Locale.ROOT, "benchmark: validation accuracy %.2f%%, test accuracy %.2f%% (%.1f s)%n%n", 100 * b.val().accuracy(), 100 * b.test().accuracy(),
                 b.result().trainSeconds());
 

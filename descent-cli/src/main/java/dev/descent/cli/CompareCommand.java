@@ -105,7 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
                 argv.add("--optimizer=" + n);
                 argv.add("--seed=" + train.seed);
                 argv.add("--out=" + dir.path());
-                TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, dir, false, argv,
+                TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, dir, null, argv,
                         List.of(new ConsoleProgress(out, System.console() != null)), out);
                 runs.get(n).add(seedRun(o, train.seed));
             }

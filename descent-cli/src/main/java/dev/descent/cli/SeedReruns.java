@@ -45,7 +45,7 @@ final class SeedReruns {
             List<String> argv = new ArrayList<>(a);
             argv.addAll(List.of("--out", d.toString()));
             TrainingSession.Outcome out = TrainingSession.run(TrainingSession.split(files, dataName, o.train), o.model, o.optimizer, o.optimizer.name(),
-                    o.schedule, o.train, RunDir.create(d), false, argv, List.of(), new PrintWriter(Writer.nullWriter()));
+                    o.schedule, o.train, RunDir.create(d), null, argv, List.of(), new PrintWriter(Writer.nullWriter()));
             acc[i] = out.test().accuracy();
             loss[i] = out.test().loss();
             val[i] = out.val() == null ? Double.NaN : out.val().accuracy();

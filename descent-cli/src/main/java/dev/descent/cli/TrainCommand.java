@@ -10,8 +10,6 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.descent.data.MnistFamily;
-import dev.descent.io.Checkpoint;
-import dev.descent.io.Safetensors;
 import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainResult;
@@ -61,10 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
         sharpness.validate(train.config());
         RunDir dir = RunDir.create(train.out != null ? train.out : TrainingSession.defaultOut(name));
         List<String> argv = Argv.forRun(spec.commandLine().getParseResult().originalArgs(), "train");
-        return run(out, name, dir, false, argv);
+        return run(out, name, dir, null, argv);
     }
 
-    private int run(PrintWriter out, String name, RunDir dir, boolean resuming, List<String> argv) {
+    private int run(PrintWriter out, String name, RunDir dir, TrainingSession.Resume resume, List<String> argv) {
         TrainingSession.Data d;
         // Compile the training step on synthetic data while the data set loads: until the JIT has, the
         // first epoch runs several times slower (docs/PERFORMANCE.md, "The first epoch").
@@ -78,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSession.Outcome o;
         try {
             d = TrainingSession.load(data, train, out);
-            o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resuming, argv,
+            o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resume, argv,
                     List.of(new ConsoleProgress(out, System.console() != null)), out, w::close);
         } catch (RuntimeException | Error e) {
             w.cancel();
@@ -118,12 +116,6 @@ public final class TrainCommand implements Callable<Integer> {
         original.spec.commandLine().setErr(spec.commandLine().getErr());
         OptionChecks.beforeData(original.model, original.optimizer, List.of(original.optimizer.name()), original.schedule, original.train);
         original.sharpness.validate(original.train.config());
-        // A damaged checkpoint is reported before the data set loads and the kernel warm-up starts,
-        // which together take seconds; TrainingSession reads the files again and checks them against
-        // the run's model and optimizer.
-        Checkpoint.load(dir.file(RunDir.MODEL));
-        Safetensors.read(dir.file(RunDir.OPTIMIZER));
-        dir.readState();
-        return original.run(out, original.optimizer.name(), dir, true, argv);
+        return original.run(out, original.optimizer.name(), dir, TrainingSession.Resume.read(dir), argv);
     }
 }

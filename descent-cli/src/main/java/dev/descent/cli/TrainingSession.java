@@ -20,6 +20,7 @@ import dev.descent.data.Datasets;
 import dev.descent.data.IdxImages;
 import dev.descent.io.Checkpoint;
 import dev.descent.io.OptimizerCheckpoint;
+import dev.descent.io.Safetensors;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Optimizer;
@@ -83,6 +84,17 @@ final class TrainingSession {
         }
     }
 
+    /**
+     * A run directory's checkpoint, read and parsed before the data set loads and the kernel warm-up
+     * starts (which together take seconds), so that a damaged file is reported at once; {@link #run}
+     * checks it against the run's model and optimizer.
+     */
+    record Resume(Mlp model, Safetensors.Contents optimizer, RunDir.Saved state) {
+        static Resume read(RunDir dir) {
+            return new Resume(Checkpoint.load(dir.file(RunDir.MODEL)), Safetensors.read(dir.file(RunDir.OPTIMIZER)), dir.readState());
+        }
+    }
+
     static Path defaultOut(String optimizer) {
         return Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-" + optimizer);
     }
@@ -91,10 +103,10 @@ final class TrainingSession {
      * Trains one model.
      *
      * @param argv   the command line, kept in config.json so that --resume can rebuild the run
-     * @param resume whether {@code dir} holds a checkpoint to continue
+     * @param resume the checkpoint of {@code dir} to continue, or null for a new run
      */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
-                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
+                       RunDir dir, Resume resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
         return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log, () -> { });
     }
 
@@ -106,7 +118,7 @@ final class TrainingSession {
      *                  checkpoint is reported at once)
      */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t, SharpnessOptions sh,
-                       RunDir dir, boolean resume, List<String> argv, List<TrainListener> extra, PrintWriter log, Runnable beforeFit) {
+                       RunDir dir, Resume resume, List<String> argv, List<TrainListener> extra, PrintWriter log, Runnable beforeFit) {
         TrainConfig cfg = t.config();
         sh.validate(cfg);
         if (t.threads != null) {
@@ -134,14 +146,14 @@ final class TrainingSession {
         listeners.add(new Checkpointer(dir, model, opt));
         Trainer trainer = new Trainer(model, opt, sched, plateau, loader, data.val(), cfg, listeners);
 
-        if (resume) {
-            Mlp saved = Checkpoint.load(dir.file(RunDir.MODEL));
+        if (resume != null) {
+            Mlp saved = resume.model();
             if (!saved.spec().equals(spec)) {
                 throw new BadInputException("--resume " + dir.path() + ": the checkpoint is a " + describe(saved.spec()) + ", the options give a " + describe(spec));
             }
             model.loadStateDict(saved.stateDict());
-            OptimizerCheckpoint.load(dir.file(RunDir.OPTIMIZER), opt);
-            RunDir.Saved st = dir.readState();
+            OptimizerCheckpoint.load(resume.optimizer(), dir.file(RunDir.OPTIMIZER).toString(), opt);
+            RunDir.Saved st = resume.state();
             try {
                 trainer.restore(st.state(), st.history());
             } catch (dev.descent.io.InputException e) {

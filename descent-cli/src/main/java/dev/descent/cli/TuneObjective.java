@@ -90,7 +90,7 @@ final class TuneObjective implements MultiObjective {
             }
         };
         TrainingSession.Outcome out = TrainingSession.run(data, o.model, o.optimizer, o.optimizer.name(), o.schedule, o.train, RunDir.create(run),
-                false, argv, List.of(pruning), new PrintWriter(Writer.nullWriter()));
+                null, argv, List.of(pruning), new PrintWriter(Writer.nullWriter()));
         if (pruned[0]) {
             throw new TrialPrunedException("pruned after " + out.result().steps() + " steps");
         }

@@ -162,6 +162,23 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void aDamagedCheckpointIsReportedBeforeTheDataSetIsLoaded() throws IOException {
+        // The run's data set is gone as well: the one line must name the checkpoint, which is read first.
+        Path gone = ToyData.write(Files.createDirectories(tmp.resolve("toy-gone")), 300, 60, 3);
+        Path r = tmp.resolve("run-gone");
+        MainTest.Result first = MainTest.run("train", "--dataset", gone.toString(), "--hidden", "8", "--epochs", "1", "--val-size", "60",
+                "--val-batches", "1", "--out", r.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        try (var files = Files.list(gone)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        truncate(r.resolve("model.safetensors"), 100);
+        assertThat(badInput("train", "--resume", r.toString()).err()).contains("model.safetensors").doesNotContain("toy-gone");
+    }
+
     private static void truncate(Path f, int bytes) {
         try {
             byte[] all = Files.readAllBytes(f);
