@@ -269,9 +269,9 @@ final class ExploreSharpness extends ExploreTopic {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d of %d step sizes reached the stability threshold 2/lr", reachedCount, runs.size()));
         if (hi >= lo) {
-            String range = String.format(Locale.ROOT, "%.2f", lo).equals(String.format(Locale.ROOT, "%.2f", hi))
-                    ? String.format(Locale.ROOT, "%.2f", lo) : String.format(Locale.ROOT, "%.2f to %.2f", lo, hi);
-            b.append("; after reaching it the sharpness of those that did not diverge averaged ").append(range).append(" times 2/lr");
+            String low = String.format(Locale.ROOT, "%.2f", lo), high = String.format(Locale.ROOT, "%.2f", hi);
+            b.append("; after reaching it the sharpness of those that did not diverge averaged ")
+                    .append(low.equals(high) ? low : low + " to " + high).append(" times 2/lr");
         }
         b.append(": ");
         List<String> all = new ArrayList<>(reached);
