@@ -94,6 +94,10 @@ final class VectorKernels implements Kernels {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
+        if (bTransposed && acs == 1 && m <= SMALL_M) {
+            gemmSmallM(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         float[] bp = PACK.get();
         float[] tile = TILE.get();
         int m4 = m - m % 4;
@@ -117,6 +121,80 @@ final class VectorKernels implements Kernels {
                 } else {
                     narrowPanel(m, w, a, aBase, ars, acs, bp, kc, c, cOff + j0, ldc, tile);
                 }
+            }
+        }
+    }
+
+    /**
+     * NT products with at most this many rows of A (a linear layer's forward on a small batch or a
+     * data-parallel shard) are computed as Cᵀ = B·Aᵀ ({@link #gemmSmallM}).
+     */
+    static final int SMALL_M = NR;
+
+    private static final ThreadLocal<float[]> C_T = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * {@code C[m,n] += A[m,k]·B[n,k]ᵀ} for small m, computed as {@code Cᵀ[n,m] += B[n,k]·Aᵀ[k,m]}.
+     * The blocked path packs Bᵀ with a scalar transposing copy of all n·k elements, and with few rows
+     * of A to amortise it over, that copy cost as much as the product (a 784×200 weight against 32
+     * rows: 166 µs, of which the FMAs need about 90). Here the small A is packed instead (m·k
+     * elements), the rows of B are broadcast as they are, and each panel of Cᵀ lives in a scratch
+     * buffer with a row stride of NR, gathered from C once before the k-blocks and scattered back
+     * once after them. Every element still gets the same FMAs in the same k order (the product of
+     * two floats commutes exactly), so results are bit-identical to the blocked path's.
+     */
+    private static void gemmSmallM(int m, int n, int k, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        float[] ap = PACK.get();
+        float[] ct = C_T.get();
+        if (ct.length < n * NR) {
+            ct = new float[n * NR];
+            C_T.set(ct);
+        }
+        for (int j0 = 0, w; j0 < m; j0 += w) {
+            w = panelWidth(m - j0);
+            int vectors = Math.ceilDiv(w, L);
+            // Two-vector panels (32 rows of A with AVX-512, 16 with AVX2) take six rows of B at a time:
+            // 12 accumulators where the four-row kernel has eight.
+            int n6 = vectors == 2 ? n - n % 6 : 0;
+            int n4 = n6 + (n - n6) / 4 * 4;
+            copyTransposedIn(c, cOff + j0 * ldc, ldc, n, w, ct);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packTransposed(a, aOff + j0 * lda + p0, lda, kc, w, ap);
+                for (int i = 0; i < n6; i += 6) {
+                    kernel6x2(b, bOff + i * ldb + p0, ldb, ap, kc, ct, i * NR);
+                }
+                for (int i = n6; i < n4; i += 4) {
+                    kernel4Narrow(vectors, b, bOff + i * ldb + p0, ldb, 1, ap, kc, ct, i * NR, NR);
+                }
+                for (int i = n4; i < n; i++) {
+                    kernel1(b, bOff + i * ldb + p0, 1, ap, kc, ct, i * NR);
+                }
+            }
+            copyTransposedOut(ct, n, w, c, cOff + j0 * ldc, ldc);
+        }
+    }
+
+    /** t[r·NR + jj] = C[jj, r] (C at {@code base}, row stride ldc) for r < rows, jj < w; the rest of each row of t zero. */
+    private static void copyTransposedIn(float[] c, int base, int ldc, int rows, int w, float[] t) {
+        for (int jj = 0; jj < w; jj++) {
+            for (int r = 0, ci = base + jj * ldc, ti = jj; r < rows; r++, ti += NR) {
+                t[ti] = c[ci + r];
+            }
+        }
+        if (w < NR) {
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(t, r * NR + w, (r + 1) * NR, 0f);
+            }
+        }
+    }
+
+    /** C[jj, r] = t[r·NR + jj]: the inverse of {@link #copyTransposedIn}. */
+    private static void copyTransposedOut(float[] t, int rows, int w, float[] c, int base, int ldc) {
+        for (int jj = 0; jj < w; jj++) {
+            for (int r = 0, ci = base + jj * ldc, ti = jj; r < rows; r++, ti += NR) {
+                c[ci + r] = t[ti];
             }
         }
     }
@@ -267,6 +345,40 @@ final class VectorKernels implements Kernels {
         c10.intoArray(c, c1); c11.intoArray(c, c1 + L);
         c20.intoArray(c, c2); c21.intoArray(c, c2 + L);
         c30.intoArray(c, c3); c31.intoArray(c, c3 + L);
+    }
+
+    /** T[6, 2L] += A[6, kc] · Bp[kc, 0:2L] on rows of T at {@code t0} with row stride NR, A's rows {@code ars} apart and contiguous along k. */
+    private static void kernel6x2(float[] a, int ai, int ars, float[] bp, int kc, float[] t, int t0) {
+        int t1 = t0 + NR, t2 = t1 + NR, t3 = t2 + NR, t4 = t3 + NR, t5 = t4 + NR;
+        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, t, t2), c21 = FloatVector.fromArray(S, t, t2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, t, t3), c31 = FloatVector.fromArray(S, t, t3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, t, t4), c41 = FloatVector.fromArray(S, t, t4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, t, t5), c51 = FloatVector.fromArray(S, t, t5 + L);
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
+        for (int p = 0, bi = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai + p]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
+        c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
+        c20.intoArray(t, t2); c21.intoArray(t, t2 + L);
+        c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
+        c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
+        c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
     }
 
     /** C[4, L] += A[4, kc] · Bp[kc, 0:L]: {@link #kernel4} on the first vector of each packed row. */

@@ -73,7 +73,7 @@ class KernelsTest {
 
     /** Large enough to be split, with edges in every dimension; n = 100 and 200 split into narrow panels. */
     @ParameterizedTest(name = "{0}x{1}x{2}")
-    @CsvSource({"70,203,300", "64,100,200", "64,200,784"})
+    @CsvSource({"70,203,300", "64,100,200", "64,200,784", "32,200,784", "13,203,300"})
     void gemmIsBitIdenticalForOneTwoAndThreeThreads(int m, int n, int k) {
         Generator g = new Generator(3);
         float[] a = random(g, m * k), b = random(g, k * n), bt = random(g, n * k), at = random(g, k * m);
@@ -92,6 +92,24 @@ class KernelsTest {
                     assertThat(Arrays.equals(ref[i], got[i])).as("layout %d with %d threads", i, threads).isTrue();
                 }
             }
+        }
+    }
+
+    /**
+     * A few rows of A take the small-m path of NT (Cᵀ = B·Aᵀ, no transposing pack of B); their
+     * products must equal the same rows of a tall product, which takes the blocked path, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"32,200,784", "5,203,300", "1,10,50", "17,100,200", "8,3,1"})
+    void ntOfFewRowsEqualsTheRowsOfATallProduct(int m, int n, int k) {
+        Generator g = new Generator(m + 31L * n + 977L * k);
+        int tall = 4 * 64 + 3;
+        float[] a = random(g, tall * k), b = random(g, n * k), c0 = random(g, tall * n);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] whole = c0.clone(), few = Arrays.copyOf(c0, m * n);
+            vector.gemmNT(tall, n, k, a, 0, k, b, 0, k, whole, 0, n, acc);
+            vector.gemmNT(m, n, k, a, 0, k, b, 0, k, few, 0, n, acc);
+            assertThat(few).as("acc=%s", acc).isEqualTo(Arrays.copyOf(whole, m * n));
         }
     }
 
