@@ -19,7 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stays in L1 while every row of A streams past it. The layouts differ only in how A is read (its
  * row and column strides) and how B is packed (NT packs rows of B as columns, a transposing copy
  * that costs O(n·k) against the O(m·n·k) product). A dot-product form for NT, needing no pack, was
- * measured slower: its 4×3 block spills registers and a 4×2 block is load-bound.
+ * measured slower: its 4×3 block spills registers and a 4×2 block is load-bound. When A has at most
+ * {@link #SMALL_M} rows, that transposing copy is no longer small against the product, and NT is
+ * computed transposed instead ({@link #gemmSmallM}): the few rows of A are packed and B's rows are
+ * broadcast.
  *
  * <p>Every element of C is computed by the same sequence of FMAs, in k order, whichever tile or edge
  * path computes it, so results do not depend on how callers partition C.
