@@ -129,10 +129,12 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * NT products with at most this many rows of A (a linear layer's forward on a small batch or a
-     * data-parallel shard) are computed as Cᵀ = B·Aᵀ ({@link #gemmSmallM}).
+     * NT products with at most this many rows of A (a linear layer's forward on a batch or a
+     * data-parallel shard of up to 128 rows) are computed as Cᵀ = B·Aᵀ ({@link #gemmSmallM}). JMH,
+     * 2026-11-29, one thread, ×784×200: faster at 32, 64 and 128 rows on both AVX2 and AVX-512
+     * (by 7–25%), level at 256 (docs/PERFORMANCE.md).
      */
-    static final int SMALL_M = NR;
+    static final int SMALL_M = 128;
 
     private static final ThreadLocal<float[]> C_T = ThreadLocal.withInitial(() -> new float[0]);
 

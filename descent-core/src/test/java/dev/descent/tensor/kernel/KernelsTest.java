@@ -100,7 +100,7 @@ class KernelsTest {
      * products must equal the same rows of a tall product, which takes the blocked path, bit for bit.
      */
     @ParameterizedTest(name = "{0}x{1}x{2}")
-    @CsvSource({"32,200,784", "5,203,300", "1,10,50", "17,100,200", "8,3,1"})
+    @CsvSource({"32,200,784", "5,203,300", "1,10,50", "17,100,200", "8,3,1", "64,200,784", "128,100,200", "100,50,100"})
     void ntOfFewRowsEqualsTheRowsOfATallProduct(int m, int n, int k) {
         Generator g = new Generator(m + 31L * n + 977L * k);
         int tall = 4 * 64 + 3;
