@@ -27,21 +27,14 @@ import dev.descent.tensor.kernel.Parallel;
  * (on one thread the shards simply run one after the other). The loss of a shard is its weighted sum
  * divided by the whole batch's total weight, so the shards add up to the mean over the batch.
  *
- * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} or above
- * {@link #MAX_SHARDED_BATCH} rows, run the plain loop: forward, mean loss, backward (each product
- * split across the threads by columns). Which path a batch takes depends on its size only, so
- * determinism holds either way.
+ * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
+ * loop: forward, mean loss, backward (each product split across the threads by columns). Which path
+ * a batch takes depends on its size only, so determinism holds either way.
  */
 final class BatchStep {
 
     /** Batches smaller than this run in one piece: shards of a few rows cost more to hand off than they save. */
     static final int MIN_SHARDED_BATCH = 16;
-    /**
-     * Batches larger than this run in one piece too: their products are tall enough that splitting
-     * each by columns keeps both cores busy, and in interleaved runs on 2026-11-29 shards were slower
-     * at batch 256 (docs/PERFORMANCE.md) while faster at 64.
-     */
-    static final int MAX_SHARDED_BATCH = 128;
 
     /**
      * System property that turns the data-parallel step off ({@code descent.dataParallel=false}): every
@@ -81,7 +74,7 @@ final class BatchStep {
      */
     Outcome run(Batch b, Loss loss, float[] weights, int k) {
         int n = b.size();
-        if (mlp == null || loss != Loss.NLL || n < MIN_SHARDED_BATCH || n > MAX_SHARDED_BATCH) {
+        if (mlp == null || loss != Loss.NLL || n < MIN_SHARDED_BATCH) {
             Tensor out = loss.output(model, b.x());
             Tensor mean = loss.mean(out, b.y(), weights);
             (k > 1 ? mean.mul(1f / k) : mean).backward();
