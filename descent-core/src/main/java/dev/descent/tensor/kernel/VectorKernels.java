@@ -137,6 +137,8 @@ final class VectorKernels implements Kernels {
     static final int SMALL_M = 128;
 
     private static final ThreadLocal<float[]> C_T = ThreadLocal.withInitial(() -> new float[0]);
+    /** A scratch Cᵀ larger than this many floats (4 MiB: a layer of over 20,000 outputs) is allocated per call rather than kept per thread. */
+    private static final int MAX_KEPT_SCRATCH = 1 << 20;
 
     /**
      * {@code C[m,n] += A[m,k]·B[n,k]ᵀ} for small m, computed as {@code Cᵀ[n,m] += B[n,k]·Aᵀ[k,m]}.
@@ -154,7 +156,9 @@ final class VectorKernels implements Kernels {
         float[] ct = C_T.get();
         if (ct.length < n * NR) {
             ct = new float[n * NR];
-            C_T.set(ct);
+            if (ct.length <= MAX_KEPT_SCRATCH) {
+                C_T.set(ct);
+            }
         }
         for (int j0 = 0, w; j0 < m; j0 += w) {
             w = panelWidth(m - j0);
