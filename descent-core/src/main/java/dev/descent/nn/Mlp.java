@@ -81,6 +81,27 @@ public final class Mlp extends Module {
         return x;
     }
 
+    /**
+     * {@link #forward(Tensor, List)} from the first linear layer's output {@code z0} (its pre-activation,
+     * shape [N, h1]) on: the layers after the first, then the log-softmax. Data-parallel training runs
+     * the first layer itself, so that its weight gradient can be computed once for the whole batch.
+     *
+     * @throws IllegalArgumentException if the number of tensors does not match the parameters
+     */
+    public Tensor forwardFromFirstLayer(Tensor z0, List<Tensor> params) {
+        List<Linear> layers = linears();
+        if (params.size() != layers.size() * (spec.bias() ? 2 : 1)) {
+            throw new IllegalArgumentException("Mlp.forward: " + params.size() + " parameter tensors for a model with " + parameters().size());
+        }
+        Tensor x = z0;
+        for (int i = 1, p = spec.bias() ? 2 : 1; i < layers.size(); i++) {
+            x = spec.activation().apply(x);
+            Tensor w = params.get(p++);
+            x = dev.descent.tensor.F.linear(x, w, spec.bias() ? params.get(p++) : null);
+        }
+        return x.logSoftmax(1);
+    }
+
     /** PyTorch's name of the tutorial's class. */
     @Override
     protected String typeName() {

@@ -17,6 +17,18 @@ public final class F {
         return LinearAlgebra.linear(x, weight, bias);
     }
 
+    /**
+     * The weight-gradient half of {@link #linear}'s backward, on its own: {@code W.grad += dyᵀ·x} for
+     * dy [N, out] and x [N, in] (the gradient buffer allocated on first use, like backward's), as
+     * {@code torch.nn.grad} offers for convolutions. Data-parallel training uses it to compute the
+     * first layer's weight gradient once for a whole batch after its shards' backward passes.
+     *
+     * @throws IllegalArgumentException if the shapes do not match
+     */
+    public static void linearWeightGrad(Tensor dy, Tensor x, Tensor weight) {
+        LinearAlgebra.linearWeightGrad(dy, x, weight);
+    }
+
     /** max(x, 0). */
     public static Tensor relu(Tensor x) {
         return x.relu();

@@ -9,6 +9,21 @@ final class LinearAlgebra {
     private LinearAlgebra() {
     }
 
+    /** {@code W.grad += dyᵀ·x}: see {@link F#linearWeightGrad}. */
+    static void linearWeightGrad(Tensor dy, Tensor x, Tensor w) {
+        int[] ds = dy.shapeRef(), xs = x.shapeRef(), ws = w.shapeRef();
+        if (ds.length != 2 || xs.length != 2 || ws.length != 2 || ds[0] != xs[0] || ds[1] != ws[0] || xs[1] != ws[1]) {
+            throw new IllegalArgumentException("linearWeightGrad: output gradient " + Shape.str(ds) + " and input " + Shape.str(xs)
+                    + " do not match weight " + Shape.str(ws) + " (expected [N, out], [N, in], [out, in])");
+        }
+        weightGrad(dy.data(), x, w, xs[0], xs[1], ws[0]);
+    }
+
+    /** dW += gᵀ·x for g [n, outF] (row-major) and x [n, in]: linear's weight gradient. */
+    private static void weightGrad(float[] g, Tensor x, Tensor w, int n, int in, int outF) {
+        Gemm.tn(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+    }
+
     /** {@code C = A·B}; backward: dA += dC·Bᵀ (NT), dB += Aᵀ·dC (TN). */
     static Tensor matmul(Tensor a, Tensor b) {
         int[] as = a.shapeRef(), bs = b.shapeRef();
@@ -54,7 +69,7 @@ final class LinearAlgebra {
                 Gemm.nn(n, in, outF, g, 0, w.data(), 0, x.gradBuffer(), 0, true);
             }
             if (w.requiresGrad()) {
-                Gemm.tn(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+                weightGrad(g, x, w, n, in, outF);
             }
             if (bias != null && bias.requiresGrad()) {
                 KernelProvider.kernels().columnSums(g, 0, n, outF, bias.gradBuffer(), 0, true);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.descent.tensor.F;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 
@@ -131,6 +132,20 @@ class MlpTest {
             }
             assertThat(s).isCloseTo(1.0, within(1e-6));
         }
+    }
+
+    @Test
+    void forwardFromTheFirstLayersOutputEqualsForward() {
+        for (boolean bias : new boolean[] {true, false}) {
+            Mlp mlp = new Mlp(new MlpSpec(12, List.of(5, 4), 3, bias, Activation.RELU), new Generator(3));
+            Tensor x = Tensor.rand(new Generator(4), 6, 12);
+            List<Tensor> ps = mlp.parameters();
+            Tensor z0 = F.linear(x, ps.get(0), bias ? ps.get(1) : null);
+            assertThat(mlp.forwardFromFirstLayer(z0, ps).toArray()).as("bias %s", bias).containsExactly(mlp.forward(x).toArray());
+        }
+        Mlp mlp = Mlp.of(12, List.of(5), 3, 1);
+        assertThatThrownBy(() -> mlp.forwardFromFirstLayer(Tensor.zeros(2, 5), mlp.parameters().subList(0, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 parameter tensors");
     }
 
     @Test

@@ -93,6 +93,20 @@ class AutogradTest {
     }
 
     @Test
+    void linearWeightGradEqualsLinearsBackwardAndAccumulates() {
+        Generator g = new Generator(12);
+        Tensor x = Tensor.rand(g, 7, 5), dy = Tensor.rand(g, 7, 3);
+        Tensor w = Tensor.rand(g, 3, 5).requiresGrad(true), v = Tensor.of(w.toArray(), 3, 5).requiresGrad(true);
+        for (int rep = 0; rep < 2; rep++) {
+            F.linear(x, w, null).backward(dy, false);
+            F.linearWeightGrad(dy, x, v);
+            assertThat(v.grad().toArray()).as("after %d", rep + 1).containsExactly(w.grad().toArray());
+        }
+        assertThatThrownBy(() -> F.linearWeightGrad(Tensor.zeros(6, 3), x, v)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linearWeightGrad").hasMessageContaining("[6, 3]").hasMessageContaining("[3, 5]");
+    }
+
+    @Test
     void shapeErrorsNameTheOpAndBothShapes() {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4, 5);
         assertThatThrownBy(() -> a.add(b)).isInstanceOf(IllegalArgumentException.class)

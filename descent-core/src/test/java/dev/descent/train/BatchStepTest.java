@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import dev.descent.data.Batch;
 import dev.descent.data.DataLoader;
 import dev.descent.data.TensorDataset;
+import dev.descent.nn.Activation;
 import dev.descent.nn.Mlp;
+import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.F;
@@ -68,6 +70,36 @@ class BatchStepTest {
             float[] g = ps.get(i).gradData(), h = qs.get(i).gradData();
             for (int j = 0; j < g.length; j++) {
                 assertThat(g[j]).as("parameter %d element %d", i, j).isCloseTo(h[j], within(1e-6f + 1e-5f * Math.abs(h[j])));
+            }
+        }
+    }
+
+    /** The first layer's weight gradient is computed once per batch; without a bias, or with that weight frozen, too. */
+    @Test
+    void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight() {
+        Batch b = batch(new Generator(7), 40, 20, 4);
+        for (String variant : new String[] {"no bias", "frozen first weight"}) {
+            boolean bias = variant.equals("frozen first weight");
+            Mlp sharded = new Mlp(new MlpSpec(20, List.of(16, 8), 4, bias, Activation.RELU), new Generator(13));
+            Mlp plain = new Mlp(new MlpSpec(20, List.of(16, 8), 4, bias, Activation.RELU), new Generator(13));
+            if (bias) {
+                sharded.parameters().get(0).requiresGrad(false);
+                plain.parameters().get(0).requiresGrad(false);
+            }
+            BatchStep.Outcome o = new BatchStep(sharded).run(b, Loss.NLL, null, 1);
+            Tensor loss = F.nllLoss(plain.forward(b.x()), b.y());
+            loss.backward();
+            assertThat(o.loss()).as(variant).isCloseTo(loss.item(), within(1e-6f));
+            List<Tensor> ps = sharded.parameters(), qs = plain.parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                float[] g = ps.get(i).gradData(), h = qs.get(i).gradData();
+                if (h == null) {
+                    assertThat(g).as("%s: parameter %d", variant, i).isNull();
+                    continue;
+                }
+                for (int j = 0; j < g.length; j++) {
+                    assertThat(g[j]).as("%s: parameter %d element %d", variant, i, j).isCloseTo(h[j], within(1e-6f + 1e-5f * Math.abs(h[j])));
+                }
             }
         }
     }
