@@ -66,19 +66,7 @@ public final class Mlp extends Module {
 
     /** {@link #scores(Tensor)} with {@code params} in place of this model's parameters (see {@link #forward(Tensor, List)}). */
     public Tensor scores(Tensor input, List<Tensor> params) {
-        List<Linear> layers = linears();
-        if (params.size() != layers.size() * (spec.bias() ? 2 : 1)) {
-            throw new IllegalArgumentException("Mlp.forward: " + params.size() + " parameter tensors for a model with " + parameters().size());
-        }
-        Tensor x = input.view(-1, spec.inDim());
-        for (int i = 0, p = 0; i < layers.size(); i++) {
-            if (i > 0) {
-                x = spec.activation().apply(x);
-            }
-            Tensor w = params.get(p++);
-            x = dev.descent.tensor.F.linear(x, w, spec.bias() ? params.get(p++) : null);
-        }
-        return x;
+        return layersFrom(0, input.view(-1, spec.inDim()), params);
     }
 
     /**
@@ -89,17 +77,22 @@ public final class Mlp extends Module {
      * @throws IllegalArgumentException if the number of tensors does not match the parameters
      */
     public Tensor forwardFromFirstLayer(Tensor z0, List<Tensor> params) {
-        List<Linear> layers = linears();
-        if (params.size() != layers.size() * (spec.bias() ? 2 : 1)) {
+        return layersFrom(1, z0, params).logSoftmax(1);
+    }
+
+    /** Linear layers {@code first}, {@code first + 1}, … on x (the activation before each but the first layer's), with {@code params}. */
+    private Tensor layersFrom(int first, Tensor x, List<Tensor> params) {
+        int perLayer = spec.bias() ? 2 : 1, layers = spec.dims().length - 1;
+        if (params.size() != layers * perLayer) {
             throw new IllegalArgumentException("Mlp.forward: " + params.size() + " parameter tensors for a model with " + parameters().size());
         }
-        Tensor x = z0;
-        for (int i = 1, p = spec.bias() ? 2 : 1; i < layers.size(); i++) {
-            x = spec.activation().apply(x);
-            Tensor w = params.get(p++);
-            x = dev.descent.tensor.F.linear(x, w, spec.bias() ? params.get(p++) : null);
+        for (int i = first; i < layers; i++) {
+            if (i > 0) {
+                x = spec.activation().apply(x);
+            }
+            x = dev.descent.tensor.F.linear(x, params.get(i * perLayer), spec.bias() ? params.get(i * perLayer + 1) : null);
         }
-        return x.logSoftmax(1);
+        return x;
     }
 
     /** PyTorch's name of the tutorial's class. */
