@@ -76,6 +76,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingSession.Outcome o;
         try {
             d = TrainingSession.load(data, train, out);
+            // The warm-up goes on with the run's short last batches (of an epoch, of a validation).
+            w.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
             o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resume, argv,
                     List.of(new ConsoleProgress(out, System.console() != null)), out, w::close);
         } catch (RuntimeException | Error e) {

@@ -30,6 +30,14 @@ import dev.descent.tensor.Tensor;
  * recorded, other product shapes) made the JIT throw away compiled step code there and compile it
  * again, mid-epoch.
  *
+* <p>The run's last batch of an epoch, and of a validation, is usually shorter than the others
+ * (50,000 MNIST examples at batch 64 leave 16; 10,000 at 256 leave 16). Shapes the warm-up never
+ * ran took branches C2 had compiled as never taken: the kernels and the batch step were thrown
+ * away and compiled again during the first epoch, and the compilations took CPU from the step's two
+ * threads; so did the optimizer's first step, which creates its state. So once the data has loaded,
+ * {@link #expect} gives the run's sizes, and the warm-up starts over with a fresh model and
+ * optimizer on synthetic sets that end in batches of those same short sizes.
+ *
  * <p>It owns its model, optimizer, data and generators, and the kernels compute the same values
  * whatever thread runs them, so a run's results are bit-identical with and without a warm-up.
  */
@@ -40,22 +48,61 @@ public final class KernelWarmup implements AutoCloseable {
 
     /** The warm-up never holds a run back longer than this. */
     static final long BUDGET_NANOS = 8_000_000_000L;
+    /** Time allowed for the warm-up with the run's tails, counted from {@link #expect} (data that took long to load used up the first budget). */
+    static final long TAILS_BUDGET_NANOS = 4_000_000_000L;
     /** Steps per timing block; one synthetic epoch, so that every block holds one validation. */
     static final int BLOCK = 25;
     static final int MIN_STEPS = 150;
     /** Batches per synthetic validation, of the run's validation batch size: more than one, as in a real validation. */
     private static final int VAL_BATCHES = 2;
 
+    /** The short last batches of the run's epochs and validations, in examples (0: none). */
+    record Tails(int train, int val) {
+        static final Tails NONE = new Tails(0, 0);
+    }
+
+    private final MlpSpec spec;
+    private final int batch;
+    private final int runBatch;
+    private final TrainConfig run;
+    private final Function<Map<String, Tensor>, Optimizer<?>> optimizer;
     private final Thread thread;
-    private final Trainer trainer;
-    private final long deadline;
+    private volatile long deadline;
+    private volatile Trainer current;
+    /** Set by {@link #expect} (guarded by this); null until then. */
+    private Tails tails;
+    private volatile boolean cancelled;
+    /** Set by {@link #close}: no tails will come. */
+    private boolean closing;
+    /** Steps and validations of the trainers that have finished (the one with the run's tails follows the first). */
+    private volatile int stepsBefore;
+    private volatile int validationsBefore;
     private volatile int steps;
 
     private KernelWarmup(MlpSpec spec, int batchSize, TrainConfig run, Function<Map<String, Tensor>, Optimizer<?>> optimizer) {
-        int batch = Math.max(BatchStep.MIN_SHARDED_BATCH, Math.min(batchSize, 64));
+        this.spec = spec;
+        this.batch = Math.max(BatchStep.MIN_SHARDED_BATCH, Math.min(batchSize, 64));
+        this.runBatch = batchSize;
+        this.run = run;
+        this.optimizer = optimizer;
+        this.current = trainer(Tails.NONE);
+        this.deadline = System.nanoTime() + BUDGET_NANOS;
+        this.thread = new Thread(this::warm, "descent-warmup");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * A trainer of a fresh model and optimizer on a synthetic training and validation set whose last
+     * batches are {@code tails} long. Fresh, so that the second trainer's first step creates the
+     * optimizer's state as the run's first step will: code compiled during the first trainer had
+     * never seen that branch taken.
+     */
+    private Trainer trainer(Tails t) {
+        Mlp model = new Mlp(spec, new Generator(1));
+        Optimizer<?> opt = optimizer.apply(model.namedParameters());
         int valBatch = run.valBatchSize();
         Generator g = new Generator(12345);
-        int nTrain = BLOCK * batch, nVal = VAL_BATCHES * valBatch, n = nTrain + nVal;
+        int nTrain = BLOCK * batch + t.train(), nVal = VAL_BATCHES * valBatch + t.val(), n = nTrain + nVal;
         float[] x = new float[n * spec.inDim()];
         int[] y = new int[n];
         for (int i = 0; i < x.length; i++) {
@@ -65,14 +112,40 @@ public final class KernelWarmup implements AutoCloseable {
             y[i] = g.nextInt(spec.outDim());
         }
         List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 3, nTrain, nVal);
-        Mlp model = new Mlp(spec, new Generator(1));
-        Optimizer<?> opt = optimizer.apply(model.namedParameters());
         DataLoader loader = new DataLoader(parts.get(0), batch, true, false, true, new Generator(2));
-        TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, BLOCK, VAL_BATCHES, valBatch, 1, 0, run.classWeights(), run.loss());
-        this.trainer = new Trainer(model, opt, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
-        this.deadline = System.nanoTime() + BUDGET_NANOS;
-        this.thread = new Thread(trainer::fit, "descent-warmup");
-        thread.setDaemon(true);
+        int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
+        TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
+        return new Trainer(model, opt, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
+    }
+
+    /** The thread's work: the warm-up on evenly divided sets, then, once {@link #expect} has given them, with the run's tails. */
+    private void warm() {
+        Trainer first = current;
+        first.fit();
+        Tails t = awaitTails();
+        if (t == null || cancelled || System.nanoTime() >= deadline) {
+            return;
+        }
+        stepsBefore = first.step();
+        validationsBefore = first.history().valIdx().length;
+        Trainer second = trainer(t);
+        current = second;
+        // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
+        if (!cancelled) {
+            second.fit();
+        }
+    }
+
+    /** After the first trainer has stopped (settled, or stopped by {@link #expect}): the run's tails, or null when none will come. */
+    private synchronized Tails awaitTails() {
+        try {
+            while (tails == null && !cancelled && !closing) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            return null;
+        }
+        return tails;
     }
 
     /**
@@ -89,6 +162,41 @@ public final class KernelWarmup implements AutoCloseable {
         return w;
     }
 
+    /**
+     * The run's data has loaded: {@code trainExamples} to train on, {@code valExamples} to validate on
+     * (0 for none). The warm-up starts over with a fresh model and optimizer on sets that end in
+     * batches of the sizes the run's do (the training one only when the warm-up runs at the run's
+     * batch size, at most 64), so that the run's first epoch meets no shape, and its first step no
+     * branch, that the JIT has not seen. Without this call the warm-up stays on its first sets.
+     *
+     * @throws IllegalArgumentException if a count is negative
+     */
+    public void expect(int trainExamples, int valExamples) {
+        if (trainExamples < 0 || valExamples < 0) {
+            throw new IllegalArgumentException("example counts must be >= 0, got " + trainExamples + " and " + valExamples);
+        }
+        Tails t = tails(trainExamples, valExamples, batch, runBatch, run);
+        synchronized (this) {
+            if (tails != null) {
+                return;
+            }
+            tails = t;
+            notifyAll();
+        }
+        deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS);
+        current.requestStop();
+    }
+
+    /** The short batches a run of these sizes ends its epochs and validations with, as far as the warm-up can run them. */
+    static Tails tails(int trainExamples, int valExamples, int warmupBatch, int runBatch, TrainConfig run) {
+        int train = warmupBatch == runBatch ? trainExamples % runBatch : 0;
+        int valBatch = run.valBatchSize();
+        // A validation that stops before the end of the set (--val-batches) never reaches its short batch.
+        boolean reachesEnd = run.valFreq() > 0 && (long) run.valBatches() * valBatch >= valExamples;
+        int val = reachesEnd ? valExamples % valBatch : 0;
+        return new Tails(train, val);
+    }
+
     /** Steps taken so far. */
     public int steps() {
         return steps;
@@ -96,26 +204,34 @@ public final class KernelWarmup implements AutoCloseable {
 
     /** Validations the warm-up has run so far (valid once it has stopped). */
     int validations() {
-        return trainer.history().valIdx().length;
+        return validationsBefore + current.history().valIdx().length;
     }
 
     /** Stops the warm-up without waiting for it: the run will not start (its data did not load), and its error should not wait. */
     public void cancel() {
-        trainer.requestStop();
+        cancelled = true;
+        synchronized (this) {
+            notifyAll();
+        }
+        current.requestStop();
     }
 
     /** Waits until the step time has settled or the budget is spent, then stops the warm-up. */
     @Override
     public void close() {
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
         if (!thread.isAlive()) {
             return;
         }
         try {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            trainer.requestStop();
+            cancel();
             thread.join(1000);
         } catch (InterruptedException e) {
-            trainer.requestStop();
+            cancel();
             Thread.currentThread().interrupt();
         }
     }
@@ -148,7 +264,7 @@ public final class KernelWarmup implements AutoCloseable {
 
         @Override
         public void onStep(Trainer t, StepReport r) {
-            steps = r.step();
+            steps = stepsBefore + r.step();
             if (r.step() % BLOCK != 0) {
                 return;
             }

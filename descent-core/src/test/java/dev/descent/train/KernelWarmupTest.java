@@ -18,6 +18,7 @@ import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The kernel warm-up: when it counts as settled, that it runs the validation pass, and that a run's results do not depend on it. */
 class KernelWarmupTest {
@@ -55,6 +56,54 @@ class KernelWarmupTest {
         // one validation per block of steps, at least; the optimizer is the caller's, made once
         assertThat(w.validations()).isGreaterThanOrEqualTo(w.steps() / KernelWarmup.BLOCK);
         assertThat(made).hasSize(1);
+    }
+
+    @Test
+    void theTailsAreTheShortLastBatchesTheRunWillMeet() {
+        TrainConfig run = new TrainConfig(1, 100, 200, 100, 256, 1, 0, null);
+        // MNIST's 50,000 / 10,000 split at batch 64 ends each epoch with 16 examples, each validation with 16
+        assertThat(KernelWarmup.tails(50_000, 10_000, 64, 64, run)).isEqualTo(new KernelWarmup.Tails(16, 16));
+        assertThat(KernelWarmup.tails(50_000, 10_240, 50, 50, run)).as("sets that divide evenly").isEqualTo(KernelWarmup.Tails.NONE);
+        assertThat(KernelWarmup.tails(50_000, 10_000, 64, 128, run).train()).as("the warm-up runs at 64, not the run's 128").isZero();
+        TrainConfig fewBatches = new TrainConfig(1, 100, 200, 10, 256, 1, 0, null);
+        assertThat(KernelWarmup.tails(50_000, 10_000, 64, 64, fewBatches).val()).as("a validation of 10 batches stops before the end").isZero();
+        TrainConfig never = new TrainConfig(1, 100, 0, 100, 256, 1, 0, null);
+        assertThat(KernelWarmup.tails(50_000, 10_000, 64, 64, never).val()).as("no validation").isZero();
+    }
+
+    @Test
+    void onceTheDataHasLoadedItStartsOverWithAFreshOptimizerAndTheRunsTails() throws InterruptedException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Optimizer<?>> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
+            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
+            made.add(o);
+            return o;
+        });
+        w.expect(1000 + 7, 400 + 3);
+        int before = w.steps();
+        for (int i = 0; i < 20_000 && w.steps() < before + 3 * KernelWarmup.BLOCK; i++) {
+            Thread.sleep(1);
+        }
+        w.cancel();
+        w.close();
+        assertThat(made).as("the second trainer's optimizer is new: its first step creates state, as the run's will").hasSize(2);
+        assertThat(w.steps()).isGreaterThanOrEqualTo(before + 3 * KernelWarmup.BLOCK);
+        assertThat(made.get(1).steps()).as("the second trainer stepped").isPositive();
+        assertThatCode(() -> w.expect(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void closeDoesNotWaitForDataSizesThatNeverCome() {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults()));
+        long t0 = System.nanoTime();
+        w.close();
+        // It waits for the first trainer to settle (a few hundred tiny steps), not for an expect() that
+        // never comes: that wait would last until the deadline, 8 s after start.
+        assertThat(System.nanoTime() - t0).isLessThan(KernelWarmup.BUDGET_NANOS - 1_000_000_000L);
     }
 
     @Test

@@ -136,7 +136,14 @@ final class VectorKernels implements Kernels {
      */
     static final int SMALL_M = 128;
 
-    private static final ThreadLocal<float[]> C_T = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Each thread's Cᵀ panel scratch, n·NR floats, made big enough at once for products of up to
+     * {@link #INITIAL_SCRATCH_COLUMNS} columns: a thread's first product otherwise took the branch
+     * that grows it, and a thread new to a warmed JVM (the run's, after the warm-up's) made C2 throw
+     * this method's compiled code away there, mid-epoch. 1024 columns: 192 KiB with AVX-512.
+     */
+    static final int INITIAL_SCRATCH_COLUMNS = 1024;
+    private static final ThreadLocal<float[]> C_T = ThreadLocal.withInitial(() -> new float[INITIAL_SCRATCH_COLUMNS * NR]);
     /** A scratch Cᵀ larger than this many floats (4 MiB: a layer of over 20,000 outputs) is allocated per call rather than kept per thread. */
     private static final int MAX_KEPT_SCRATCH = 1 << 20;
 
