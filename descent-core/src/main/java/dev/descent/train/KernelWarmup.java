@@ -30,7 +30,7 @@ import dev.descent.tensor.Tensor;
  * recorded, other product shapes) made the JIT throw away compiled step code there and compile it
  * again, mid-epoch.
  *
-* <p>The run's last batch of an epoch, and of a validation, is usually shorter than the others
+ * <p>The run's last batch of an epoch, and of a validation, is usually shorter than the others
  * (50,000 MNIST examples at batch 64 leave 16; 10,000 at 256 leave 16). Shapes the warm-up never
  * ran took branches C2 had compiled as never taken: the kernels and the batch step were thrown
  * away and compiled again during the first epoch, and the compilations took CPU from the step's two
@@ -180,11 +180,13 @@ public final class KernelWarmup implements AutoCloseable {
             if (tails != null) {
                 return;
             }
+            // Under the lock: until tails is set, the thread cannot have made the second trainer,
+            // so the one stopped here is the first.
+            deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS);
+            current.requestStop();
             tails = t;
             notifyAll();
         }
-        deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS);
-        current.requestStop();
     }
 
     /** The short batches a run of these sizes ends its epochs and validations with, as far as the warm-up can run them. */
