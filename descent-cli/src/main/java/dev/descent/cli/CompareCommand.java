@@ -16,6 +16,7 @@ import dev.descent.data.IdxImages;
 import dev.descent.plot.RunCharts;
 import dev.descent.train.Comparison;
 import dev.descent.train.History;
+import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,14 +90,26 @@ public final class CompareCommand implements Callable<Integer> {
         }
         OptionChecks.beforeData(model, optimizer, names, schedule, train);
         Path root = train.out != null ? train.out : TrainingSession.defaultOut("compare");
-        IdxImages.TrainTest files = data.load(out);
-        RunDir top = RunDir.create(root);
+        // The step is compiled before the first run, so that its time is not charged with the JIT's
+        // work: otherwise the optimizer listed first trained its first epoch several times slower
+        // than the others, and lost the time column by its place in --optimizers.
+        KernelWarmup warmup = TrainingSession.warmup(model, data, optimizer, names.get(0), schedule, train);
+        IdxImages.TrainTest files;
+        RunDir top;
+        try {
+            files = data.load(out);
+            top = RunDir.create(root);
+        } catch (RuntimeException | Error e) {
+            warmup.cancel();
+            throw e;
+        }
         long first = train.seed;
         Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new ArrayList<>()));
         for (int s = 0; s < seeds; s++) {
             train.seed = first + s;
             TrainingSession.Data d = TrainingSession.split(files, data.name(), train);
+            warmup.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
             for (String n : names) {
                 out.println("== " + n + (seeds > 1 ? " seed " + train.seed : ""));
                 RunDir dir = RunDir.create(seeds > 1 ? root.resolve(n).resolve("seed-" + train.seed) : root.resolve(n));
@@ -105,8 +118,8 @@ public final class CompareCommand implements Callable<Integer> {
                 argv.add("--optimizer=" + n);
                 argv.add("--seed=" + train.seed);
                 argv.add("--out=" + dir.path());
-                TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, dir, null, argv,
-                        List.of(new ConsoleProgress(out, System.console() != null)), out);
+                TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, new SharpnessOptions(), dir, null, argv,
+                        List.of(new ConsoleProgress(out, System.console() != null)), out, warmup::close);
                 runs.get(n).add(seedRun(o, train.seed));
             }
         }

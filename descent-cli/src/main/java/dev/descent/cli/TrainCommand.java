@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.descent.data.MnistFamily;
 import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainResult;
@@ -64,15 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int run(PrintWriter out, String name, RunDir dir, TrainingSession.Resume resume, List<String> argv) {
         TrainingSession.Data d;
-        // Compile the training step on synthetic data while the data set loads: until the JIT has, the
-        // first epoch runs several times slower (docs/PERFORMANCE.md, "The first epoch").
-        MnistFamily fam = data.family();
-        // The warm-up is waited for only once the data and any checkpoint are loaded and checked:
-        // bad input is reported at once, not after the warm-up has settled.
-        // It warms the run's own optimizer and validation settings (from a fresh optimizer spec, so
-        // the warm-up shares no state with the run).
-        KernelWarmup w = KernelWarmup.start(model.spec(28 * 28, fam != null ? fam.numClasses() : 10), train.batchSize, train.config(),
-                named -> TrainingSession.optimizerSpec(optimizer, name, schedule, train).create(named));
+        // Compile the training step on synthetic data while the data set loads. The warm-up is waited
+        // for only once the data and any checkpoint are loaded and checked: bad input is reported at
+        // once, not after the warm-up has settled.
+        KernelWarmup w = TrainingSession.warmup(model, data, optimizer, name, schedule, train);
         TrainingSession.Outcome o;
         try {
             d = TrainingSession.load(data, train, out);

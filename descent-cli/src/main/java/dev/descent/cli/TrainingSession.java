@@ -18,6 +18,7 @@ import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
 import dev.descent.data.IdxImages;
+import dev.descent.data.MnistFamily;
 import dev.descent.io.Checkpoint;
 import dev.descent.io.OptimizerCheckpoint;
 import dev.descent.io.Safetensors;
@@ -33,6 +34,7 @@ import dev.descent.tensor.kernel.Parallel;
 import dev.descent.train.Evaluation;
 import dev.descent.train.Evaluator;
 import dev.descent.train.RunDir;
+import dev.descent.train.KernelWarmup;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainListener;
 import dev.descent.train.TrainResult;
@@ -309,6 +311,20 @@ final class TrainingSession {
     }
 
     /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
+    /**
+     * Starts compiling this run's training step on synthetic data ({@link KernelWarmup}), to be done
+     * while the caller loads the data: until the JIT has compiled it, a first epoch runs several times
+     * slower (docs/PERFORMANCE.md, "The first epoch" and section 7). The caller gives it the loaded
+     * data's sizes ({@link KernelWarmup#expect}), waits for it ({@link KernelWarmup#close}) just before
+     * the first fit, and cancels it if loading fails. It warms the run's own optimizer and validation
+     * settings, from a fresh optimizer spec, so it shares no state with the run.
+     */
+    static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
+        MnistFamily fam = data.family();
+        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(),
+                named -> optimizerSpec(o, optimizerName, s, t).create(named));
+    }
+
     static OptimizerSpec<?> optimizerSpec(OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
         OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
         return t.clipping() != null ? os.prepend(t.clipping()) : os;
