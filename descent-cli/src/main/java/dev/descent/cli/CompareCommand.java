@@ -94,15 +94,41 @@ public final class CompareCommand implements Callable<Integer> {
         // work: otherwise the optimizer listed first trained its first epoch several times slower
         // than the others, and lost the time column by its place in --optimizers.
         KernelWarmup warmup = TrainingSession.warmup(model, data, optimizer, names.get(0), schedule, train);
-        IdxImages.TrainTest files;
         RunDir top;
+        Map<String, List<SeedRun>> runs;
         try {
-            files = data.load(out);
+            IdxImages.TrainTest files = data.load(out);
             top = RunDir.create(root);
-        } catch (RuntimeException | Error e) {
+            runs = runAll(names, files, root, warmup, out);
+        } finally {
+            // A no-op once the first run has waited for it; stops it when loading or a run failed first.
             warmup.cancel();
-            throw e;
         }
+        long first = train.seed;
+        Map<String, List<History>> histories = new LinkedHashMap<>();
+        runs.forEach((n, l) -> histories.put(n, l.stream().map(SeedRun::history).toList()));
+        RunCharts.overlay(root.resolve("compare"), histories, perSeed);
+
+        List<Column> columns = columns();
+        Map<String, Comparison.Metric> metrics = new LinkedHashMap<>();
+        for (Column c : columns) {
+            Map<String, double[]> v = new LinkedHashMap<>();
+            runs.forEach((n, l) -> v.put(n, l.stream().mapToDouble(r -> value(r, c.key())).toArray()));
+            metrics.put(c.key(), Comparison.of(c.key(), c.better(), v));
+        }
+        out.println();
+        if (seeds == 1) {
+            printSingle(out, runs);
+        } else {
+            printStats(out, columns, metrics, first);
+        }
+        top.writeJson("compare.json", json(columns, metrics, runs, first));
+        out.println("charts: " + root.resolve("compare.png") + ", " + root.resolve("compare.svg") + "; numbers: " + root.resolve("compare.json"));
+        return 0;
+    }
+
+    /** Every optimizer on every seed, each run from the same initial weights, split and batch order; the first run waits for the warm-up. */
+    private Map<String, List<SeedRun>> runAll(List<String> names, IdxImages.TrainTest files, Path root, KernelWarmup warmup, PrintWriter out) {
         long first = train.seed;
         Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new ArrayList<>()));
@@ -124,26 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         train.seed = first;
-        Map<String, List<History>> histories = new LinkedHashMap<>();
-        runs.forEach((n, l) -> histories.put(n, l.stream().map(SeedRun::history).toList()));
-        RunCharts.overlay(root.resolve("compare"), histories, perSeed);
-
-        List<Column> columns = columns();
-        Map<String, Comparison.Metric> metrics = new LinkedHashMap<>();
-        for (Column c : columns) {
-            Map<String, double[]> v = new LinkedHashMap<>();
-            runs.forEach((n, l) -> v.put(n, l.stream().mapToDouble(r -> value(r, c.key())).toArray()));
-            metrics.put(c.key(), Comparison.of(c.key(), c.better(), v));
-        }
-        out.println();
-        if (seeds == 1) {
-            printSingle(out, runs);
-        } else {
-            printStats(out, columns, metrics, first);
-        }
-        top.writeJson("compare.json", json(columns, metrics, runs, first));
-        out.println("charts: " + root.resolve("compare.png") + ", " + root.resolve("compare.svg") + "; numbers: " + root.resolve("compare.json"));
-        return 0;
+        return runs;
     }
 
     private List<Column> columns() {
