@@ -90,10 +90,11 @@ public final class CompareCommand implements Callable<Integer> {
         }
         OptionChecks.beforeData(model, optimizer, names, schedule, train);
         Path root = train.out != null ? train.out : TrainingSession.defaultOut("compare");
-        // The step is compiled before the first run, so that its time is not charged with the JIT's
-        // work: otherwise the optimizer listed first trained its first epoch several times slower
-        // than the others, and lost the time column by its place in --optimizers.
-        KernelWarmup warmup = TrainingSession.warmup(model, data, optimizer, names.get(0), schedule, train);
+        // The step, and every optimizer's update, is compiled before the first run, so that no run's
+        // time is charged with the JIT's work: otherwise the optimizer listed first trained its first
+        // epoch several times slower than the others, and a later one its own first epoch somewhat
+        // slower, and the time column ranked them by their place in --optimizers.
+        KernelWarmup warmup = TrainingSession.warmup(model, data, optimizer, names, schedule, train);
         RunDir top;
         Map<String, List<SeedRun>> runs;
         try {

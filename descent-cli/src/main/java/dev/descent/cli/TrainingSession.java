@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,6 +32,7 @@ import dev.descent.optim.schedule.LrScheduler;
 import dev.descent.optim.schedule.ReduceLrOnPlateau;
 import dev.descent.plot.RunCharts;
 import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.train.Evaluation;
 import dev.descent.train.Evaluator;
@@ -320,9 +323,17 @@ final class TrainingSession {
      * settings, from a fresh optimizer spec, so it shares no state with the run.
      */
     static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
+        return warmup(m, data, o, List.of(optimizerName), s, t);
+    }
+
+    /** The same for runs with several optimizers, in the order they will train: each one's update is warmed too. */
+    static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, List<String> optimizerNames, ScheduleOptions s, TrainOptions t) {
         MnistFamily fam = data.family();
-        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(),
-                named -> optimizerSpec(o, optimizerName, s, t).create(named));
+        List<Function<Map<String, Tensor>, Optimizer<?>>> factories = new ArrayList<>();
+        for (String name : optimizerNames) {
+            factories.add(named -> optimizerSpec(o, name, s, t).create(named));
+        }
+        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories);
     }
 
     static OptimizerSpec<?> optimizerSpec(OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {

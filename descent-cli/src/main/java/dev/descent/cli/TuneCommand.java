@@ -301,6 +301,7 @@ public final class TuneCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, study.storage() instanceof JournalStorage && storage == null ? "resuming: %d trials in the journal%n"
                     : "joining: %d trials in the study already%n", before.size());
         }
+        TuneSession.warmup(data, d, plan.base(), plan.space());
         TuneSession.optimize(study, new TuneObjective(d, plan.base(), study, dir, plan.objectives(), reportsPerEpoch), plan.budget(), plan.jobs(), plan.objectives(), out);
         List<TrialRecord> all = study.trials();
         long complete = all.stream().filter(t -> t.state() == TrialState.COMPLETE).count();

@@ -15,8 +15,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.io.AtomicFiles;
 import dev.descent.plot.StudyCharts;
+import dev.descent.train.KernelWarmup;
 import dev.descent.tune.Budget;
+import dev.descent.tune.Distribution;
 import dev.descent.tune.Importance;
+import dev.descent.tune.SearchSpace;
 import dev.descent.tune.Study;
 import dev.descent.tune.StudyListener;
 import dev.descent.tune.TrialRecord;
@@ -67,6 +70,33 @@ final class TuneSession {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting; the journal holds everything
             }
+        }
+    }
+
+    /**
+     * The optimizers a study's trials can train with, to warm before the first trial: the base
+     * command line's, then the choices of an {@code optimizer} parameter in their order.
+     */
+    static List<String> optimizers(SearchSpace space, String base) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(base));
+        for (SearchSpace.Param p : space.params()) {
+            if (p.name().equals("optimizer") && p.distribution() instanceof Distribution.Categorical c) {
+                c.choices().forEach(v -> names.add(String.valueOf(v)));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Compiles the trials' training step, and the update of every optimizer they can use, before the
+     * first trial: {@code train_seconds} is a metric, and a first trial that trained while the JIT
+     * compiled (its first epoch 1.5–2× a warm one) was charged with that work. Blocks until the
+     * warm-up has settled (a few seconds at most).
+     */
+    static void warmup(DataSource source, TrainingSession.Data d, List<String> base, SearchSpace space) {
+        TrialOptions o = TrialOptions.parse(base, "").check();
+        try (KernelWarmup w = TrainingSession.warmup(o.model, source, o.optimizer, optimizers(space, o.optimizer.name()), o.schedule, o.train)) {
+            w.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
         }
     }
 

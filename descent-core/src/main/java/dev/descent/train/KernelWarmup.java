@@ -38,6 +38,12 @@ import dev.descent.tensor.Tensor;
  * {@link #expect} gives the run's sizes, and the warm-up starts over with a fresh model and
  * optimizer on synthetic sets that end in batches of those same short sizes.
  *
+ * <p>A caller that will train with several optimizers one after the other ({@code compare}, a
+ * study whose trials choose among optimizers) gives them all: after the run's sizes are known, each
+ * in turn gets a fresh trainer until it has settled. Warmed with the first alone, the second
+ * optimizer's update (and the step's calls into it, which C2 had compiled for the first one's
+ * classes only) compiled during its own first epoch, whose time then counted against it.
+ *
  * <p>It owns its model, optimizer, data and generators, and the kernels compute the same values
  * whatever thread runs them, so a run's results are bit-identical with and without a warm-up.
  */
@@ -50,6 +56,8 @@ public final class KernelWarmup implements AutoCloseable {
     static final long BUDGET_NANOS = 8_000_000_000L;
     /** Time allowed for the warm-up with the run's tails, counted from {@link #expect} (data that took long to load used up the first budget). */
     static final long TAILS_BUDGET_NANOS = 4_000_000_000L;
+    /** Time added to the tails' budget for each optimizer after the first (its own update; the kernels are compiled by then). */
+    static final long PER_OPTIMIZER_NANOS = 2_000_000_000L;
     /** Steps per timing block; one synthetic epoch, so that every block holds one validation. */
     static final int BLOCK = 25;
     static final int MIN_STEPS = 150;
@@ -65,7 +73,7 @@ public final class KernelWarmup implements AutoCloseable {
     private final int batch;
     private final int runBatch;
     private final TrainConfig run;
-    private final Function<Map<String, Tensor>, Optimizer<?>> optimizer;
+    private final List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers;
     private final Thread thread;
     private volatile long deadline;
     private volatile Trainer current;
@@ -79,13 +87,16 @@ public final class KernelWarmup implements AutoCloseable {
     private volatile int validationsBefore;
     private volatile int steps;
 
-    private KernelWarmup(MlpSpec spec, int batchSize, TrainConfig run, Function<Map<String, Tensor>, Optimizer<?>> optimizer) {
+    private KernelWarmup(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers) {
+        if (optimizers.isEmpty()) {
+            throw new IllegalArgumentException("a warm-up needs at least one optimizer");
+        }
         this.spec = spec;
         this.batch = Math.max(BatchStep.MIN_SHARDED_BATCH, Math.min(batchSize, 64));
         this.runBatch = batchSize;
         this.run = run;
-        this.optimizer = optimizer;
-        this.current = trainer(Tails.NONE);
+        this.optimizers = List.copyOf(optimizers);
+        this.current = trainer(Tails.NONE, 0);
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(this::warm, "descent-warmup");
         thread.setDaemon(true);
@@ -93,13 +104,13 @@ public final class KernelWarmup implements AutoCloseable {
 
     /**
      * A trainer of a fresh model and optimizer on a synthetic training and validation set whose last
-     * batches are {@code tails} long. Fresh, so that the second trainer's first step creates the
-     * optimizer's state as the run's first step will: code compiled during the first trainer had
-     * never seen that branch taken.
+     * batches are {@code tails} long, with the optimizer made by the {@code opt}-th factory. Fresh, so
+     * that the later trainers' first step creates the optimizer's state as the run's first step will:
+     * code compiled during the first trainer had never seen that branch taken.
      */
-    private Trainer trainer(Tails t) {
+    private Trainer trainer(Tails t, int opt) {
         Mlp model = new Mlp(spec, new Generator(1));
-        Optimizer<?> opt = optimizer.apply(model.namedParameters());
+        Optimizer<?> optimizer = optimizers.get(opt).apply(model.namedParameters());
         int valBatch = run.valBatchSize();
         Generator g = new Generator(12345);
         int nTrain = BLOCK * batch + t.train(), nVal = VAL_BATCHES * valBatch + t.val(), n = nTrain + nVal;
@@ -115,24 +126,31 @@ public final class KernelWarmup implements AutoCloseable {
         DataLoader loader = new DataLoader(parts.get(0), batch, true, false, true, new Generator(2));
         int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
         TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
-        return new Trainer(model, opt, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
+        return new Trainer(model, optimizer, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
     }
 
-    /** The thread's work: the warm-up on evenly divided sets, then, once {@link #expect} has given them, with the run's tails. */
+    /**
+     * The thread's work: the warm-up on evenly divided sets with the first optimizer, then, once
+     * {@link #expect} has given them, with the run's tails and each optimizer in turn.
+     */
     private void warm() {
-        Trainer first = current;
-        first.fit();
+        Trainer done = current;
+        done.fit();
         Tails t = awaitTails();
-        if (t == null || cancelled || System.nanoTime() >= deadline) {
-            return;
-        }
-        stepsBefore = first.step();
-        validationsBefore = first.history().valIdx().length;
-        Trainer second = trainer(t);
-        current = second;
-        // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
-        if (!cancelled) {
-            second.fit();
+        for (int i = 0; i < optimizers.size() && t != null; i++) {
+            if (cancelled || System.nanoTime() >= deadline) {
+                return;
+            }
+            stepsBefore += done.step();
+            validationsBefore += done.history().valIdx().length;
+            Trainer next = trainer(t, i);
+            current = next;
+            // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
+            if (cancelled) {
+                return;
+            }
+            next.fit();
+            done = next;
         }
     }
 
@@ -155,7 +173,18 @@ public final class KernelWarmup implements AutoCloseable {
      * nothing and {@link #close} returns at once.
      */
     public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, Function<Map<String, Tensor>, Optimizer<?>> optimizer) {
-        KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizer);
+        return start(spec, batchSize, run, List.of(optimizer));
+    }
+
+    /**
+     * The same for runs that will train with several optimizers, in this order: the first warms the
+     * step, and once {@link #expect} has given the run's sizes each gets a fresh trainer of its own
+     * until it has settled ({@link #PER_OPTIMIZER_NANOS} more budget for each after the first).
+     *
+     * @throws IllegalArgumentException if {@code optimizers} is empty
+     */
+    public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers) {
+        KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizers);
         if (!"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim())) {
             w.thread.start();
         }
@@ -164,7 +193,8 @@ public final class KernelWarmup implements AutoCloseable {
 
     /**
      * The run's data has loaded: {@code trainExamples} to train on, {@code valExamples} to validate on
-     * (0 for none). The warm-up starts over with a fresh model and optimizer on sets that end in
+     * (0 for none). The warm-up starts over with a fresh model and optimizer (each of the run's
+     * optimizers in turn) on sets that end in
      * batches of the sizes the run's do (the training one only when the warm-up runs at the run's
      * batch size, at most 64), so that the run's first epoch meets no shape, and its first step no
      * branch, that the JIT has not seen. Without this call the warm-up stays on its first sets.
@@ -182,7 +212,7 @@ public final class KernelWarmup implements AutoCloseable {
             }
             // Under the lock: until tails is set, the thread cannot have made the second trainer,
             // so the one stopped here is the first.
-            deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS);
+            deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS + (optimizers.size() - 1) * PER_OPTIMIZER_NANOS);
             current.requestStop();
             tails = t;
             notifyAll();

@@ -14,6 +14,7 @@ import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
+import dev.descent.optim.Sgd;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 
@@ -92,6 +93,33 @@ class KernelWarmupTest {
         assertThat(w.steps()).isGreaterThanOrEqualTo(before + 3 * KernelWarmup.BLOCK);
         assertThat(made.get(1).steps()).as("the second trainer stepped").isPositive();
         assertThatCode(() -> w.expect(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void warmsEveryOptimizerOfTheRunInTurnOnceTheDataHasLoaded() {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<String> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Optimizer<?>> sgds = java.util.Collections.synchronizedList(new ArrayList<>());
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, List.of(
+                params -> {
+                    made.add("adam");
+                    return Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
+                },
+                params -> {
+                    made.add("sgd");
+                    Optimizer<?> o = Sgd.create(List.copyOf(params.values()), 0.01);
+                    sgds.add(o);
+                    return o;
+                }));
+        w.expect(1000 + 7, 400 + 3);
+        // close() waits for both optimizers' trainers to settle (tiny steps: well inside the budget)
+        w.close();
+        assertThat(made).as("the first optimizer warms the step, then each gets a fresh trainer with the run's tails")
+                .containsExactly("adam", "adam", "sgd");
+        assertThat(sgds.get(0).steps()).as("the second optimizer's trainer settled: at least MIN_STEPS")
+                .isGreaterThanOrEqualTo(KernelWarmup.MIN_STEPS);
+        assertThatCode(() -> KernelWarmup.start(spec, 32, run, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
