@@ -273,4 +273,14 @@ class TuneCommandTest {
         }
         assertThat(best.get("test_accuracy").get("mean").asDouble()).isCloseTo(sum / 3, org.assertj.core.api.Assertions.within(1e-9));
     }
+
+    @Test
+    void theWarmUpCoversTheBaseOptimizerAndEveryOptimizerTheSpaceCanPick() {
+        var lr = new dev.descent.tune.SearchSpace.Param("lr", new dev.descent.tune.Distribution.FloatRange(1e-4, 1e-1, true), null);
+        var optimizer = new dev.descent.tune.SearchSpace.Param("optimizer",
+                new dev.descent.tune.Distribution.Categorical(List.of("sgd", "adam", "rmsprop")), null);
+        assertThat(TuneSession.optimizers(dev.descent.tune.SearchSpace.of(List.of(lr, optimizer)), "adam"))
+                .as("the base command line's first, then the choices not yet listed, in order").containsExactly("adam", "sgd", "rmsprop");
+        assertThat(TuneSession.optimizers(dev.descent.tune.SearchSpace.of(List.of(lr)), "nadam")).containsExactly("nadam");
+    }
 }
