@@ -28,6 +28,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.Peak;
+import dev.descent.train.KernelWarmup;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainResult;
 import dev.descent.train.Trainer;
@@ -44,7 +45,9 @@ import picocli.CommandLine.Spec;
  * JVM of its own. The sides run interleaved, one epoch each in turn (Descent, PyTorch, DJL, Descent,
  * …), with the FMA-peak probe measured after every epoch, so that a noisy minute of a shared machine
  * cannot favour one side; the first epoch of each side is a warm-up, the median of the others is
- * reported. The machine class (AVX2, AVX-512) is printed with the figures.
+ * reported. Before its first epoch at each batch size Descent runs the warm-up every {@code train}
+ * run has ({@link KernelWarmup}): without it the JIT was still compiling the step during its second
+ * epoch, the first one counted. The machine class (AVX2, AVX-512) is printed with the figures.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Seconds per epoch and examples/s of the benchmark MLP with Adam, interleaved with PyTorch and DJL.")
@@ -126,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
         MlpSpec spec = MlpSpec.of(train.exampleNumel(), HIDDEN, train.numClasses());
         MachineClass machine = MachineClass.detect();
         out.printf(Locale.ROOT, "machine class: %s%n", machine.describe());
-        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d thread(s), median of %d epoch%s after a warm-up, sides interleaved epoch by epoch%n",
+        out.printf(Locale.ROOT, "benchmark %s, Adam lr 1e-3, %,d examples per epoch, %d thread(s), median of %d epoch%s after a warm-up epoch (Descent: and train's step warm-up), sides interleaved epoch by epoch%n",
                 TrainingSession.describe(spec), train.size(), nThreads, epochs - 1, epochs - 1 == 1 ? "" : "s");
 
         List<BenchSide> sides = new ArrayList<>();
@@ -288,11 +291,23 @@ public final class BenchCommand implements Callable<Integer> {
             model = new Mlp(spec, new Generator(SEED));
             opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
             loader = new DataLoader(train, batchSize, true, false, true, new Generator(SHUFFLE_SEED));
+            // What `train` does before its first epoch (it overlaps the data's loading there): the JIT
+            // compiles the step on synthetic data with this run's short last batch. Without it the
+            // second epoch, the first one counted, was still 1.2-2x the later ones (2026-11-29, section 8
+            // of docs/PERFORMANCE.md). The peers' warm-up is their first epoch, as is Descent's.
+            try (KernelWarmup w = KernelWarmup.start(spec, batchSize, config(),
+                    named -> Adam.adam(List.copyOf(named.values()), 1e-3, 0, Adam.Options.defaults()))) {
+                w.expect(train.size(), 0);
+            }
+        }
+
+        private static TrainConfig config() {
+            return new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null);
         }
 
         @Override
         public Epoch epoch() {
-            TrainConfig cfg = new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null);
+            TrainConfig cfg = config();
             long t0 = System.nanoTime();
             Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
             TrainResult r = t.fit();
