@@ -26,6 +26,7 @@ import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
+import dev.descent.tensor.kernel.CoreLatency;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.Peak;
 import dev.descent.train.KernelWarmup;
@@ -171,8 +172,8 @@ public final class BenchCommand implements Callable<Integer> {
                 losses[i][e] = ep.meanLoss();
                 CoreProbe p = CoreProbe.measure(sides.get(i).name(), nThreads);
                 probes.add(p);
-                out.printf(Locale.ROOT, "  batch %d epoch %d %-8s %8.3f s  mean loss %.4f   FMA peak after it: %.0f GFLOP/s on 1 thread, %.0f on %d%n",
-                        batch, e + 1, sides.get(i).name(), ep.seconds(), ep.meanLoss(), p.oneThreadGflops(), p.allThreadsGflops(), nThreads);
+                out.printf(Locale.ROOT, "  batch %d epoch %d %-8s %8.3f s  mean loss %.4f   FMA peak after it: %.0f GFLOP/s on 1 thread, %.0f on %d; core-to-core %s%n",
+                        batch, e + 1, sides.get(i).name(), ep.seconds(), ep.meanLoss(), p.oneThreadGflops(), p.allThreadsGflops(), nThreads, nanos(p.roundTripNanos()));
                 out.flush();
             }
         }
@@ -200,6 +201,17 @@ public final class BenchCommand implements Callable<Integer> {
         double maxPeak() {
             return probes.stream().mapToDouble(CoreProbe::allThreadsGflops).max().orElse(0);
         }
+
+        /** The core-to-core round trips beside this batch size's epochs, sorted (NaN where not measurable). */
+        double[] roundTrips() {
+            double[] r = probes.stream().mapToDouble(CoreProbe::roundTripNanos).toArray();
+            Arrays.sort(r);
+            return r;
+        }
+    }
+
+    private static String nanos(double ns) {
+        return Double.isNaN(ns) ? "n/a (one CPU)" : String.format(Locale.ROOT, "%.0f ns", ns);
     }
 
     private void report(List<Row> rows, List<BenchSide> sides, MlpSpec spec, int examples, PrintWriter out) {
@@ -208,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 1; i < sides.size(); i++) {
             head.append(String.format(Locale.ROOT, " %12s %8s", sides.get(i).name() + " s/ep", "speed-up"));
         }
-        out.println(head.append(String.format(Locale.ROOT, " %16s", "FMA peak GFLOP/s")));
+        out.println(head.append(String.format(Locale.ROOT, " %16s %17s", "FMA peak GFLOP/s", "core-to-core ns")));
         for (Row r : rows) {
             double s = r.median(0);
             double gflops = examples * flopsPerExample(spec) / s / 1e9;
@@ -217,9 +229,14 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 1; i < sides.size(); i++) {
                 line.append(String.format(Locale.ROOT, " %12.3f %7.2fx", r.median(i), r.median(i) / s));
             }
-            out.println(line.append(String.format(Locale.ROOT, " %5.0f (%.0f-%.0f)", r.peak(), r.minPeak(), r.maxPeak())));
+            line.append(String.format(Locale.ROOT, " %5.0f (%.0f-%.0f)", r.peak(), r.minPeak(), r.maxPeak()));
+            double[] rt = r.roundTrips();
+            line.append(Double.isNaN(rt[0]) ? "   n/a" : String.format(Locale.ROOT, " %6.0f (%.0f-%.0f)", rt[rt.length / 2], rt[0], rt[rt.length - 1]));
+            out.println(line);
         }
         out.println("% of peak: Descent's GFLOP/s against the median all-threads FMA probe taken beside this batch size's epochs.");
+        out.println("core-to-core: a cache line's round trip between two threads after each epoch; several times longer when the VM's");
+        out.println("  virtual CPUs sit on distant cores, which slows every multi-threaded side (docs/PERFORMANCE.md, section 8).");
     }
 
     private void writeJson(List<Row> rows, List<BenchSide> sides, MachineClass machine, int nThreads, MlpSpec spec, int examples) {
@@ -249,15 +266,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The machine's FMA throughput on one thread and on all, measured right after one side's epoch.
-     * On a shared VM the second core sometimes adds nothing (its virtual cores share one physical
-     * core, or another job runs), which slows every side; the probe lets a reader tell a slow machine
-     * from a slow program.
+     * The machine's FMA throughput on one thread and on all, and the core-to-core round trip
+     * ({@link CoreLatency}), measured right after one side's epoch. On a shared VM the second core
+     * sometimes adds nothing (its virtual cores share one physical core, or another job runs), and
+     * the two cores are sometimes far apart (another die), which slows every side; the probes let a
+     * reader tell a slow machine from a slow program.
      */
-    record CoreProbe(String after, double oneThreadGflops, double allThreadsGflops) {
+    record CoreProbe(String after, double oneThreadGflops, double allThreadsGflops, double roundTripNanos) {
 
         static CoreProbe measure(String after, int threads) {
-            return new CoreProbe(after, Peak.throughput(1), Peak.throughput(threads));
+            return new CoreProbe(after, Peak.throughput(1), Peak.throughput(threads), CoreLatency.roundTripNanos());
         }
     }
 

@@ -33,7 +33,7 @@ class BenchCommandTest {
         MainTest.Result r = MainTest.run("bench", "--dataset", data.toString(), "--batch-sizes", "16,64", "--epochs", "3",
                 "--torch", "off", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("machine class: ", "benchmark MLP 64-200-100-50-4", "1,000 examples per epoch", "FMA peak after it");
+        assertThat(r.out()).contains("machine class: ", "benchmark MLP 64-200-100-50-4", "1,000 examples per epoch", "FMA peak after it", "core-to-core ");
         assertThat(r.out()).containsPattern("(?m)^\\s+16\\s+\\d+\\.\\d{3}").containsPattern("(?m)^\\s+64\\s+\\d+\\.\\d{3}");
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("results")).hasSize(2);
@@ -46,6 +46,11 @@ class BenchCommandTest {
             JsonNode probe = row.get("fma_probes").get(0);
             assertThat(probe.get("oneThreadGflops").asDouble()).isPositive();
             assertThat(probe.get("allThreadsGflops").asDouble()).isPositive();
+            // the core-to-core round trip beside it (NaN, written as such, on a one-CPU machine)
+            assertThat(probe.has("roundTripNanos")).isTrue();
+            if (Runtime.getRuntime().availableProcessors() > 1) {
+                assertThat(probe.get("roundTripNanos").asDouble()).isPositive();
+            }
         }
         assertThat(j.get("machine_class").asText()).isIn("AVX2", "AVX-512", "scalar", "vector-128", "vector-256");
     }
