@@ -26,6 +26,7 @@ import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
+import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.CoreLatency;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.Peak;
@@ -191,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         double peak() {
             double[] p = probes.stream().mapToDouble(CoreProbe::allThreadsGflops).toArray();
             Arrays.sort(p);
-            return p.length % 2 == 1 ? p[p.length / 2] : (p[p.length / 2 - 1] + p[p.length / 2]) / 2;
+            return middle(p);
         }
 
         double minPeak() {
@@ -208,6 +209,12 @@ public final class BenchCommand implements Callable<Integer> {
             Arrays.sort(r);
             return r;
         }
+    }
+
+    /** The median of sorted values (the mean of the middle two for an even count). */
+    static double middle(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String nanos(double ns) {
@@ -231,7 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             line.append(String.format(Locale.ROOT, " %5.0f (%.0f-%.0f)", r.peak(), r.minPeak(), r.maxPeak()));
             double[] rt = r.roundTrips();
-            line.append(Double.isNaN(rt[0]) ? "   n/a" : String.format(Locale.ROOT, " %6.0f (%.0f-%.0f)", rt[rt.length / 2], rt[0], rt[rt.length - 1]));
+            line.append(Double.isNaN(rt[0]) ? "   n/a" : String.format(Locale.ROOT, " %6.0f (%.0f-%.0f)", middle(rt), rt[0], rt[rt.length - 1]));
             out.println(line);
         }
         out.println("% of peak: Descent's GFLOP/s against the median all-threads FMA probe taken beside this batch size's epochs.");
@@ -283,7 +290,7 @@ public final class BenchCommand implements Callable<Integer> {
     static double median(double[] epochSeconds) {
         double[] m = Arrays.copyOfRange(epochSeconds, 1, epochSeconds.length);
         Arrays.sort(m);
-        return m.length % 2 == 1 ? m[m.length / 2] : (m[m.length / 2 - 1] + m[m.length / 2]) / 2;
+        return middle(m);
     }
 
     /** Descent in this JVM: the real {@link Trainer} loop, one epoch per call on the same model, optimizer and loader. */
@@ -307,16 +314,21 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public void batch(int batchSize) {
             model = new Mlp(spec, new Generator(SEED));
-            opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+            opt = adam(model.parameters());
             loader = new DataLoader(train, batchSize, true, false, true, new Generator(SHUFFLE_SEED));
             // What `train` does before its first epoch (it overlaps the data's loading there): the JIT
             // compiles the step on synthetic data with this run's short last batch. Without it the
             // second epoch, the first one counted, was still 1.2-2x the later ones (2026-11-29, section 8
             // of docs/PERFORMANCE.md). The peers' warm-up is their first epoch, as is Descent's.
             try (KernelWarmup w = KernelWarmup.start(spec, batchSize, config(),
-                    named -> Adam.adam(List.copyOf(named.values()), 1e-3, 0, Adam.Options.defaults()))) {
+                    named -> adam(List.copyOf(named.values())))) {
                 w.expect(train.size(), 0);
             }
+        }
+
+        /** The benchmark's optimizer: Adam, lr 1e-3, PyTorch's defaults otherwise. */
+        private static Optimizer<Adam.Options> adam(List<Tensor> params) {
+            return Adam.adam(params, 1e-3, 0, Adam.Options.defaults());
         }
 
         private static TrainConfig config() {

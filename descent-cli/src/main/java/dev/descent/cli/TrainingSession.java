@@ -313,7 +313,6 @@ final class TrainingSession {
         return s;
     }
 
-    /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
     /**
      * Starts compiling this run's training step on synthetic data ({@link KernelWarmup}), to be done
      * while the caller loads the data: until the JIT has compiled it, a first epoch runs several times
@@ -336,6 +335,7 @@ final class TrainingSession {
         return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories);
     }
 
+    /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
     static OptimizerSpec<?> optimizerSpec(OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
         OptimizerSpec<?> os = o.spec(optimizerName, t.seed + 2, s);
         return t.clipping() != null ? os.prepend(t.clipping()) : os;

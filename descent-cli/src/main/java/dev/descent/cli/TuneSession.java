@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,7 +79,7 @@ final class TuneSession {
      * command line's, then the choices of an {@code optimizer} parameter in their order.
      */
     static List<String> optimizers(SearchSpace space, String base) {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(base));
+        LinkedHashSet<String> names = new LinkedHashSet<>(List.of(base));
         for (SearchSpace.Param p : space.params()) {
             if (p.name().equals("optimizer") && p.distribution() instanceof Distribution.Categorical c) {
                 c.choices().forEach(v -> names.add(String.valueOf(v)));

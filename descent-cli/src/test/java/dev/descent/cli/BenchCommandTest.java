@@ -69,6 +69,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void mediansSkipTheWarmUpEpochAndAverageTheMiddleTwoOfAnEvenCount() {
+        assertThat(BenchCommand.middle(new double[] {1, 2, 9})).isEqualTo(2);
+        assertThat(BenchCommand.middle(new double[] {70, 190})).as("two probes: their mean, not the larger").isEqualTo(130);
+        // epochs 2-5 of 5: the first (1.5 s, the warm-up) never counts
+        assertThat(BenchCommand.median(new double[] {1.5, 0.4, 0.5, 0.9, 0.42})).isEqualTo((0.42 + 0.5) / 2);
+    }
+
+    @Test
     void badOptionsExitTwoWithOneLine() {
         String[][] bad = {
                 {"--epochs", "1"},

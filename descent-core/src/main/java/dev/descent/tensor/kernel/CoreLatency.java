@@ -48,7 +48,6 @@ public final class CoreLatency {
             return rounds[ROUNDS / 2];
         } finally {
             partner.stop = true;
-            t.interrupt();
         }
     }
 
