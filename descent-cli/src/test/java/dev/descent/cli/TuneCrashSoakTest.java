@@ -40,6 +40,17 @@ class TuneCrashSoakTest {
         return out;
     }
 
+    /** Trials started so far: the journal's {@code trial} lines (0 before the study exists). */
+    private static long trialLines(Path study) throws IOException {
+        Path j = study.resolve("journal.jsonl");
+        if (!Files.exists(j)) {
+            return 0;
+        }
+        try (var lines = Files.lines(j)) {
+            return lines.filter(l -> l.startsWith("{\"op\":\"trial\"")).count();
+        }
+    }
+
     @Test
     void killedAtRandomMomentsAndResumedNoTrialIsLostOrRunTwice() throws Exception {
         int kills = Integer.getInteger("descent.soak.kills", 10);
@@ -56,12 +67,13 @@ class TuneCrashSoakTest {
         for (int k = 0; k < kills; k++) {
             List<String> cmd = new ArrayList<>(java);
             cmd.addAll(Files.exists(study.resolve("journal.jsonl")) ? resume : first);
-            long sizeBefore = Files.exists(study.resolve("journal.jsonl")) ? Files.size(study.resolve("journal.jsonl")) : 0;
+            long trialsBefore = trialLines(study);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("run" + k + ".log").toFile()).start();
-            // Wait until this run has written something, then kill it at a random moment of its work.
+            // Wait until this run has started a trial (before it, tune compiles the step on synthetic
+            // data for a second or two, and a kill there cuts nothing), then kill it at a random moment
+            // of its work.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (p.isAlive() && System.nanoTime() < deadline
-                    && (!Files.exists(study.resolve("journal.jsonl")) || Files.size(study.resolve("journal.jsonl")) == sizeBefore)) {
+            while (p.isAlive() && System.nanoTime() < deadline && trialLines(study) == trialsBefore) {
                 Thread.sleep(5);
             }
             Thread.sleep(rng.nextInt(700));
