@@ -14,6 +14,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.descent.data.DataCache;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Datasets;
+import dev.descent.data.FetchListener;
+import dev.descent.data.MnistFamily;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.kernel.Gemm;
 import dev.descent.tensor.kernel.Parallel;
@@ -21,6 +26,12 @@ import dev.descent.tensor.kernel.Parallel;
 /**
  * GEMM throughput in each layout a linear layer uses, for the shapes of the tutorial's MLP
  * (m×k×n = batch × in × out) and a large square product. C is overwritten each call.
+ *
+ * <p>{@code input=mnist} puts real MNIST images (from the cache) where the first layer meets them:
+ * A's rows in NN and NT (a batch of images, k = 784), B's rows in TN (the weight gradient's
+ * {@code dyᵀ·x}, n = 784). Their pixels are 81% zero, and the kernels skip packed k steps that are all
+ * zero, so these shapes show what a training step's first layer gets on MNIST, against gaussian
+ * operands with no zeros.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +50,10 @@ public class GemmBenchmark {
 
     @Param({"1", "2"})
     public int threads;
+
+    /** gaussian: every operand N(0, 1); mnist: the image operand (see the class comment) real MNIST rows. */
+    @Param({"gaussian"})
+    public String input;
 
     int m, k, n;
     float[] a, b, c;
@@ -59,7 +74,26 @@ public class GemmBenchmark {
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) g.nextGaussian();
         }
+        if (input.equals("mnist")) {
+            boolean imagesInB = layout.equals("TN");
+            int rows = imagesInB ? k : m, width = imagesInB ? n : k;
+            float[] images = mnistRows(rows, width);
+            System.arraycopy(images, 0, imagesInB ? b : a, 0, images.length);
+        } else if (!input.equals("gaussian")) {
+            throw new IllegalArgumentException("input must be gaussian or mnist, got " + input);
+        }
         Parallel.setThreads(threads);
+    }
+
+    /** The first {@code rows} images of a shuffled batch of MNIST's training split, as a training step sees them. */
+    private static float[] mnistRows(int rows, int width) {
+        if (width != 784) {
+            throw new IllegalArgumentException("input=mnist needs the images' dimension (784) where they go, got " + width);
+        }
+        var tt = MnistFamily.MNIST.load(DataCache.root(), true, FetchListener.SILENT);
+        var split = Datasets.split(tt.train(), 2021, 50_000, 10_000).get(0);
+        var loader = new DataLoader(split, rows, true, false, true, new Generator(1));
+        return loader.iterator().next().x().data();
     }
 
     /** Floating-point operations of one product. */
