@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast.
  *
  * <p>Every element of C is computed by the same sequence of FMAs, in k order, whichever tile or edge
- * path computes it, so results do not depend on how callers partition C.
+ * path computes it, so results do not depend on how callers partition C. A k step whose packed
+ * values are all zero adds exact zeros and is skipped ({@link #dropZeroRows}): on MNIST, whose pixels
+ * are 81% zero, that removes 30–42% of the first layer's multiply-adds.
  */
 final class VectorKernels implements Kernels {
 
@@ -44,6 +46,12 @@ final class VectorKernels implements Kernels {
     private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NR]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[4 * NR]);
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /**
+     * System property that turns the skipping of all-zero k steps off ({@code descent.skipZeros=false}),
+     * to measure the dense kernels' own rate on sparse inputs; results are the same either way.
+     */
+    static final String SKIP_ZEROS_PROPERTY = "descent.skipZeros";
+    private static final boolean SKIP_ZEROS = !"false".equalsIgnoreCase(System.getProperty(SKIP_ZEROS_PROPERTY, "").trim());
     /** Each thread's offsets into A of the packed rows kept by {@link #dropZeroRows}: KC of them. */
     private static final ThreadLocal<int[]> KEPT = ThreadLocal.withInitial(() -> new int[KC]);
 
@@ -143,6 +151,12 @@ final class VectorKernels implements Kernels {
      * steps, its weight gradient (a 48-pixel panel of one image per row) 70%. NaN is not zero (kept).
      */
     private static int dropZeroRows(float[] bp, int kc, int acs, int[] ks) {
+        if (!SKIP_ZEROS) {
+            for (int p = 0; p < kc; p++) {
+                ks[p] = p * acs;
+            }
+            return kc;
+        }
         int kept = 0;
         for (int p = 0, src = 0; p < kc; p++, src += NR) {
             FloatVector v0 = FloatVector.fromArray(S, bp, src);
