@@ -29,6 +29,17 @@ public final class F {
         LinearAlgebra.linearWeightGrad(dy, x, weight);
     }
 
+    /**
+     * The bias-gradient half of {@link #linear}'s backward, on its own: {@code bias.grad += Σᵢ dy[i, :]}
+     * for dy [N, out] (rows added in order; the buffer allocated on first use). Data-parallel training
+     * uses it when each shard starts from the first layer's output computed for the whole batch.
+     *
+     * @throws IllegalArgumentException if the shapes do not match
+     */
+    public static void linearBiasGrad(Tensor dy, Tensor bias) {
+        LinearAlgebra.linearBiasGrad(dy, bias);
+    }
+
     /** max(x, 0). */
     public static Tensor relu(Tensor x) {
         return x.relu();

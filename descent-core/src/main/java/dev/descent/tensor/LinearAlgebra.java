@@ -19,9 +19,23 @@ final class LinearAlgebra {
         weightGrad(dy.data(), x, w, xs[0], xs[1], ws[0]);
     }
 
-    /** dW += gᵀ·x for g [n, outF] (row-major) and x [n, in]: linear's weight gradient. */
+    /**
+     * dW += gᵀ·x for g [n, outF] (row-major) and x [n, in]: linear's weight gradient, split across the
+     * threads by whole rows of W (output features), the way an optimizer's element-wise update splits
+     * W, so that each thread's part of the gradient is in its own core's cache when it is updated.
+     */
     private static void weightGrad(float[] g, Tensor x, Tensor w, int n, int in, int outF) {
-        Gemm.tn(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+        Gemm.tnByRows(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+    }
+
+    /** {@code bias.grad += Σ_rows dy}: see {@link F#linearBiasGrad}. */
+    static void linearBiasGrad(Tensor dy, Tensor bias) {
+        int[] ds = dy.shapeRef(), bs = bias.shapeRef();
+        if (ds.length != 2 || bs.length != 1 || ds[1] != bs[0]) {
+            throw new IllegalArgumentException("linearBiasGrad: output gradient " + Shape.str(ds) + " does not match bias " + Shape.str(bs)
+                    + " (expected [N, out] and [out])");
+        }
+        KernelProvider.kernels().columnSums(dy.data(), 0, ds[0], ds[1], bias.gradBuffer(), 0, true);
     }
 
     /** {@code C = A·B}; backward: dA += dC·Bᵀ (NT), dB += Aᵀ·dC (TN). */
@@ -72,7 +86,7 @@ final class LinearAlgebra {
                 weightGrad(g, x, w, n, in, outF);
             }
             if (bias != null && bias.requiresGrad()) {
-                KernelProvider.kernels().columnSums(g, 0, n, outF, bias.gradBuffer(), 0, true);
+                linearBiasGrad(Tensor.wrap(g, new int[] {n, outF}), bias);
             }
         }, x, w, bias);
     }

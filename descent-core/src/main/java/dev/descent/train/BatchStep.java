@@ -24,13 +24,23 @@ import dev.descent.tensor.kernel.Parallel;
  * replicas that share their storage but own their gradients; one pass then adds shard 1's gradients
  * into the parameters' ({@code g ← g₀ + g₁}). The shards, and the order of every sum, depend only on
  * the batch size, never on the thread count, so results are bit-identical for any number of threads
- * (on one thread the shards simply run one after the other). The first layer's weight, which holds
- * most of an MLP's parameters (157,000 of 183,000 in the benchmark model), is left out of the shards'
- * backward passes: its gradient is computed once for the whole batch from the shards' output
- * gradients ({@link F#linearWeightGrad}, split across the threads by columns), which spares
- * reducing and zeroing a second copy of it, and sums each element over the batch in row order as
- * the plain loop does. The loss of a shard is its weighted sum
- * divided by the whole batch's total weight, so the shards add up to the mean over the batch.
+ * (on one thread the shards simply run one after the other).
+ *
+ * <p>The first layer's weight holds most of an MLP's parameters (157,000 of 183,000 in the benchmark
+ * model), and it is split the other way: by its rows (output features). Before the shards, one
+ * {@link F#linear} computes the first layer's output for the whole batch, each thread the outputs of
+ * its half of the features; the shards start from their rows of that output (a leaf, whose
+ * gradient backward fills) and add their rows' bias gradient ({@link F#linearBiasGrad}); after
+ * them, {@link F#linearWeightGrad} computes the weight's gradient once for the whole batch, each
+ * thread the rows of its features, summing each element over the batch in row order as the plain
+ * loop does, and the optimizer's element-wise update splits the weight into the same halves (rows
+ * 100 and up of the benchmark's 200; the forward cuts on a vector boundary, at 96). So each half of
+ * the weight, its gradient and its optimizer state is read and written by one core only:
+ * when the VM's two vCPUs sit on distant cores, the shards reading all of it and the optimizer
+ * writing it from both sides cost a step 0.87 s an epoch against 0.74 (docs/PERFORMANCE.md, section
+ * 9). Every element is computed as before (the same products in the same order), so results did not
+ * change. The loss of a shard is its weighted sum divided by the whole batch's total weight, so the
+ * shards add up to the mean over the batch.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
  * loop: forward, mean loss, backward (each product split across the threads by columns). Which path
@@ -63,7 +73,7 @@ final class BatchStep {
     /** Shard 1's parameters: the model's storage, their own gradients; the first weight without one. */
     private final List<Tensor> replicas = new ArrayList<>();
     private final Shard[] shards = {new Shard(), new Shard()};
-    /** The shards' output gradients of the first layer, one after the other: [n, h1]. */
+    /** The shards' gradients of the first layer's output, one after the other: [n, h1]. */
     private float[] firstOutGrad = new float[0];
 
     BatchStep(Module model) {
@@ -99,11 +109,16 @@ final class BatchStep {
         }
         // PyTorch's mean over zero total weight is NaN (0/0); so is ours.
         float scale = (float) (1.0 / (total * k));
-        int half = (n + 1) / 2;
+        int half = (n + 1) / 2, in = mlp.spec().inDim();
+        Tensor x = b.x().view(n, in), w0 = params.get(0);
+        // The first layer for the whole batch, split by output features (its weight's rows) across the
+        // threads: no record, its weight and bias enter without gradients (see the class comment).
+        Tensor bias = mlp.spec().bias() ? params.get(1).detach() : null;
+        float[] z = F.linear(x, replicas.get(0), bias).data();
+        int h1 = w0.shape()[0];
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
-        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, weights, scale));
-        Tensor w0 = params.get(0);
+        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, z, h1, weights, scale));
         if (w0.requiresGrad()) {
             float[] g0 = shards[0].firstOut.gradData(), g1 = shards[1].firstOut.gradData();
             if (firstOutGrad.length != g0.length + g1.length) {
@@ -111,8 +126,7 @@ final class BatchStep {
             }
             System.arraycopy(g0, 0, firstOutGrad, 0, g0.length);
             System.arraycopy(g1, 0, firstOutGrad, g0.length, g1.length);
-            int inDim = mlp.spec().inDim();
-            F.linearWeightGrad(Tensor.of(firstOutGrad, n, w0.shape()[0]), b.x().view(n, inDim), w0);
+            F.linearWeightGrad(Tensor.of(firstOutGrad, n, h1), x, w0);
         }
         reduceGradients();
         return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);
@@ -149,43 +163,43 @@ final class BatchStep {
         return c;
     }
 
-    /** One shard's input buffers (reused from step to step) and results. */
+    /** One shard's buffers (reused from step to step) and results. */
     private static final class Shard {
-        private float[] x = new float[0];
+        private float[] z = new float[0];
         private int[] y = new int[0];
-        private int[] shape;
         private int from;
         private Batch batch;
-        /** The first layer's output of the last run, holding its gradient after backward. */
+        /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
         Tensor firstOut;
         double lossSum;
         int correct;
 
         void prepare(Batch b, int from, int to) {
-            int rows = to - from, row = b.x().numel() / b.size();
-            if (y.length != rows || x.length != rows * row) {
-                x = new float[rows * row];
-                y = new int[rows];
+            if (y.length != to - from) {
+                y = new int[to - from];
             }
-            int[] s = b.x().shape();
-            s[0] = rows;
-            shape = s;
             this.from = from;
             this.batch = b;
         }
 
-        void run(Mlp mlp, List<Tensor> ps, float[] weights, float scale) {
-            int row = x.length / y.length;
-            System.arraycopy(batch.x().data(), from * row, x, 0, x.length);
-            System.arraycopy(batch.y(), from, y, 0, y.length);
-            // The first layer by hand, its weight without a gradient; its output keeps the gradient
-            // (a leaf when nothing before it records one: no bias, or a frozen one).
-            Tensor z = F.linear(Tensor.of(x, shape).view(y.length, mlp.spec().inDim()), ps.get(0), mlp.spec().bias() ? ps.get(1) : null);
-            firstOut = z.requiresGrad() ? z.retainGrad() : z.detach().requiresGrad(true);
+        /** Forward from the first layer's output {@code all} [n, h1] (this shard's rows of it), loss and backward. */
+        void run(Mlp mlp, List<Tensor> ps, float[] all, int h1, float[] weights, float scale) {
+            int rows = y.length;
+            if (z.length != rows * h1) {
+                z = new float[rows * h1];
+            }
+            System.arraycopy(all, from * h1, z, 0, z.length);
+            System.arraycopy(batch.y(), from, y, 0, rows);
+            firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
             Tensor logp = mlp.forwardFromFirstLayer(firstOut, ps);
             Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
             lossSum = sum.item();
             sum.mul(scale).backward();
+            Tensor bias = mlp.spec().bias() ? ps.get(1) : null;
+            if (bias != null && bias.requiresGrad()) {
+                // This shard's share of the first bias's gradient, into its own copy (reduced after).
+                F.linearBiasGrad(firstOut.grad(), bias);
+            }
             correct = correct(logp, y, 0);
         }
     }

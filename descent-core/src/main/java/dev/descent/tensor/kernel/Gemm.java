@@ -32,6 +32,24 @@ public final class Gemm {
         tn(KernelProvider.kernels(), m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
     }
 
+    /**
+     * {@code C[m,n] (+)= A[k,m]ᵀ · B[k,n]}, C split across the threads by whole rows (cut at multiples
+     * of 4, the micro-kernel's height) rather than by columns: each thread packs all of B, but writes
+     * only its own rows of C. A linear layer's weight gradient is such a C, and an element-wise
+     * optimizer update splits the weight the same way (halves: 100 of 200 rows), so each thread then
+     * updates the gradient rows its own core wrote. Bit-identical for any thread count, like the rest.
+     */
+    public static void tnByRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        Kernels kx = KernelProvider.kernels();
+        int tasks = (long) m * n * k * 2 < PARALLEL_FLOPS ? 1 : Math.min(Parallel.threads(), Math.ceilDiv(m, 4));
+        if (tasks <= 1) {
+            kx.gemmTN(m, n, k, a, aOff, m, b, bOff, n, c, cOff, n, accumulate);
+            return;
+        }
+        int[] cuts = cuts(m, tasks, 4);
+        Parallel.run(tasks, t -> kx.gemmTN(cuts[t + 1] - cuts[t], n, k, a, aOff + cuts[t], m, b, bOff, n, c, cOff + cuts[t] * n, n, accumulate));
+    }
+
     /** {@code C[m,n] (+)= A[m,k] · B[k,n]} with the given kernels. */
     public static void nn(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         int tasks = columnTasks(kx, m, n, k);
