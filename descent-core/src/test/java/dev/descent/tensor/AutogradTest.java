@@ -107,6 +107,20 @@ class AutogradTest {
     }
 
     @Test
+    void linearBiasGradEqualsLinearsBackwardAndAccumulates() {
+        Generator g = new Generator(13);
+        Tensor x = Tensor.rand(g, 7, 5), dy = Tensor.rand(g, 7, 3), w = Tensor.rand(g, 3, 5);
+        Tensor b = Tensor.rand(g, 3).requiresGrad(true), c = Tensor.of(b.toArray(), 3).requiresGrad(true);
+        for (int rep = 0; rep < 2; rep++) {
+            F.linear(x, w, b).backward(dy, false);
+            F.linearBiasGrad(dy, c);
+            assertThat(c.grad().toArray()).as("after %d", rep + 1).containsExactly(b.grad().toArray());
+        }
+        assertThatThrownBy(() -> F.linearBiasGrad(Tensor.zeros(7, 4), c)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linearBiasGrad").hasMessageContaining("[7, 4]").hasMessageContaining("[3]");
+    }
+
+    @Test
     void shapeErrorsNameTheOpAndBothShapes() {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4, 5);
         assertThatThrownBy(() -> a.add(b)).isInstanceOf(IllegalArgumentException.class)

@@ -127,10 +127,12 @@ class KernelsTest {
         float[][] ref = null;
         for (int threads : new int[] {1, 2, 3}) {
             Parallel.setThreads(threads);
-            float[] nn = new float[m * n], nt = new float[m * n], tn = new float[m * n];
+            float[] nn = new float[m * n], nt = new float[m * n], tn = new float[m * n], tnRows = new float[m * n];
             Gemm.nn(m, n, k, a, 0, b, 0, nn, 0, false);
             Gemm.nt(m, n, k, a, 0, bt, 0, nt, 0, false);
             Gemm.tn(m, n, k, at, 0, b, 0, tn, 0, false);
+            Gemm.tnByRows(m, n, k, at, 0, b, 0, tnRows, 0, false);
+            assertThat(tnRows).as("TN split by rows with %d threads", threads).isEqualTo(tn);
             float[][] got = {nn, nt, tn};
             if (ref == null) {
                 ref = got;
