@@ -20,12 +20,18 @@ final class LinearAlgebra {
     }
 
     /**
-     * dW += gᵀ·x for g [n, outF] (row-major) and x [n, in]: linear's weight gradient, split across the
-     * threads by whole rows of W (output features), the way an optimizer's element-wise update splits
-     * W, so that each thread's part of the gradient is in its own core's cache when it is updated.
+     * dW += gᵀ·x for g [n, outF] (row-major) and x [n, in]: linear's weight gradient. With no more rows
+     * in the batch than W has, split across the threads by whole rows of W (output features), the way
+     * an optimizer's element-wise update splits W, so that each thread's part of the gradient is in
+     * its own core's cache when it is updated; with more, by columns, so that each thread packs and
+     * reads only its columns of x, then the larger operand (docs/PERFORMANCE.md, section 9).
      */
     private static void weightGrad(float[] g, Tensor x, Tensor w, int n, int in, int outF) {
-        Gemm.tnByRows(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+        if (n <= outF) {
+            Gemm.tnByRows(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+        } else {
+            Gemm.tn(outF, in, n, g, 0, x.data(), 0, w.gradBuffer(), 0, true);
+        }
     }
 
     /** {@code bias.grad += Σ_rows dy}: see {@link F#linearBiasGrad}. */

@@ -27,11 +27,13 @@ import dev.descent.tensor.kernel.Parallel;
  * (on one thread the shards simply run one after the other).
  *
  * <p>The first layer's weight holds most of an MLP's parameters (157,000 of 183,000 in the benchmark
- * model), and it is split the other way: by its rows (output features). Before the shards, one
- * {@link F#linear} computes the first layer's output for the whole batch, each thread the outputs of
- * its half of the features; the shards start from their rows of that output (a leaf, whose
- * gradient backward fills) and add their rows' bias gradient ({@link F#linearBiasGrad}); after
- * them, {@link F#linearWeightGrad} computes the weight's gradient once for the whole batch, each
+ * model), and it is split the other way: by its rows (output features). Each shard starts from its
+ * rows of the first layer's output (a leaf, whose gradient backward fills) and adds their bias
+ * gradient ({@link F#linearBiasGrad}). When the batch has no more rows than the layer has outputs
+ * (64 against 200), one {@link F#linear} before the shards computes that output for the whole batch,
+ * each thread the outputs of its half of the features; larger batches, of which each thread would
+ * then read more than of the weight, have each shard compute its own rows' output. After the
+ * shards, {@link F#linearWeightGrad} computes the weight's gradient once for the whole batch, each
  * thread the rows of its features, summing each element over the batch in row order as the plain
  * loop does, and the optimizer's element-wise update splits the weight into the same halves (rows
  * 100 and up of the benchmark's 200; the forward cuts on a vector boundary, at 96). So each half of
@@ -111,14 +113,16 @@ final class BatchStep {
         float scale = (float) (1.0 / (total * k));
         int half = (n + 1) / 2, in = mlp.spec().inDim();
         Tensor x = b.x().view(n, in), w0 = params.get(0);
-        // The first layer for the whole batch, split by output features (its weight's rows) across the
-        // threads: no record, its weight and bias enter without gradients (see the class comment).
-        Tensor bias = mlp.spec().bias() ? params.get(1).detach() : null;
-        float[] z = F.linear(x, replicas.get(0), bias).data();
         int h1 = w0.shape()[0];
+        // No record: the first layer's weight and bias enter without gradients (see the class comment).
+        Tensor w = replicas.get(0), bias = mlp.spec().bias() ? params.get(1).detach() : null;
+        // With no more rows than the first layer has outputs, its weight is the larger of the two things
+        // the threads would share, so they split it (computing the output for the whole batch first);
+        // otherwise the batch is the larger, and each shard computes its own rows' output.
+        float[] z = n <= h1 ? F.linear(x, w, bias).data() : null;
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
-        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, z, h1, weights, scale));
+        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale));
         if (w0.requiresGrad()) {
             float[] g0 = shards[0].firstOut.gradData(), g1 = shards[1].firstOut.gradData();
             if (firstOutGrad.length != g0.length + g1.length) {
@@ -165,6 +169,7 @@ final class BatchStep {
 
     /** One shard's buffers (reused from step to step) and results. */
     private static final class Shard {
+        private float[] x = new float[0];
         private float[] z = new float[0];
         private int[] y = new int[0];
         private int from;
@@ -182,23 +187,34 @@ final class BatchStep {
             this.batch = b;
         }
 
-        /** Forward from the first layer's output {@code all} [n, h1] (this shard's rows of it), loss and backward. */
-        void run(Mlp mlp, List<Tensor> ps, float[] all, int h1, float[] weights, float scale) {
-            int rows = y.length;
-            if (z.length != rows * h1) {
-                z = new float[rows * h1];
+        /**
+         * Forward from the first layer's output, loss and backward: this shard's rows of {@code all}
+         * [n, h1], or when that is null, {@code x·wᵀ + bias} for its own rows of the batch.
+         */
+        void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale) {
+            int rows = y.length, in = mlp.spec().inDim(), h1 = w.shape()[0];
+            if (all != null) {
+                if (z.length != rows * h1) {
+                    z = new float[rows * h1];
+                }
+                System.arraycopy(all, from * h1, z, 0, z.length);
+            } else {
+                if (x.length != rows * in) {
+                    x = new float[rows * in];
+                }
+                System.arraycopy(batch.x().data(), from * in, x, 0, x.length);
+                z = F.linear(Tensor.of(x, rows, in), w, bias).data();
             }
-            System.arraycopy(all, from * h1, z, 0, z.length);
             System.arraycopy(batch.y(), from, y, 0, rows);
             firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
             Tensor logp = mlp.forwardFromFirstLayer(firstOut, ps);
             Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
             lossSum = sum.item();
             sum.mul(scale).backward();
-            Tensor bias = mlp.spec().bias() ? ps.get(1) : null;
-            if (bias != null && bias.requiresGrad()) {
+            Tensor ownBias = mlp.spec().bias() ? ps.get(1) : null;
+            if (ownBias != null && ownBias.requiresGrad()) {
                 // This shard's share of the first bias's gradient, into its own copy (reduced after).
-                F.linearBiasGrad(firstOut.grad(), bias);
+                F.linearBiasGrad(firstOut.grad(), ownBias);
             }
             correct = correct(logp, y, 0);
         }

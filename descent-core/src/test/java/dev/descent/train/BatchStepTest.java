@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.descent.data.Batch;
 import dev.descent.data.DataLoader;
@@ -46,12 +48,14 @@ class BatchStepTest {
         return new Batch(Tensor.of(x, n, in), y);
     }
 
-    @Test
-    void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation() {
+    /** 16 first-layer outputs for 37 rows: each shard computes its rows' first layer; 40: the threads split it by outputs first. */
+    @ParameterizedTest(name = "first hidden layer {0}")
+    @ValueSource(ints = {16, 40})
+    void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation(int h1) {
         Batch b = batch(new Generator(5), 37, 20, 4);
         b.y()[3] = F.IGNORE_INDEX;
         float[] weights = {1f, 0.5f, 2f, 1.5f};
-        Mlp sharded = Mlp.of(20, List.of(16, 8), 4, 11), plain = Mlp.of(20, List.of(16, 8), 4, 11);
+        Mlp sharded = Mlp.of(20, List.of(h1, 8), 4, 11), plain = Mlp.of(20, List.of(h1, 8), 4, 11);
         for (int rep = 0; rep < 2; rep++) { // twice: gradients accumulate, and shard 1's are reset between steps
             BatchStep.Outcome o = new BatchStep(sharded).run(b, Loss.NLL, weights, 2);
             Tensor logp = plain.forward(b.x());
@@ -75,13 +79,14 @@ class BatchStepTest {
     }
 
     /** The first layer's weight gradient is computed once per batch; without a bias, or with that weight frozen, too. */
-    @Test
-    void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight() {
+    @ParameterizedTest(name = "first hidden layer {0}")
+    @ValueSource(ints = {16, 40})
+    void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight(int h1) {
         Batch b = batch(new Generator(7), 40, 20, 4);
         for (String variant : new String[] {"no bias", "frozen first weight"}) {
             boolean bias = variant.equals("frozen first weight");
-            Mlp sharded = new Mlp(new MlpSpec(20, List.of(16, 8), 4, bias, Activation.RELU), new Generator(13));
-            Mlp plain = new Mlp(new MlpSpec(20, List.of(16, 8), 4, bias, Activation.RELU), new Generator(13));
+            Mlp sharded = new Mlp(new MlpSpec(20, List.of(h1, 8), 4, bias, Activation.RELU), new Generator(13));
+            Mlp plain = new Mlp(new MlpSpec(20, List.of(h1, 8), 4, bias, Activation.RELU), new Generator(13));
             if (bias) {
                 sharded.parameters().get(0).requiresGrad(false);
                 plain.parameters().get(0).requiresGrad(false);
@@ -114,11 +119,12 @@ class BatchStepTest {
             Parallel.setThreads(threads);
             Mlp model = Mlp.of(120, List.of(200, 100), 10, 3);
             Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
-            // batch 64 (sharded; its products would be split across threads if they ran whole), last batch 44;
-            // then batch 150 (shards of 75 rows, last batch 0) and batch 12 (below the shards' minimum: in one piece)
+            // batch 64 (sharded, the first layer split by its 200 outputs; its products would be split across threads
+            // if they ran whole), last batch 44; batch 150 (shards of 75 rows, last batch 0), batch 250 (each shard its
+            // own first layer) and batch 12 (below the shards' minimum: in one piece)
             TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, 0, null);
             List<float[]> got = new ArrayList<>();
-            for (int batch : new int[] {64, 150, 12}) {
+            for (int batch : new int[] {64, 150, 250, 12}) {
                 DataLoader loader = new DataLoader(data, batch, true, false, true, new Generator(4));
                 Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
                 t.fit();
