@@ -17,6 +17,12 @@ public interface FusedUpdates {
     /** A short name for logs ("vector-512", "scalar"). */
     String name();
 
+    /**
+     * a ← 0 for the first n elements, split across the kernel threads as the updates are: after an
+     * update, each thread zeroes the part of the gradient it has just read, in its own core's cache.
+     */
+    void zero(float[] a, int n);
+
     /** A step along a given direction: out ← out − rate·d (plain SGD, Muon's orthogonalised update). */
     void step(float[] d, float[] out, int n, float rate);
 

@@ -18,6 +18,11 @@ public final class ScalarUpdates implements FusedUpdates {
     }
 
     @Override
+    public void zero(float[] a, int n) {
+        Split.run(n, (from, to) -> java.util.Arrays.fill(a, from, to, 0f));
+    }
+
+    @Override
     public void step(float[] d, float[] out, int n, float rate) {
         Split.run(n, (from, to) -> step(d, out, from, to, rate));
     }

@@ -1,10 +1,11 @@
 package dev.descent.optim.transform;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import dev.descent.optim.fused.FusedProvider;
 
 /**
  * An optimizer as a chain of {@link Transform links}, Optax's {@code chain}: the update of every
@@ -203,7 +204,7 @@ public final class Chain<O> {
     private static void zeroGrad(Slot<?> s) {
         float[] g = s.tensor().gradData();
         if (g != null) {
-            Arrays.fill(g, 0f);
+            FusedProvider.updates().zero(g, g.length);
         }
     }
 

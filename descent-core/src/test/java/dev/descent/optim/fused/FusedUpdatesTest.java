@@ -46,6 +46,7 @@ class FusedUpdatesTest {
         c.add(new Case("schedule-free y", a -> f.scheduleFreeY(a[1], a[4], a[2], a[0].length, 0.9f)));
         c.add(new Case("muon momentum", a -> f.muonMomentum(a[0], a[1], a[2], a[0].length, 0.95f, true)));
         c.add(new Case("muon plain momentum", a -> f.muonMomentum(a[0], a[1], a[2], a[0].length, 0.3f, false)));
+        c.add(new Case("zero all but the last 5", a -> f.zero(a[0], a[0].length - 5)));
         return c;
     }
 
@@ -94,6 +95,10 @@ class FusedUpdatesTest {
                 assertThat(Arrays.deepEquals(scalarAgain, expected)).as("%s scalar on %d threads", scalar.get(k).name(), threads).isTrue();
             }
             assertThat(Arrays.deepEquals(expected, start)).as(scalar.get(k).name() + " changed nothing").isFalse();
+            if (scalar.get(k).name().startsWith("zero")) {
+                assertThat(Arrays.copyOf(expected[0], n - 5)).as("zeroed").containsOnly(0f);
+                assertThat(Arrays.copyOfRange(expected[0], n - 5, n)).as("left alone").isEqualTo(Arrays.copyOfRange(start[0], n - 5, n));
+            }
         }
     }
 }
