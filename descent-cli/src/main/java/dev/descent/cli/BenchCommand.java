@@ -243,7 +243,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.println("% of peak: Descent's GFLOP/s against the median all-threads FMA probe taken beside this batch size's epochs.");
         out.println("GFLOP/s counts the dense model's operations. Descent's kernels skip multiply-adds whose input values are all");
-        out.println("  zero (MNIST's blank pixels: a third of the first layer's); -Ddescent.skipZeros=false measures them dense.");
+        out.println("  zero (on MNIST, its blank pixels: a third of the first layer's); -Ddescent.skipZeros=false measures them dense.");
         out.println("core-to-core: a cache line's round trip between two threads after each epoch; several times longer when the VM's");
         out.println("  virtual CPUs sit on distant cores, which slows every multi-threaded side (docs/PERFORMANCE.md, section 8).");
     }

@@ -41,7 +41,12 @@ final class LinearAlgebra {
             throw new IllegalArgumentException("linearBiasGrad: output gradient " + Shape.str(ds) + " does not match bias " + Shape.str(bs)
                     + " (expected [N, out] and [out])");
         }
-        KernelProvider.kernels().columnSums(dy.data(), 0, ds[0], ds[1], bias.gradBuffer(), 0, true);
+        biasGrad(dy.data(), ds[0], ds[1], bias);
+    }
+
+    /** bias.grad += column sums of g [n, outF]: linear's bias gradient. */
+    private static void biasGrad(float[] g, int n, int outF, Tensor bias) {
+        KernelProvider.kernels().columnSums(g, 0, n, outF, bias.gradBuffer(), 0, true);
     }
 
     /** {@code C = A·B}; backward: dA += dC·Bᵀ (NT), dB += Aᵀ·dC (TN). */
@@ -92,7 +97,7 @@ final class LinearAlgebra {
                 weightGrad(g, x, w, n, in, outF);
             }
             if (bias != null && bias.requiresGrad()) {
-                linearBiasGrad(Tensor.wrap(g, new int[] {n, outF}), bias);
+                biasGrad(g, n, outF, bias);
             }
         }, x, w, bias);
     }

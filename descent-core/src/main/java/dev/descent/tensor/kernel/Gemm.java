@@ -41,7 +41,7 @@ public final class Gemm {
      */
     public static void tnByRows(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         Kernels kx = KernelProvider.kernels();
-        int tasks = (long) m * n * k * 2 < PARALLEL_FLOPS ? 1 : Math.min(Parallel.threads(), Math.ceilDiv(m, 4));
+        int tasks = tasks(m, n, k, Math.ceilDiv(m, 4));
         if (tasks <= 1) {
             kx.gemmTN(m, n, k, a, aOff, m, b, bOff, n, c, cOff, n, accumulate);
             return;
@@ -84,10 +84,15 @@ public final class Gemm {
     }
 
     private static int columnTasks(Kernels kx, int m, int n, int k) {
+        return tasks(m, n, k, Math.ceilDiv(n, kx.splitWidth()));
+    }
+
+    /** How many threads an m×n×k product uses: one below {@link #PARALLEL_FLOPS}, else at most one per unit of the split. */
+    private static int tasks(int m, int n, int k, int units) {
         if ((long) m * n * k * 2 < PARALLEL_FLOPS) {
             return 1;
         }
-        return Math.min(Parallel.threads(), Math.ceilDiv(n, kx.splitWidth()));
+        return Math.min(Parallel.threads(), units);
     }
 
     /** Splits [0, total) into {@code parts} ranges whose inner boundaries are multiples of {@code align}. */

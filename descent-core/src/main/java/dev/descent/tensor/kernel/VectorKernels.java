@@ -34,7 +34,7 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Panel width of the broadcast-form kernel: three vectors. */
-    private static final int NR = 3 * L;
+    static final int NR = 3 * L;
     /**
      * Depth of a k-block: a packed B block of KC×NR floats is 24 KiB (256×24 with AVX2, 128×48 with
      * AVX-512), half of a 48 KiB L1 and most of a 32 KiB one, leaving room for the rows of A and C.
@@ -51,7 +51,7 @@ final class VectorKernels implements Kernels {
      * to measure the dense kernels' own rate on sparse inputs; results are the same either way.
      */
     static final String SKIP_ZEROS_PROPERTY = "descent.skipZeros";
-    private static final boolean SKIP_ZEROS = !"false".equalsIgnoreCase(System.getProperty(SKIP_ZEROS_PROPERTY, "").trim());
+    static final boolean SKIP_ZEROS = !"false".equalsIgnoreCase(System.getProperty(SKIP_ZEROS_PROPERTY, "").trim());
     /** Each thread's offsets into A of the packed rows kept by {@link #dropZeroRows}: KC of them. */
     private static final ThreadLocal<int[]> KEPT = ThreadLocal.withInitial(() -> new int[KC]);
 
@@ -150,7 +150,7 @@ final class VectorKernels implements Kernels {
      * zero: the first layer's forward (the small-m path, 32 images per panel) keeps 58% of the k
      * steps, its weight gradient (a 48-pixel panel of one image per row) 70%. NaN is not zero (kept).
      */
-    private static int dropZeroRows(float[] bp, int kc, int acs, int[] ks) {
+    static int dropZeroRows(float[] bp, int kc, int acs, int[] ks) {
         if (!SKIP_ZEROS) {
             for (int p = 0; p < kc; p++) {
                 ks[p] = p * acs;

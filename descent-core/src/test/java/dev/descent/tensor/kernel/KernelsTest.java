@@ -99,6 +99,27 @@ class KernelsTest {
         }
     }
 
+    /** The skip itself: all-zero packed rows are dropped, the others moved up in order with their offsets into A. */
+    @Test
+    void dropZeroRowsKeepsTheNonZeroRowsInOrder() {
+        assertThat(VectorKernels.SKIP_ZEROS).as("the tests run with the skipping on").isTrue();
+        int nr = VectorKernels.NR, kc = 7, acs = 5;
+        float[] bp = new float[kc * nr];
+        int[] nonZero = {1, 4, 6};
+        for (int p : nonZero) {
+            bp[p * nr + (p * 7) % nr] = p + 0.5f;   // one value somewhere in the row, in any of its vectors
+        }
+        bp[6 * nr] = Float.NaN;                      // NaN is not zero
+        int[] ks = new int[kc];
+        assertThat(VectorKernels.dropZeroRows(bp, kc, acs, ks)).isEqualTo(3);
+        for (int q = 0; q < nonZero.length; q++) {
+            int p = nonZero[q];
+            assertThat(ks[q]).isEqualTo(p * acs);
+            assertThat(bp[q * nr + (p * 7) % nr]).isEqualTo(p + 0.5f);
+        }
+        assertThat(bp[2 * nr]).isNaN();
+    }
+
     /** Zeros 81% of the elements of a [rows, cols] matrix, every third row and every fifth column entirely. */
     private static void sparsify(Generator g, float[] x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
