@@ -107,8 +107,14 @@ final class VectorKernels implements Kernels {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
+        if (bTransposed && acs == 1 && SKIP_ZEROS && SparseGemm.nt(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc)) {
+            return;
+        }
         if (bTransposed && acs == 1 && m <= SMALL_M) {
             gemmSmallM(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        if (!bTransposed && ars == 1 && SKIP_ZEROS && SparseGemm.tn(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, !accumulate)) {
             return;
         }
         float[] bp = PACK.get();

@@ -1,0 +1,635 @@
+package dev.descent.tensor.kernel;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two products of a linear layer that meet a sparse input — its forward {@code C += A·Bᵀ} with A
+ * the input, and its weight gradient {@code C = Aᵀ·B} with B the input — computed on the input's
+ * non-zero elements only, vectorized over the layer's outputs.
+ *
+ * <p>The dense kernels skip a k step only when a whole packed panel is zero there (32 images, or 48
+ * pixels of one image): on MNIST, 81% of whose pixels are zero, they still do 58% and 70% of the
+ * multiply-adds. Listing each row's non-zeros (CSR for the forward, CSC for the gradient) leaves 19%.
+ * The price is a transposing copy: the forward needs Bᵀ (the layer's weight as [in, out], copied only
+ * for the k steps some row uses), and the gradient, computed as columns of C, is written back through a
+ * small tile. Each path measures the sparse operand first and declines (returns false, having written
+ * nothing) when more than {@link #MAX_DENSITY} of it is non-zero; the caller then runs the dense kernel.
+ *
+ * <p>Every element of C gets the same FMAs, in the same k order, as the dense kernels give it with
+ * their zero steps skipped, so results are bit-identical to theirs (and to a plain {@link Math#fma}
+ * loop, with {@link VectorKernels#dropZeroRows}'s caveats on −0 and on NaN meeting a skipped zero).
+ * The gradient path runs only when C starts at zero (a fresh gradient): starting from other values would
+ * need C transposed in as well as out, and the dense kernel is then used.
+ */
+final class SparseGemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
+    /**
+     * Whether a row's non-zeros are gathered with one compress per vector (AVX-512's vcompressps)
+     * rather than lane by lane; AVX2 has no such instruction.
+     */
+    private static final boolean COMPRESS = L == 16;
+
+    /**
+     * The largest fraction of non-zero elements of the sparse operand for which the sparse path runs.
+     * Each of its multiply-adds loads a vector (the dense kernel's reuse three loads for twelve), so it
+     * pays when far fewer remain: MNIST's images are 19% non-zero; ReLU activations, about half.
+     */
+    static final double MAX_DENSITY = 0.3;
+
+    /** Above this many floats, a scratch buffer is allocated per call rather than kept per thread. */
+    private static final int MAX_KEPT = 1 << 20;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private SparseGemm() {
+    }
+
+    /**
+     * {@code C[m,n] += A[m,k]·B[n,k]ᵀ} (row strides lda, ldb, ldc) when A is sparse enough; returns
+     * false, having changed nothing, when it is not.
+     */
+    static boolean nt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc) {
+        if (!sparse(a, aOff, lda, m, k)) {
+            return false;
+        }
+        Scratch s = SCRATCH.get();
+        s.rows(m, k, a, aOff, lda);
+        int vectors = Math.ceilDiv(n, L), w = vectors * L;
+        float[] bt = s.bt(k * w);
+        transposeUsed(b, bOff, ldb, n, k, s.used, s.usedCount, bt, w);
+        float[] row = s.row(w);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, lo = s.start[i], hi = s.start[i + 1];
+            System.arraycopy(c, ci, row, 0, n);
+            for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
+                cv = chunk(vectors - v0);
+                accumulate(cv, s.index, s.value, lo, hi, bt, w, v0 * L, row);
+            }
+            System.arraycopy(row, 0, c, ci, n);
+        }
+        return true;
+    }
+
+    /**
+     * {@code C[m,n] += A[k,m]ᵀ·B[k,n]} (A(i, p) = a[aOff + p·lda + i]) when C is zero and B sparse
+     * enough; returns false, having changed nothing, otherwise. {@code cZero} says the caller knows C
+     * to be zero; else it is checked.
+     */
+    static boolean tn(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean cZero) {
+        if (!cZero && !isZero(c, cOff, ldc, m, n)) {
+            return false;
+        }
+        if (!sparse(b, bOff, ldb, k, n)) {
+            return false;
+        }
+        Scratch s = SCRATCH.get();
+        s.columns(k, n, b, bOff, ldb);
+        int vectors = Math.ceilDiv(m, L), w = vectors * L;
+        // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
+        float[] ap = s.bt(k * w);
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(a, aOff + p * lda, ap, p * w, m);
+            Arrays.fill(ap, p * w + m, (p + 1) * w, 0f);
+        }
+        float[] tile = s.row(L * w);
+        for (int p0 = 0; p0 < n; p0 += L) {
+            int width = Math.min(L, n - p0);
+            if (s.start[p0 + width] == s.start[p0]) {
+                continue;   // no non-zero in these columns of B: C stays zero there
+            }
+            for (int pp = 0; pp < width; pp++) {
+                int lo = s.start[p0 + pp], hi = s.start[p0 + pp + 1], t = pp * w;
+                Arrays.fill(tile, t, t + w, 0f);
+                for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
+                    cv = chunk(vectors - v0);
+                    accumulate(cv, s.index, s.value, lo, hi, ap, w, v0 * L, tile, t);
+                }
+            }
+            if (width == L && VECTOR_TRANSPOSE) {
+                for (int i0 = 0; i0 < m; i0 += L) {
+                    transposeBlock(tile, i0, w, L, c, cOff + i0 * ldc + p0, ldc, Math.min(L, m - i0));
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc + p0;
+                    for (int pp = 0, t = i; pp < width; pp++, t += w) {
+                        c[ci + pp] = tile[t];
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether at most {@link #MAX_DENSITY} of the [rows, cols] matrix at {@code off} (row stride ld) is
+     * non-zero, and no prefix of its rows more than 1.5 times that: a count that stops once past
+     * either, so that a dense operand costs a row or so of reading. Either answer gives the same
+     * results; it only picks the faster path.
+     */
+    static boolean sparse(float[] x, int off, int ld, int rows, int cols) {
+        if ((long) rows * cols > MAX_KEPT) {
+            return false;
+        }
+        int budget = (int) (MAX_DENSITY * rows * cols), nnz = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld, j = 0;
+            for (int bound = S.loopBound(cols); j < bound; j += L) {
+                nnz += FloatVector.fromArray(S, x, o + j).compare(VectorOperators.NE, zero).trueCount();
+            }
+            for (; j < cols; j++) {
+                nnz += x[o + j] != 0f ? 1 : 0;
+            }
+            // A running count well past its share of the budget ends the count early: ReLU activations
+            // (about half non-zero) are told apart after a row, rather than after most of the matrix.
+            if (nnz > budget || nnz > 1.5 * MAX_DENSITY * (r + 1) * cols) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isZero(float[] c, int cOff, int ldc, int m, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, j = 0;
+            for (int bound = S.loopBound(n); j < bound; j += L) {
+                if (FloatVector.fromArray(S, c, ci + j).compare(VectorOperators.NE, zero).anyTrue()) {
+                    return false;
+                }
+            }
+            for (; j < n; j++) {
+                if (c[ci + j] != 0f) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * How many vectors of outputs the next pass over a row's non-zeros keeps in registers: at most
+     * {@link #MAX_CHUNK}, the passes as even as they can be (13 vectors: 7 and 6), since each pass
+     * reloads the non-zeros and a pass of few vectors has too few FMA chains to cover the latency.
+     */
+    private static int chunk(int left) {
+        return Math.ceilDiv(left, Math.ceilDiv(left, MAX_CHUNK));
+    }
+
+    /** Accumulators per pass: 8 of AVX-512's 32 vector registers, or of AVX2's 16 (with a broadcast and a load beside them). */
+    private static final int MAX_CHUNK = 8;
+
+    /**
+     * Bt[p, j] = B[j, p] for j < n and the k steps p of the L-wide blocks listed in {@code used}; Bt's
+     * rows are {@code w} wide, the padding zero.
+     */
+    private static void transposeUsed(float[] b, int bOff, int ldb, int n, int k, int[] used, int usedCount, float[] bt, int w) {
+        for (int j0 = 0; j0 < n; j0 += L) {
+            int rows = Math.min(L, n - j0), base = bOff + j0 * ldb;
+            for (int u = 0; u < usedCount; u++) {
+                int p0 = used[u], width = Math.min(L, k - p0);
+                if (width == L && VECTOR_TRANSPOSE) {
+                    transposeBlock(b, base + p0, ldb, rows, bt, p0 * w + j0, w, L);
+                } else {
+                    for (int pp = 0; pp < width; pp++) {
+                        for (int jj = 0, dst = (p0 + pp) * w + j0; jj < L; jj++) {
+                            bt[dst + jj] = jj < rows ? b[base + jj * ldb + p0 + pp] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Lane indexes of the transpose's stages (distance L/2, L/4, …, 1): row i's new lanes, and row i + d's, from the pair (row i, row i + d). */
+    private static final FloatVector[] LOW, HIGH;
+
+    static {
+        int stages = Integer.numberOfTrailingZeros(L);
+        LOW = new FloatVector[stages];
+        HIGH = new FloatVector[stages];
+        for (int st = 0, d = L / 2; st < stages; st++, d /= 2) {
+            float[] lo = new float[L], hi = new float[L];
+            for (int l = 0; l < L; l++) {
+                lo[l] = (l & d) == 0 ? l : L + l - d;
+                hi[l] = (l & d) == 0 ? l + d : L + l;
+            }
+            LOW[st] = FloatVector.fromArray(S, lo, 0);
+            HIGH[st] = FloatVector.fromArray(S, hi, 0);
+        }
+    }
+
+    /** Whether {@link #transposeBlock} runs in registers here: vectors of 8 or 16 lanes (AVX2, AVX-512). */
+    static final boolean VECTOR_TRANSPOSE = L == 8 || L == 16;
+
+    /**
+     * dst[c, r] = src[r, c] for an L×L block: src's rows (stride lds) from {@code so}, of which the first
+     * {@code srcRows} exist (the rest read as zero); dst's rows (stride ldd) from {@code dOff}, of which
+     * the first {@code dstRows} are written. In registers, each stage swapping the off-diagonal d×d
+     * blocks of every 2d×2d block with two-vector permutes, where a scalar copy costs a load and a
+     * store per element.
+     */
+    static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
+        if (L == 16) {
+            transpose16(src, so, lds, srcRows, dst, dOff, ldd, dstRows);
+        } else if (L == 8) {
+            transpose8(src, so, lds, srcRows, dst, dOff, ldd, dstRows);
+        } else {
+            for (int c = 0; c < dstRows; c++) {
+                for (int r = 0; r < L; r++) {
+                    dst[dOff + c * ldd + r] = r < srcRows ? src[so + r * lds + c] : 0f;
+                }
+            }
+        }
+    }
+
+    /** {@link #transposeBlock} for 16 lanes: the butterfly's 4 stages on 16 named vectors (an array of vectors would be allocated). */
+    private static void transpose16(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r0 = 0 < srcRows ? FloatVector.fromArray(S, src, so + 0 * lds) : z;
+        FloatVector r1 = 1 < srcRows ? FloatVector.fromArray(S, src, so + 1 * lds) : z;
+        FloatVector r2 = 2 < srcRows ? FloatVector.fromArray(S, src, so + 2 * lds) : z;
+        FloatVector r3 = 3 < srcRows ? FloatVector.fromArray(S, src, so + 3 * lds) : z;
+        FloatVector r4 = 4 < srcRows ? FloatVector.fromArray(S, src, so + 4 * lds) : z;
+        FloatVector r5 = 5 < srcRows ? FloatVector.fromArray(S, src, so + 5 * lds) : z;
+        FloatVector r6 = 6 < srcRows ? FloatVector.fromArray(S, src, so + 6 * lds) : z;
+        FloatVector r7 = 7 < srcRows ? FloatVector.fromArray(S, src, so + 7 * lds) : z;
+        FloatVector r8 = 8 < srcRows ? FloatVector.fromArray(S, src, so + 8 * lds) : z;
+        FloatVector r9 = 9 < srcRows ? FloatVector.fromArray(S, src, so + 9 * lds) : z;
+        FloatVector r10 = 10 < srcRows ? FloatVector.fromArray(S, src, so + 10 * lds) : z;
+        FloatVector r11 = 11 < srcRows ? FloatVector.fromArray(S, src, so + 11 * lds) : z;
+        FloatVector r12 = 12 < srcRows ? FloatVector.fromArray(S, src, so + 12 * lds) : z;
+        FloatVector r13 = 13 < srcRows ? FloatVector.fromArray(S, src, so + 13 * lds) : z;
+        FloatVector r14 = 14 < srcRows ? FloatVector.fromArray(S, src, so + 14 * lds) : z;
+        FloatVector r15 = 15 < srcRows ? FloatVector.fromArray(S, src, so + 15 * lds) : z;
+        FloatVector t;
+        t = LOW[0].selectFrom(r0, r8); r8 = HIGH[0].selectFrom(r0, r8); r0 = t;
+        t = LOW[0].selectFrom(r1, r9); r9 = HIGH[0].selectFrom(r1, r9); r1 = t;
+        t = LOW[0].selectFrom(r2, r10); r10 = HIGH[0].selectFrom(r2, r10); r2 = t;
+        t = LOW[0].selectFrom(r3, r11); r11 = HIGH[0].selectFrom(r3, r11); r3 = t;
+        t = LOW[0].selectFrom(r4, r12); r12 = HIGH[0].selectFrom(r4, r12); r4 = t;
+        t = LOW[0].selectFrom(r5, r13); r13 = HIGH[0].selectFrom(r5, r13); r5 = t;
+        t = LOW[0].selectFrom(r6, r14); r14 = HIGH[0].selectFrom(r6, r14); r6 = t;
+        t = LOW[0].selectFrom(r7, r15); r15 = HIGH[0].selectFrom(r7, r15); r7 = t;
+        t = LOW[1].selectFrom(r0, r4); r4 = HIGH[1].selectFrom(r0, r4); r0 = t;
+        t = LOW[1].selectFrom(r1, r5); r5 = HIGH[1].selectFrom(r1, r5); r1 = t;
+        t = LOW[1].selectFrom(r2, r6); r6 = HIGH[1].selectFrom(r2, r6); r2 = t;
+        t = LOW[1].selectFrom(r3, r7); r7 = HIGH[1].selectFrom(r3, r7); r3 = t;
+        t = LOW[1].selectFrom(r8, r12); r12 = HIGH[1].selectFrom(r8, r12); r8 = t;
+        t = LOW[1].selectFrom(r9, r13); r13 = HIGH[1].selectFrom(r9, r13); r9 = t;
+        t = LOW[1].selectFrom(r10, r14); r14 = HIGH[1].selectFrom(r10, r14); r10 = t;
+        t = LOW[1].selectFrom(r11, r15); r15 = HIGH[1].selectFrom(r11, r15); r11 = t;
+        t = LOW[2].selectFrom(r0, r2); r2 = HIGH[2].selectFrom(r0, r2); r0 = t;
+        t = LOW[2].selectFrom(r1, r3); r3 = HIGH[2].selectFrom(r1, r3); r1 = t;
+        t = LOW[2].selectFrom(r4, r6); r6 = HIGH[2].selectFrom(r4, r6); r4 = t;
+        t = LOW[2].selectFrom(r5, r7); r7 = HIGH[2].selectFrom(r5, r7); r5 = t;
+        t = LOW[2].selectFrom(r8, r10); r10 = HIGH[2].selectFrom(r8, r10); r8 = t;
+        t = LOW[2].selectFrom(r9, r11); r11 = HIGH[2].selectFrom(r9, r11); r9 = t;
+        t = LOW[2].selectFrom(r12, r14); r14 = HIGH[2].selectFrom(r12, r14); r12 = t;
+        t = LOW[2].selectFrom(r13, r15); r15 = HIGH[2].selectFrom(r13, r15); r13 = t;
+        t = LOW[3].selectFrom(r0, r1); r1 = HIGH[3].selectFrom(r0, r1); r0 = t;
+        t = LOW[3].selectFrom(r2, r3); r3 = HIGH[3].selectFrom(r2, r3); r2 = t;
+        t = LOW[3].selectFrom(r4, r5); r5 = HIGH[3].selectFrom(r4, r5); r4 = t;
+        t = LOW[3].selectFrom(r6, r7); r7 = HIGH[3].selectFrom(r6, r7); r6 = t;
+        t = LOW[3].selectFrom(r8, r9); r9 = HIGH[3].selectFrom(r8, r9); r8 = t;
+        t = LOW[3].selectFrom(r10, r11); r11 = HIGH[3].selectFrom(r10, r11); r10 = t;
+        t = LOW[3].selectFrom(r12, r13); r13 = HIGH[3].selectFrom(r12, r13); r12 = t;
+        t = LOW[3].selectFrom(r14, r15); r15 = HIGH[3].selectFrom(r14, r15); r14 = t;
+        if (0 < dstRows) { r0.intoArray(dst, dOff + 0 * ldd); }
+        if (1 < dstRows) { r1.intoArray(dst, dOff + 1 * ldd); }
+        if (2 < dstRows) { r2.intoArray(dst, dOff + 2 * ldd); }
+        if (3 < dstRows) { r3.intoArray(dst, dOff + 3 * ldd); }
+        if (4 < dstRows) { r4.intoArray(dst, dOff + 4 * ldd); }
+        if (5 < dstRows) { r5.intoArray(dst, dOff + 5 * ldd); }
+        if (6 < dstRows) { r6.intoArray(dst, dOff + 6 * ldd); }
+        if (7 < dstRows) { r7.intoArray(dst, dOff + 7 * ldd); }
+        if (8 < dstRows) { r8.intoArray(dst, dOff + 8 * ldd); }
+        if (9 < dstRows) { r9.intoArray(dst, dOff + 9 * ldd); }
+        if (10 < dstRows) { r10.intoArray(dst, dOff + 10 * ldd); }
+        if (11 < dstRows) { r11.intoArray(dst, dOff + 11 * ldd); }
+        if (12 < dstRows) { r12.intoArray(dst, dOff + 12 * ldd); }
+        if (13 < dstRows) { r13.intoArray(dst, dOff + 13 * ldd); }
+        if (14 < dstRows) { r14.intoArray(dst, dOff + 14 * ldd); }
+        if (15 < dstRows) { r15.intoArray(dst, dOff + 15 * ldd); }
+    }
+
+    /** {@link #transposeBlock} for 8 lanes: the butterfly's 3 stages on 8 named vectors (an array of vectors would be allocated). */
+    private static void transpose8(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector r0 = 0 < srcRows ? FloatVector.fromArray(S, src, so + 0 * lds) : z;
+        FloatVector r1 = 1 < srcRows ? FloatVector.fromArray(S, src, so + 1 * lds) : z;
+        FloatVector r2 = 2 < srcRows ? FloatVector.fromArray(S, src, so + 2 * lds) : z;
+        FloatVector r3 = 3 < srcRows ? FloatVector.fromArray(S, src, so + 3 * lds) : z;
+        FloatVector r4 = 4 < srcRows ? FloatVector.fromArray(S, src, so + 4 * lds) : z;
+        FloatVector r5 = 5 < srcRows ? FloatVector.fromArray(S, src, so + 5 * lds) : z;
+        FloatVector r6 = 6 < srcRows ? FloatVector.fromArray(S, src, so + 6 * lds) : z;
+        FloatVector r7 = 7 < srcRows ? FloatVector.fromArray(S, src, so + 7 * lds) : z;
+        FloatVector t;
+        t = LOW[0].selectFrom(r0, r4); r4 = HIGH[0].selectFrom(r0, r4); r0 = t;
+        t = LOW[0].selectFrom(r1, r5); r5 = HIGH[0].selectFrom(r1, r5); r1 = t;
+        t = LOW[0].selectFrom(r2, r6); r6 = HIGH[0].selectFrom(r2, r6); r2 = t;
+        t = LOW[0].selectFrom(r3, r7); r7 = HIGH[0].selectFrom(r3, r7); r3 = t;
+        t = LOW[1].selectFrom(r0, r2); r2 = HIGH[1].selectFrom(r0, r2); r0 = t;
+        t = LOW[1].selectFrom(r1, r3); r3 = HIGH[1].selectFrom(r1, r3); r1 = t;
+        t = LOW[1].selectFrom(r4, r6); r6 = HIGH[1].selectFrom(r4, r6); r4 = t;
+        t = LOW[1].selectFrom(r5, r7); r7 = HIGH[1].selectFrom(r5, r7); r5 = t;
+        t = LOW[2].selectFrom(r0, r1); r1 = HIGH[2].selectFrom(r0, r1); r0 = t;
+        t = LOW[2].selectFrom(r2, r3); r3 = HIGH[2].selectFrom(r2, r3); r2 = t;
+        t = LOW[2].selectFrom(r4, r5); r5 = HIGH[2].selectFrom(r4, r5); r4 = t;
+        t = LOW[2].selectFrom(r6, r7); r7 = HIGH[2].selectFrom(r6, r7); r6 = t;
+        if (0 < dstRows) { r0.intoArray(dst, dOff + 0 * ldd); }
+        if (1 < dstRows) { r1.intoArray(dst, dOff + 1 * ldd); }
+        if (2 < dstRows) { r2.intoArray(dst, dOff + 2 * ldd); }
+        if (3 < dstRows) { r3.intoArray(dst, dOff + 3 * ldd); }
+        if (4 < dstRows) { r4.intoArray(dst, dOff + 4 * ldd); }
+        if (5 < dstRows) { r5.intoArray(dst, dOff + 5 * ldd); }
+        if (6 < dstRows) { r6.intoArray(dst, dOff + 6 * ldd); }
+        if (7 < dstRows) { r7.intoArray(dst, dOff + 7 * ldd); }
+    }
+
+    private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] row) {
+        accumulate(cv, index, value, lo, hi, m, w, col, row, 0);
+    }
+
+    /**
+     * {@code out[o + col .. + cv·L) += Σ_q value[q] · M[index[q], col .. + cv·L)} for q in [lo, hi), in
+     * q order, one FMA chain per element (rows of M are {@code w} floats apart).
+     */
+    private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col,
+                                   float[] out, int o) {
+        int oc = o + col;
+        switch (cv) {
+            case 8 -> pass8(index, value, lo, hi, m, w, col, out, oc);
+            case 7 -> pass7(index, value, lo, hi, m, w, col, out, oc);
+            case 6 -> pass6(index, value, lo, hi, m, w, col, out, oc);
+            case 5 -> pass5(index, value, lo, hi, m, w, col, out, oc);
+            case 4 -> pass4(index, value, lo, hi, m, w, col, out, oc);
+            case 3 -> pass3(index, value, lo, hi, m, w, col, out, oc);
+            case 2 -> pass2(index, value, lo, hi, m, w, col, out, oc);
+            default -> pass1(index, value, lo, hi, m, w, col, out, oc);
+        }
+    }
+
+    private static void pass8(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
+            FloatVector c6 = FloatVector.fromArray(S, out, oc + 6 * L), c7 = FloatVector.fromArray(S, out, oc + 7 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
+                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
+                c6 = x.fma(FloatVector.fromArray(S, m, r + 6 * L), c6);
+                c7 = x.fma(FloatVector.fromArray(S, m, r + 7 * L), c7);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
+            c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L); c7.intoArray(out, oc + 7 * L);
+    }
+
+    private static void pass7(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
+            FloatVector c6 = FloatVector.fromArray(S, out, oc + 6 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
+                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
+                c6 = x.fma(FloatVector.fromArray(S, m, r + 6 * L), c6);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
+            c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L);
+    }
+
+    private static void pass6(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
+                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
+            c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L);
+    }
+
+    private static void pass5(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
+            c4.intoArray(out, oc + 4 * L);
+    }
+
+    private static void pass4(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
+    }
+
+    private static void pass3(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L);
+    }
+
+    private static void pass2(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+            for (int q = lo; q < hi; q++) {
+                int r = index[q] * w + col;
+                FloatVector x = FloatVector.broadcast(S, value[q]);
+                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
+                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+            }
+            c0.intoArray(out, oc); c1.intoArray(out, oc + L);
+    }
+
+    private static void pass1(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = FloatVector.fromArray(S, out, oc);
+            for (int q = lo; q < hi; q++) {
+                c0 = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, m, index[q] * w + col), c0);
+            }
+            c0.intoArray(out, oc);
+    }
+
+    /** One thread's buffers: the sparse operand's non-zeros and the transposed copies. */
+    private static final class Scratch {
+        /** Non-zeros of row (CSR) or column (CSC) r are at [start[r], start[r + 1]). */
+        int[] start = new int[0];
+        int[] index = new int[0];
+        float[] value = new float[0];
+        /** The first k step of each L-wide block of them that some row uses (CSR), ascending. */
+        int[] used = new int[0];
+        int usedCount;
+        private int[] mark = new int[0];
+        private int stamp;
+        private float[] xt = new float[0];
+        private float[] bt = new float[0];
+        private float[] row = new float[0];
+
+        /** A's rows as CSR, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
+        void rows(int m, int k, float[] a, int aOff, int lda) {
+            int budget = (int) (MAX_DENSITY * m * k) + L;   // + L: a compressed store writes whole vectors
+            int blocks = Math.ceilDiv(k, L);
+            start = grow(start, m + 1);
+            index = grow(index, budget);
+            value = grow(value, budget);
+            if (mark.length < blocks) {
+                mark = new int[blocks];
+                stamp = 0;
+            }
+            if (++stamp == 0) {
+                Arrays.fill(mark, 0);
+                stamp = 1;
+            }
+            int nnz = 0;
+            FloatVector zero = FloatVector.zero(S);
+            for (int i = 0; i < m; i++) {
+                start[i] = nnz;
+                int off = aOff + i * lda, p = 0;
+                for (int bound = S.loopBound(k); p < bound; p += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, off + p);
+                    VectorMask<Float> nonZero = v.compare(VectorOperators.NE, zero);
+                    if (COMPRESS) {
+                        if (nonZero.anyTrue()) {
+                            v.compress(nonZero).intoArray(value, nnz);
+                            IOTA.add(p).compress(nonZero.cast(I)).intoArray(index, nnz);
+                            nnz += nonZero.trueCount();
+                            mark[p / L] = stamp;
+                        }
+                    } else {
+                        long bits = nonZero.toLong();
+                        if (bits != 0) {
+                            mark[p / L] = stamp;
+                        }
+                        while (bits != 0) {
+                            int q = p + Long.numberOfTrailingZeros(bits);
+                            bits &= bits - 1;
+                            index[nnz] = q;
+                            value[nnz++] = a[off + q];
+                        }
+                    }
+                }
+                for (; p < k; p++) {
+                    float v = a[off + p];
+                    if (v != 0f) {
+                        index[nnz] = p;
+                        value[nnz++] = v;
+                        mark[p / L] = stamp;
+                    }
+                }
+            }
+            start[m] = nnz;
+            used = grow(used, blocks);
+            usedCount = 0;
+            for (int blk = 0; blk < blocks; blk++) {
+                if (mark[blk] == stamp) {
+                    used[usedCount++] = blk * L;
+                }
+            }
+        }
+
+        /**
+         * B's columns as CSC, each column's non-zeros in row order, {@code index} holding rows (B known
+         * {@link #sparse}): Bᵀ's rows as CSR, Bᵀ made by {@link #transposeBlock}.
+         */
+        void columns(int k, int n, float[] b, int bOff, int ldb) {
+            int kw = Math.ceilDiv(k, L) * L;
+            xt = grow(xt, n * kw);
+            for (int p0 = 0; p0 < k; p0 += L) {
+                int rows = Math.min(L, k - p0);
+                int j0 = 0;
+                if (VECTOR_TRANSPOSE) {
+                    for (; j0 + L <= n; j0 += L) {
+                        transposeBlock(b, bOff + p0 * ldb + j0, ldb, rows, xt, j0 * kw + p0, kw, L);
+                    }
+                }
+                for (; j0 < n; j0++) {
+                    for (int pp = 0; pp < L; pp++) {
+                        xt[j0 * kw + p0 + pp] = pp < rows ? b[bOff + (p0 + pp) * ldb + j0] : 0f;
+                    }
+                }
+            }
+            rows(n, kw, xt, 0, kw);
+        }
+
+        float[] bt(int size) {
+            if (bt.length >= size) {
+                return bt;
+            }
+            float[] fresh = new float[size];
+            if (size <= MAX_KEPT) {
+                bt = fresh;
+            }
+            return fresh;
+        }
+
+        float[] row(int size) {
+            if (row.length < size) {
+                row = new float[size];
+            }
+            return row;
+        }
+
+        private static int[] grow(int[] x, int size) {
+            return x.length >= size ? x : new int[size];
+        }
+
+        private static float[] grow(float[] x, int size) {
+            return x.length >= size ? x : new float[size];
+        }
+    }
+}
