@@ -26,6 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  * loop, with {@link VectorKernels#dropZeroRows}'s caveats on −0 and on NaN meeting a skipped zero).
  * The gradient path runs only when C starts at zero (a fresh gradient): starting from other values would
  * need C transposed in as well as out, and the dense kernel is then used.
+ *
+ * <p>{@link VectorKernels} takes these paths with AVX-512 only ({@link VectorKernels#SPARSE}). JMH, one
+ * thread, MNIST rows, 2026-11-30, AVX-512: forward 64×784→200 170–190 → 129–160 µs, 512 rows 1,843–1,908
+ * → 998–1,022 µs; weight gradient 200×784 over 256 rows 630–638 → 556–566 µs, over 1,024 rows
+ * 2,708–2,744 → 2,406–2,434 µs, over 64 rows level (163–175 against 169–176).
  */
 final class SparseGemm {
 

@@ -52,6 +52,13 @@ final class VectorKernels implements Kernels {
      */
     static final String SKIP_ZEROS_PROPERTY = "descent.skipZeros";
     static final boolean SKIP_ZEROS = !"false".equalsIgnoreCase(System.getProperty(SKIP_ZEROS_PROPERTY, "").trim());
+    /**
+     * Whether a sparse input's products take {@link SparseGemm}'s paths: with 16-lane vectors
+     * (AVX-512). With AVX2's 8 lanes they measured no faster than the dense kernels for the forward
+     * and 12–17% slower for the weight gradient (JMH, MNIST, 2026-11-30): twice the vectors per row
+     * of outputs, no compress instruction, and slower two-vector permutes for the transposes.
+     */
+    static final boolean SPARSE = SKIP_ZEROS && L >= 16;
     /** Each thread's offsets into A of the packed rows kept by {@link #dropZeroRows}: KC of them. */
     private static final ThreadLocal<int[]> KEPT = ThreadLocal.withInitial(() -> new int[KC]);
 
@@ -107,14 +114,14 @@ final class VectorKernels implements Kernels {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        if (bTransposed && acs == 1 && SKIP_ZEROS && SparseGemm.nt(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc)) {
+        if (bTransposed && acs == 1 && SPARSE && SparseGemm.nt(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc)) {
             return;
         }
         if (bTransposed && acs == 1 && m <= SMALL_M) {
             gemmSmallM(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc);
             return;
         }
-        if (!bTransposed && ars == 1 && SKIP_ZEROS && SparseGemm.tn(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, !accumulate)) {
+        if (!bTransposed && ars == 1 && SPARSE && SparseGemm.tn(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, !accumulate)) {
             return;
         }
         float[] bp = PACK.get();
