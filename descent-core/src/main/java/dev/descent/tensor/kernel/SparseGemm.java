@@ -510,20 +510,31 @@ final class SparseGemm {
             c0.intoArray(out, oc);
     }
 
-    /** One thread's buffers: the sparse operand's non-zeros and the transposed copies. */
+    /**
+     * One thread's buffers: the sparse operand's non-zeros and the transposed copies. They start big
+     * enough for the benchmark model's products up to batch 1024 (784 inputs, 200 outputs, validation
+     * batches of 256): about 4 MB a thread, made when a thread first takes a sparse path. Grown on
+     * first use instead, they made C2 throw the compiled paths away at the start of a run: the run's
+     * calling thread is new to a JVM that the warm-up had compiled, the growth branch had never been
+     * seen taken by compiled code, and the first epoch ran these paths in C1 code until C2 compiled
+     * them again (about 250 ms of it, 2026-11-30).
+     */
+    private static final int INITIAL_NONZEROS = 1 << 17;
+
+    /** One thread's buffers: the sparse operand's non-zeros and the transposed copies (see {@link #INITIAL_NONZEROS}). */
     private static final class Scratch {
         /** Non-zeros of row (CSR) or column (CSC) r are at [start[r], start[r + 1]). */
-        int[] start = new int[0];
-        int[] index = new int[0];
-        float[] value = new float[0];
+        int[] start = new int[1 << 11];
+        int[] index = new int[INITIAL_NONZEROS];
+        float[] value = new float[INITIAL_NONZEROS];
         /** The first k step of each L-wide block of them that some row uses (CSR), ascending. */
-        int[] used = new int[0];
+        int[] used = new int[1 << 10];
         int usedCount;
-        private int[] mark = new int[0];
+        private int[] mark = new int[1 << 10];
         private int stamp;
-        private float[] xt = new float[0];
-        private float[] bt = new float[0];
-        private float[] row = new float[0];
+        private float[] xt = new float[1 << 19];
+        private float[] bt = new float[1 << 18];
+        private float[] row = new float[1 << 12];
 
         /** A's rows as CSR, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
         void rows(int m, int k, float[] a, int aOff, int lda) {
