@@ -30,7 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@link VectorKernels} takes these paths with AVX-512 only ({@link VectorKernels#SPARSE}). JMH, one
  * thread, MNIST rows, 2026-11-30, AVX-512: forward 64×784→200 170–190 → 129–160 µs, 512 rows 1,843–1,908
  * → 998–1,022 µs; weight gradient 200×784 over 256 rows 630–638 → 556–566 µs, over 1,024 rows
- * 2,708–2,744 → 2,406–2,434 µs, over 64 rows level (163–175 against 169–176).
+ * 2,594–2,896 → 2,406–2,561 µs, over 64 rows about level (166–179 → 152–175; docs/PERFORMANCE.md,
+ * section 10).
  */
 final class SparseGemm {
 
@@ -51,7 +52,10 @@ final class SparseGemm {
      */
     static final double MAX_DENSITY = 0.3;
 
-    /** Above this many floats, a scratch buffer is allocated per call rather than kept per thread. */
+    /**
+     * Sparse operands of more than this many elements take the dense kernels (their lists would be
+     * megabytes a thread); a transposed copy larger than this is allocated per call rather than kept.
+     */
     private static final int MAX_KEPT = 1 << 20;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -140,7 +144,8 @@ final class SparseGemm {
 
     /**
      * Whether at most {@link #MAX_DENSITY} of the [rows, cols] matrix at {@code off} (row stride ld) is
-     * non-zero, and no prefix of its rows more than 1.5 times that: a count that stops once past
+     * non-zero, and no prefix of its rows more than 1.5 times that (and it has at most
+     * {@link #MAX_KEPT} elements): a count that stops once past
      * either, so that a dense operand costs a row or so of reading. Either answer gives the same
      * results; it only picks the faster path.
      */
