@@ -242,8 +242,11 @@ final class SparseGemm {
         }
     }
 
-    /** Whether {@link #transposeBlock} runs in registers here: vectors of 8 or 16 lanes (AVX2, AVX-512). */
-    static final boolean VECTOR_TRANSPOSE = L == 8 || L == 16;
+    /**
+     * Whether {@link #transposeBlock} runs in registers here: with AVX-512's 16 lanes, where the paths
+     * are used. (With AVX2 the paths are off, and a scalar copy serves the tests.)
+     */
+    static final boolean VECTOR_TRANSPOSE = L == 16;
 
     /**
      * dst[c, r] = src[r, c] for an L×L block: src's rows (stride lds) from {@code so}, of which the first
@@ -253,10 +256,8 @@ final class SparseGemm {
      * store per element.
      */
     static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
-        if (L == 16) {
+        if (VECTOR_TRANSPOSE) {
             transpose16(src, so, lds, srcRows, dst, dOff, ldd, dstRows);
-        } else if (L == 8) {
-            transpose8(src, so, lds, srcRows, dst, dOff, ldd, dstRows);
         } else {
             for (int c = 0; c < dstRows; c++) {
                 for (int r = 0; r < L; r++) {
@@ -336,39 +337,6 @@ final class SparseGemm {
         if (15 < dstRows) { r15.intoArray(dst, dOff + 15 * ldd); }
     }
 
-    /** {@link #transposeBlock} for 8 lanes: the butterfly's 3 stages on 8 named vectors (an array of vectors would be allocated). */
-    private static void transpose8(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector r0 = 0 < srcRows ? FloatVector.fromArray(S, src, so + 0 * lds) : z;
-        FloatVector r1 = 1 < srcRows ? FloatVector.fromArray(S, src, so + 1 * lds) : z;
-        FloatVector r2 = 2 < srcRows ? FloatVector.fromArray(S, src, so + 2 * lds) : z;
-        FloatVector r3 = 3 < srcRows ? FloatVector.fromArray(S, src, so + 3 * lds) : z;
-        FloatVector r4 = 4 < srcRows ? FloatVector.fromArray(S, src, so + 4 * lds) : z;
-        FloatVector r5 = 5 < srcRows ? FloatVector.fromArray(S, src, so + 5 * lds) : z;
-        FloatVector r6 = 6 < srcRows ? FloatVector.fromArray(S, src, so + 6 * lds) : z;
-        FloatVector r7 = 7 < srcRows ? FloatVector.fromArray(S, src, so + 7 * lds) : z;
-        FloatVector t;
-        t = LOW[0].selectFrom(r0, r4); r4 = HIGH[0].selectFrom(r0, r4); r0 = t;
-        t = LOW[0].selectFrom(r1, r5); r5 = HIGH[0].selectFrom(r1, r5); r1 = t;
-        t = LOW[0].selectFrom(r2, r6); r6 = HIGH[0].selectFrom(r2, r6); r2 = t;
-        t = LOW[0].selectFrom(r3, r7); r7 = HIGH[0].selectFrom(r3, r7); r3 = t;
-        t = LOW[1].selectFrom(r0, r2); r2 = HIGH[1].selectFrom(r0, r2); r0 = t;
-        t = LOW[1].selectFrom(r1, r3); r3 = HIGH[1].selectFrom(r1, r3); r1 = t;
-        t = LOW[1].selectFrom(r4, r6); r6 = HIGH[1].selectFrom(r4, r6); r4 = t;
-        t = LOW[1].selectFrom(r5, r7); r7 = HIGH[1].selectFrom(r5, r7); r5 = t;
-        t = LOW[2].selectFrom(r0, r1); r1 = HIGH[2].selectFrom(r0, r1); r0 = t;
-        t = LOW[2].selectFrom(r2, r3); r3 = HIGH[2].selectFrom(r2, r3); r2 = t;
-        t = LOW[2].selectFrom(r4, r5); r5 = HIGH[2].selectFrom(r4, r5); r4 = t;
-        t = LOW[2].selectFrom(r6, r7); r7 = HIGH[2].selectFrom(r6, r7); r6 = t;
-        if (0 < dstRows) { r0.intoArray(dst, dOff + 0 * ldd); }
-        if (1 < dstRows) { r1.intoArray(dst, dOff + 1 * ldd); }
-        if (2 < dstRows) { r2.intoArray(dst, dOff + 2 * ldd); }
-        if (3 < dstRows) { r3.intoArray(dst, dOff + 3 * ldd); }
-        if (4 < dstRows) { r4.intoArray(dst, dOff + 4 * ldd); }
-        if (5 < dstRows) { r5.intoArray(dst, dOff + 5 * ldd); }
-        if (6 < dstRows) { r6.intoArray(dst, dOff + 6 * ldd); }
-        if (7 < dstRows) { r7.intoArray(dst, dOff + 7 * ldd); }
-    }
 
     private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] row) {
         accumulate(cv, index, value, lo, hi, m, w, col, row, 0);
@@ -376,7 +344,9 @@ final class SparseGemm {
 
     /**
      * {@code out[o + col .. + cv·L) += Σ_q value[q] · M[index[q], col .. + cv·L)} for q in [lo, hi), in
-     * q order, one FMA chain per element (rows of M are {@code w} floats apart).
+     * q order, one FMA chain per element (rows of M are {@code w} floats apart). One unrolled method per
+     * width, 1 to {@link #MAX_CHUNK} vectors: the accumulators must be named locals for C2 to keep them
+     * in registers (vectors in an array are objects on the heap), and each width compiles on its own.
      */
     private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col,
                                    float[] out, int o) {
