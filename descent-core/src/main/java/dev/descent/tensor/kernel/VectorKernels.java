@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every element of C is computed by the same sequence of FMAs, in k order, whichever tile or edge
  * path computes it, so results do not depend on how callers partition C. A k step whose packed
  * values are all zero adds exact zeros and is skipped ({@link #dropZeroRows}): on MNIST, whose pixels
- * are 81% zero, that removes 30–42% of the first layer's multiply-adds.
+ * are 81% zero, that removes 30–42% of the first layer's multiply-adds. With AVX-512, a product whose
+ * input is at most 30% non-zero goes further, to {@link SparseGemm}, which multiplies the non-zeros
+ * alone, with the same FMAs in the same order ({@link #SPARSE}).
  */
 final class VectorKernels implements Kernels {
 
