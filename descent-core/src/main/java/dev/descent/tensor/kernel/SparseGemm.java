@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The gradient path runs only when C starts at zero (a fresh gradient): starting from other values would
  * need C transposed in as well as out, and the dense kernel is then used.
  *
- * <p>{@link VectorKernels} takes these paths with AVX-512 only ({@link VectorKernels#SPARSE}). JMH, one
+ * <p>{@link VectorKernels} takes these paths with AVX-512, and with AVX2 the forward of more than 128
+ * rows ({@link VectorKernels#SPARSE}, {@link VectorKernels#sparseForward}). JMH, one
  * thread, MNIST rows, 2026-11-30, AVX-512: forward 64×784→200 170–190 → 129–160 µs, 512 rows 1,843–1,908
  * → 998–1,022 µs; weight gradient 200×784 over 256 rows 630–638 → 556–566 µs, over 1,024 rows
  * 2,594–2,896 → 2,406–2,561 µs, over 64 rows about level (166–179 → 152–175; docs/PERFORMANCE.md,
@@ -243,8 +244,9 @@ final class SparseGemm {
     }
 
     /**
-     * Whether {@link #transposeBlock} runs in registers here: with AVX-512's 16 lanes, where the paths
-     * are used. (With AVX2 the paths are off, and a scalar copy serves the tests.)
+     * Whether {@link #transposeBlock} runs in registers here: with AVX-512's 16 lanes. With AVX2 only
+     * the forward of many rows takes these paths, where a scalar copy of the weight is a few percent of
+     * the product.
      */
     static final boolean VECTOR_TRANSPOSE = L == 16;
 

@@ -27,9 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every element of C is computed by the same sequence of FMAs, in k order, whichever tile or edge
  * path computes it, so results do not depend on how callers partition C. A k step whose packed
  * values are all zero adds exact zeros and is skipped ({@link #dropZeroRows}): on MNIST, whose pixels
- * are 81% zero, that removes 30–42% of the first layer's multiply-adds. With AVX-512, a product whose
- * input is at most 30% non-zero goes further, to {@link SparseGemm}, which multiplies the non-zeros
- * alone, with the same FMAs in the same order ({@link #SPARSE}).
+ * are 81% zero, that removes 30–42% of the first layer's multiply-adds. A product whose input is at
+ * most 30% non-zero can go further, to {@link SparseGemm}, which multiplies the non-zeros alone, with
+ * the same FMAs in the same order: with AVX-512 always, with AVX2 the forward of many rows
+ * ({@link #SPARSE}, {@link #sparseForward}).
  */
 final class VectorKernels implements Kernels {
 
@@ -55,12 +56,21 @@ final class VectorKernels implements Kernels {
     static final String SKIP_ZEROS_PROPERTY = "descent.skipZeros";
     static final boolean SKIP_ZEROS = !"false".equalsIgnoreCase(System.getProperty(SKIP_ZEROS_PROPERTY, "").trim());
     /**
-     * Whether a sparse input's products take {@link SparseGemm}'s paths: with 16-lane vectors
-     * (AVX-512). With AVX2's 8 lanes they measured no faster than the dense kernels for the forward
-     * and 12–17% slower for the weight gradient (JMH, MNIST, 2026-11-30): twice the vectors per row
-     * of outputs, no compress instruction, and slower two-vector permutes for the transposes.
+     * Whether a sparse input's weight gradient takes {@link SparseGemm}'s path: with 16-lane vectors
+     * (AVX-512). With AVX2's 8 lanes it measured 12–17% slower than the dense kernel (JMH, MNIST,
+     * 2026-11-30): twice the vectors per row of outputs, no compress instruction, slower permutes.
      */
     static final boolean SPARSE = SKIP_ZEROS && L >= 16;
+
+    /**
+     * Whether a sparse input's forward ({@code C += A·Bᵀ}, A the input) of {@code m} rows takes
+     * {@link SparseGemm}'s path: always with AVX-512; with AVX2 only above {@link #SMALL_M} rows, where
+     * the dense kernel packs the weight blocked (JMH, MNIST rows, 784→200, one thread, 2026-11-30:
+     * 256 rows 948–1,014 → 537–638 µs, 512 rows 1,903–2,280 → 1,290–1,376 µs); at 64 rows it was level.
+     */
+    static boolean sparseForward(int m) {
+        return SKIP_ZEROS && (L >= 16 || m > SMALL_M);
+    }
     /** Each thread's offsets into A of the packed rows kept by {@link #dropZeroRows}: KC of them. */
     private static final ThreadLocal<int[]> KEPT = ThreadLocal.withInitial(() -> new int[KC]);
 
@@ -116,7 +126,7 @@ final class VectorKernels implements Kernels {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        if (bTransposed && acs == 1 && SPARSE && SparseGemm.nt(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc)) {
+        if (bTransposed && acs == 1 && sparseForward(m) && SparseGemm.nt(m, n, k, a, aOff, ars, b, bOff, ldb, c, cOff, ldc)) {
             return;
         }
         if (bTransposed && acs == 1 && m <= SMALL_M) {
