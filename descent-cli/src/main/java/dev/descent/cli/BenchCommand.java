@@ -243,8 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.println("% of peak: Descent's GFLOP/s against the median all-threads FMA probe taken beside this batch size's epochs.");
         out.println("GFLOP/s counts the dense model's operations. Descent's kernels skip multiply-adds by inputs that are zero (on");
-        out.println("  MNIST, 81% of the pixels: with AVX-512 the first layer works on the non-zero pixels alone, with AVX2 it skips");
-        out.println("  a third of its multiply-adds); -Ddescent.skipZeros=false measures them dense.");
+        out.println("  MNIST, 81% of the pixels: with AVX-512 the first layer works on the non-zero pixels alone; with AVX2 so does");
+        out.println("  its forward of more than 128 rows, and a third of the rest is skipped); -Ddescent.skipZeros=false: dense.");
         out.println("core-to-core: a cache line's round trip between two threads after each epoch; several times longer when the VM's");
         out.println("  virtual CPUs sit on distant cores, which slows every multi-threaded side (docs/PERFORMANCE.md, section 8).");
     }
