@@ -76,7 +76,7 @@ final class SparseGemm {
         Scratch s = SCRATCH.get();
         s.rows(m, k, a, aOff, lda);
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
-        float[] bt = s.bt(k * w);
+        float[] bt = s.work(k * w);
         transposeUsed(b, bOff, ldb, n, k, s.used, s.usedCount, bt, w);
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
@@ -84,7 +84,7 @@ final class SparseGemm {
             System.arraycopy(c, ci, row, 0, n);
             for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                 cv = chunk(vectors - v0);
-                accumulate(cv, s.index, s.value, lo, hi, bt, w, v0 * L, row);
+                accumulate(cv, s.index, s.value, lo, hi, bt, w, v0 * L, row, 0);
             }
             System.arraycopy(row, 0, c, ci, n);
         }
@@ -108,7 +108,7 @@ final class SparseGemm {
         s.columns(k, n, b, bOff, ldb);
         int vectors = Math.ceilDiv(m, L), w = vectors * L;
         // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
-        float[] ap = s.bt(k * w);
+        float[] ap = s.work(k * w);
         for (int p = 0; p < k; p++) {
             System.arraycopy(a, aOff + p * lda, ap, p * w, m);
             Arrays.fill(ap, p * w + m, (p + 1) * w, 0f);
@@ -340,10 +340,6 @@ final class SparseGemm {
     }
 
 
-    private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] row) {
-        accumulate(cv, index, value, lo, hi, m, w, col, row, 0);
-    }
-
     /**
      * {@code out[o + col .. + cv·L) += Σ_q value[q] · M[index[q], col .. + cv·L)} for q in [lo, hi), in
      * q order, one FMA chain per element (rows of M are {@code w} floats apart). One unrolled method per
@@ -510,7 +506,7 @@ final class SparseGemm {
         private int[] mark = new int[1 << 10];
         private int stamp;
         private float[] xt = new float[1 << 19];
-        private float[] bt = new float[1 << 18];
+        private float[] work = new float[1 << 18];
         private float[] row = new float[1 << 12];
 
         /** A's rows as CSR, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
@@ -599,13 +595,14 @@ final class SparseGemm {
             rows(n, kw, xt, 0, kw);
         }
 
-        float[] bt(int size) {
-            if (bt.length >= size) {
-                return bt;
+        /** The work copy of the dense operand: Bᵀ for the forward, A's rows padded for the gradient. */
+        float[] work(int size) {
+            if (work.length >= size) {
+                return work;
             }
             float[] fresh = new float[size];
             if (size <= MAX_KEPT) {
-                bt = fresh;
+                work = fresh;
             }
             return fresh;
         }
