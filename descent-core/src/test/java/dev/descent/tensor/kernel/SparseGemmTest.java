@@ -3,6 +3,7 @@ package dev.descent.tensor.kernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.descent.tensor.Generator;
 
@@ -66,6 +67,29 @@ class SparseGemmTest {
         }
         assertThat(SparseGemm.tn(m, n, k, a, 0, m, b, 0, n, got, 0, n, false)).as("the sparse path is taken").isTrue();
         assertThat(got).isEqualTo(want);
+    }
+
+    /**
+     * Every unrolled width of a pass (1 to 8 vectors of outputs, one pass each), on both products:
+     * n (forward) and m (gradient) of {@code vectors} vectors, the last one ragged.
+     */
+    @ParameterizedTest(name = "{0} vectors")
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void everyPassWidthIsTheFmaChain(int vectors) {
+        int outputs = vectors * VectorKernels.lanes() - 3, rows = 9, k = 70;
+        forwardOnASparseInputIsTheFmaChain(rows, Math.max(1, outputs), k);
+        weightGradientOnASparseInputIsTheFmaChain(Math.max(1, outputs), k, rows);
+    }
+
+    /** The rule {@link VectorKernels} dispatches by: both paths with AVX-512; with AVX2 the forward of more than 128 rows only. */
+    @Test
+    void theKernelsTakeTheSparsePathsWhereTheyMeasuredFaster() {
+        assertThat(VectorKernels.SKIP_ZEROS).as("the tests run with the skipping on").isTrue();
+        boolean avx512 = VectorKernels.lanes() >= 16;
+        assertThat(VectorKernels.SPARSE).isEqualTo(avx512);
+        assertThat(VectorKernels.sparseForward(64)).isEqualTo(avx512);
+        assertThat(VectorKernels.sparseForward(VectorKernels.SMALL_M)).isEqualTo(avx512);
+        assertThat(VectorKernels.sparseForward(VectorKernels.SMALL_M + 1)).isTrue();
     }
 
     @Test
