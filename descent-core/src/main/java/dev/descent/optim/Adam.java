@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.descent.optim.fused.FusedProvider;
 import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.ElementwiseFusable;
 import dev.descent.optim.transform.Fusable;
 import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
@@ -66,7 +67,7 @@ public final class Adam {
         return new Optimizer<>(ADAMW, params, lr, weightDecay, options);
     }
 
-    private static final class ScaleByAdam implements Fusable<Options> {
+    private static final class ScaleByAdam implements ElementwiseFusable<Options> {
         static final ScaleByAdam INSTANCE = new ScaleByAdam();
 
         @Override
@@ -85,13 +86,14 @@ public final class Adam {
         }
 
         @Override
-        public void apply(Slot<Options> s, float[] out, double eta) {
+        public Runnable prepare(Slot<Options> s, float[] out, double eta) {
             Options o = s.options();
             long t = s.step();
             double bc1 = 1 - Math.pow(o.beta1(), t);
-            double bc2Sqrt = Math.sqrt(1 - Math.pow(o.beta2(), t));
-            FusedProvider.updates().adam(s.update(), s.buffer(0), s.buffer(1), o.amsgrad() ? s.buffer(2) : null, out, out.length,
-                    (float) o.beta1(), (float) o.beta2(), (float) o.eps(), (float) bc2Sqrt, (float) (eta / bc1));
+            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(o.beta2(), t)), rate = (float) (eta / bc1);
+            float[] g = s.update(), m = s.buffer(0), v = s.buffer(1), vmax = o.amsgrad() ? s.buffer(2) : null;
+            float beta1 = (float) o.beta1(), beta2 = (float) o.beta2(), eps = (float) o.eps();
+            return () -> FusedProvider.updates().adam(g, m, v, vmax, out, out.length, beta1, beta2, eps, bc2Sqrt, rate);
         }
     }
 }

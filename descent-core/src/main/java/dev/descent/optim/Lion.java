@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.descent.optim.fused.FusedProvider;
 import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.ElementwiseFusable;
 import dev.descent.optim.transform.Fusable;
 import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
@@ -53,7 +54,7 @@ public final class Lion {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    private static final class ScaleBySign implements Fusable<Options> {
+    private static final class ScaleBySign implements ElementwiseFusable<Options> {
         static final ScaleBySign INSTANCE = new ScaleBySign();
 
         @Override
@@ -73,9 +74,11 @@ public final class Lion {
         }
 
         @Override
-        public void apply(Slot<Options> s, float[] out, double eta) {
+        public Runnable prepare(Slot<Options> s, float[] out, double eta) {
             Options o = s.options();
-            FusedProvider.updates().lion(s.update(), s.buffer(0), out, out.length, (float) o.beta1(), (float) o.beta2(), (float) eta);
+            float[] g = s.update(), m = s.buffer(0);
+            float beta1 = (float) o.beta1(), beta2 = (float) o.beta2(), rate = (float) eta;
+            return () -> FusedProvider.updates().lion(g, m, out, out.length, beta1, beta2, rate);
         }
     }
 }

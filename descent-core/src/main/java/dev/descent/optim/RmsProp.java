@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.descent.optim.fused.FusedProvider;
 import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.ElementwiseFusable;
 import dev.descent.optim.transform.Fusable;
 import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
@@ -54,7 +55,7 @@ public final class RmsProp {
         return new Optimizer<>(RULE, params, lr, weightDecay, options);
     }
 
-    private static final class ScaleByRmsProp implements Fusable<Options> {
+    private static final class ScaleByRmsProp implements ElementwiseFusable<Options> {
         static final ScaleByRmsProp INSTANCE = new ScaleByRmsProp();
 
         @Override
@@ -75,10 +76,11 @@ public final class RmsProp {
         }
 
         @Override
-        public void apply(Slot<Options> s, float[] out, double eta) {
+        public Runnable prepare(Slot<Options> s, float[] out, double eta) {
             Options o = s.options();
-            FusedProvider.updates().rmsprop(s.update(), s.buffer(0), o.centered() ? s.buffer(2) : null, o.momentum() > 0 ? s.buffer(1) : null,
-                    out, out.length, (float) o.alpha(), (float) o.eps(), (float) o.momentum(), (float) eta);
+            float[] g = s.update(), v = s.buffer(0), gAvg = o.centered() ? s.buffer(2) : null, buf = o.momentum() > 0 ? s.buffer(1) : null;
+            float alpha = (float) o.alpha(), eps = (float) o.eps(), momentum = (float) o.momentum(), rate = (float) eta;
+            return () -> FusedProvider.updates().rmsprop(g, v, gAvg, buf, out, out.length, alpha, eps, momentum, rate);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.descent.optim.fused.FusedProvider;
 import dev.descent.optim.transform.Chain;
+import dev.descent.optim.transform.ElementwiseFusable;
 import dev.descent.optim.transform.Fusable;
 import dev.descent.optim.transform.Slot;
 import dev.descent.tensor.Tensor;
@@ -68,7 +69,7 @@ public final class Sgd {
         return create(params, lr, 0, Options.plain());
     }
 
-    private static final class ScaleByMomentum implements Fusable<Options> {
+    private static final class ScaleByMomentum implements ElementwiseFusable<Options> {
         static final ScaleByMomentum INSTANCE = new ScaleByMomentum();
 
         @Override
@@ -96,16 +97,19 @@ public final class Sgd {
         }
 
         @Override
-        public void apply(Slot<Options> s, float[] out, double eta) {
+        public Runnable prepare(Slot<Options> s, float[] out, double eta) {
             Options o = s.options();
+            float[] g = s.update();
+            float rate = (float) eta;
             if (o.momentum() == 0) {
-                FusedProvider.updates().step(s.update(), out, out.length, (float) eta);
-                return;
+                return () -> FusedProvider.updates().step(g, out, out.length, rate);
             }
             boolean first = s.scalar(0) == 0;
             s.setScalar(0, 1);
-            FusedProvider.updates().sgdMomentum(s.update(), s.buffer(0), out, out.length, (float) o.momentum(), (float) o.dampening(),
-                    o.nesterov(), first, (float) eta);
+            float[] b = s.buffer(0);
+            float momentum = (float) o.momentum(), dampening = (float) o.dampening();
+            boolean nesterov = o.nesterov();
+            return () -> FusedProvider.updates().sgdMomentum(g, b, out, out.length, momentum, dampening, nesterov, first, rate);
         }
     }
 }

@@ -21,6 +21,24 @@ public final class FusedProvider {
         return UPDATES;
     }
 
+    /**
+     * Runs an optimizer step's element-wise passes on all kernel threads at once, in one hand-off:
+     * {@code passes[i]} is parameter i's update, made of {@link FusedUpdates} calls on arrays of
+     * {@code sizes[i]} elements that touch element j only to compute element j (an
+     * {@code ElementwiseFusable}'s prepared pass); each thread runs every pass on its share of the
+     * elements, piece by piece, and zeroes that piece of {@code clear[i]} (the gradient, when the step
+     * zeroes it; null entries are left alone) while it is still in the core's cache. Every element is
+     * computed as the whole-array call computes it, so results do not depend on the thread count.
+     */
+    public static void runByRanges(int[] sizes, Runnable[] passes, float[][] clear) {
+        Split.byRanges(sizes, passes, clear);
+    }
+
+    /** The number of elements below which a step's updates run on one thread (a hand-off costs more). */
+    public static int parallelElements() {
+        return Split.PARALLEL_ELEMENTS;
+    }
+
     /** The plain-Java implementation, always available. */
     public static FusedUpdates scalar() {
         return ScalarUpdates.INSTANCE;

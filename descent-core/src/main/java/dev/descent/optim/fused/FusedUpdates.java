@@ -23,6 +23,9 @@ public interface FusedUpdates {
      */
     void zero(float[] a, int n);
 
+    /** a ← factor·a for the first n elements (decoupled weight decay's {@code p.mul_(1 − γλ)}). */
+    void scale(float[] a, int n, float factor);
+
     /** A step along a given direction: out ← out − rate·d (plain SGD, Muon's orthogonalised update). */
     void step(float[] d, float[] out, int n, float rate);
 

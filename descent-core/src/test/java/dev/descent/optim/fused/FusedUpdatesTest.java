@@ -33,6 +33,7 @@ class FusedUpdatesTest {
 
     private static List<Case> cases(FusedUpdates f) {
         List<Case> c = new ArrayList<>();
+        c.add(new Case("scale", a -> f.scale(a[2], a[0].length, 0.999f)));
         c.add(new Case("step", a -> f.step(a[0], a[1], a[0].length, 0.01f)));
         c.add(new Case("sgd first", a -> f.sgdMomentum(a[0], a[1], a[2], a[0].length, 0.9f, 0.1f, false, true, 0.1f)));
         c.add(new Case("sgd nesterov", a -> f.sgdMomentum(a[0], a[1], a[2], a[0].length, 0.9f, 0f, true, false, 0.1f)));
