@@ -1,5 +1,9 @@
 package dev.descent.tensor;
 
+import java.util.Optional;
+
+import dev.descent.tensor.kernel.SparseInput;
+
 /**
  * The functional API, as {@code torch.nn.functional}: activations, softmax, the linear map and
  * losses. Each function is differentiable.
@@ -18,6 +22,31 @@ public final class F {
     }
 
     /**
+     * {@code y = x·Wᵀ + b} for an input listed by its non-zeros ({@link #sparseInput}), bit for bit
+     * what {@link #linear(Tensor, Tensor, Tensor)} gives on the dense input; backward reaches W and b
+     * (the input is data, with no gradient).
+     */
+    public static Tensor linear(SparseInput x, Tensor weight, Tensor bias) {
+        return LinearAlgebra.linear(x, weight, bias);
+    }
+
+    /**
+     * A 2-D input [N, in] listed by its non-zero elements, by rows and by columns, for
+     * {@link #linear(SparseInput, Tensor, Tensor)} and {@link #linearWeightGrad(Tensor, SparseInput,
+     * Tensor)}: made once, it serves a first layer's forward and weight gradient on every kernel thread
+     * (MNIST's pixels are 81% zero). Empty when the kernels would not use it (they do with AVX-512) or
+     * more than 30% of x is non-zero; x must not change while the listing is in use.
+     *
+     * @throws IllegalArgumentException if x is not 2-D
+     */
+    public static Optional<SparseInput> sparseInput(Tensor x) {
+        if (x.dim() != 2) {
+            throw new IllegalArgumentException("sparseInput: input must be 2-D [N, in], got " + Shape.str(x.shapeRef()));
+        }
+        return SparseInput.of(x.data(), 0, x.size(0), x.size(1), null);
+    }
+
+    /**
      * The weight-gradient half of {@link #linear}'s backward, on its own: {@code W.grad += dyᵀ·x} for
      * dy [N, out] and x [N, in] (the gradient buffer allocated on first use, like backward's), as
      * {@code torch.nn.grad} offers for convolutions. Data-parallel training uses it to compute the
@@ -26,6 +55,16 @@ public final class F {
      * @throws IllegalArgumentException if the shapes do not match
      */
     public static void linearWeightGrad(Tensor dy, Tensor x, Tensor weight) {
+        LinearAlgebra.linearWeightGrad(dy, x, weight);
+    }
+
+    /**
+     * {@link #linearWeightGrad(Tensor, Tensor, Tensor)} for an input listed by its non-zeros
+     * ({@link #sparseInput}): {@code W.grad += dyᵀ·x}, bit for bit as on the dense input.
+     *
+     * @throws IllegalArgumentException if the shapes do not match
+     */
+    public static void linearWeightGrad(Tensor dy, SparseInput x, Tensor weight) {
         LinearAlgebra.linearWeightGrad(dy, x, weight);
     }
 

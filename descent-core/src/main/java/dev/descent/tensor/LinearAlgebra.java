@@ -2,6 +2,7 @@ package dev.descent.tensor;
 
 import dev.descent.tensor.kernel.Gemm;
 import dev.descent.tensor.kernel.KernelProvider;
+import dev.descent.tensor.kernel.SparseInput;
 
 /** Matrix products with their backward passes, all on the GEMM kernels. */
 final class LinearAlgebra {
@@ -34,6 +35,16 @@ final class LinearAlgebra {
         }
     }
 
+    /** {@code W.grad += dyᵀ·x} for a listed input: see {@link F#linearWeightGrad(Tensor, SparseInput, Tensor)}. */
+    static void linearWeightGrad(Tensor dy, SparseInput x, Tensor w) {
+        int[] ds = dy.shapeRef(), ws = w.shapeRef();
+        if (ds.length != 2 || ws.length != 2 || ds[0] != x.rows() || ds[1] != ws[0] || x.cols() != ws[1]) {
+            throw new IllegalArgumentException("linearWeightGrad: output gradient " + Shape.str(ds) + " and input [" + x.rows() + ", " + x.cols()
+                    + "] do not match weight " + Shape.str(ws) + " (expected [N, out], [N, in], [out, in])");
+        }
+        Gemm.tnByRows(ws[0], dy.data(), 0, x, w.gradBuffer(), 0, true);
+    }
+
     /** {@code bias.grad += Σ_rows dy}: see {@link F#linearBiasGrad}. */
     static void linearBiasGrad(Tensor dy, Tensor bias) {
         int[] ds = dy.shapeRef(), bs = bias.shapeRef();
@@ -47,6 +58,33 @@ final class LinearAlgebra {
     /** bias.grad += column sums of g [n, outF]: linear's bias gradient. */
     private static void biasGrad(float[] g, int n, int outF, Tensor bias) {
         KernelProvider.kernels().columnSums(g, 0, n, outF, bias.gradBuffer(), 0, true);
+    }
+
+    /** {@code y = x·Wᵀ + b} on a listed input; backward reaches W and b: see {@link F#linear(SparseInput, Tensor, Tensor)}. */
+    static Tensor linear(SparseInput x, Tensor w, Tensor bias) {
+        int[] ws = w.shapeRef();
+        if (ws.length != 2 || x.cols() != ws[1]) {
+            throw new IllegalArgumentException("linear: input of shape [" + x.rows() + ", " + x.cols() + "] does not match weight of shape "
+                    + Shape.str(ws) + " (expected [N, " + (ws.length == 2 ? ws[1] : "in") + "])");
+        }
+        int n = x.rows(), outF = ws[0];
+        if (bias != null && (bias.dim() != 1 || bias.numel() != outF)) {
+            throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shapeRef()) + " does not match weight of shape " + Shape.str(ws));
+        }
+        float[] y = new float[n * outF];
+        if (bias != null) {
+            KernelProvider.kernels().broadcastRows(bias.data(), 0, y, 0, n, outF);
+        }
+        Gemm.nt(x, outF, w.data(), 0, y, 0, bias != null);
+        Tensor out = Tensor.wrap(y, new int[] {n, outF});
+        return Autograd.record(out, "linear", g -> {
+            if (w.requiresGrad()) {
+                Gemm.tnByRows(outF, g, 0, x, w.gradBuffer(), 0, true);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                biasGrad(g, n, outF, bias);
+            }
+        }, w, bias);
     }
 
     /** {@code C = A·B}; backward: dA += dC·Bᵀ (NT), dB += Aᵀ·dC (TN). */

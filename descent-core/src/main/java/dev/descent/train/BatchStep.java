@@ -12,6 +12,7 @@ import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
+import dev.descent.tensor.kernel.SparseInput;
 
 /**
  * Forward, loss and backward of one batch, adding the batch's gradient (scaled by 1/k
@@ -77,6 +78,8 @@ final class BatchStep {
     private final Shard[] shards = {new Shard(), new Shard()};
     /** The shards' gradients of the first layer's output, one after the other: [n, h1]. */
     private float[] firstOutGrad = new float[0];
+    /** The last batch's listing of its non-zero inputs, whose buffers the next one reuses. */
+    private SparseInput listed;
 
     BatchStep(Module model) {
         this.model = model;
@@ -119,7 +122,12 @@ final class BatchStep {
         // With no more rows than the first layer has outputs, its weight is the larger of the two things
         // the threads would share, so they split it (computing the output for the whole batch first);
         // otherwise the batch is the larger, and each shard computes its own rows' output.
-        float[] z = n <= h1 ? F.linear(x, w, bias).data() : null;
+        // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads.
+        SparseInput sx = n <= h1 ? SparseInput.of(x.data(), 0, n, in, listed).orElse(null) : null;
+        if (sx != null) {
+            listed = sx;
+        }
+        float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
         Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale));
@@ -130,7 +138,12 @@ final class BatchStep {
             }
             System.arraycopy(g0, 0, firstOutGrad, 0, g0.length);
             System.arraycopy(g1, 0, firstOutGrad, g0.length, g1.length);
-            F.linearWeightGrad(Tensor.of(firstOutGrad, n, h1), x, w0);
+            Tensor dz = Tensor.of(firstOutGrad, n, h1);
+            if (sx != null) {
+                F.linearWeightGrad(dz, sx, w0);
+            } else {
+                F.linearWeightGrad(dz, x, w0);
+            }
         }
         reduceGradients();
         return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);

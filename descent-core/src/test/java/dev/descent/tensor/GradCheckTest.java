@@ -125,6 +125,19 @@ class GradCheckTest {
     }
 
     @Test
+    void linearOnAListedInput() {
+        int m = size(2, 6), k = size(20, 40), n = size(1, 5);
+        float[] x = new float[m * k];
+        for (int i = 0; i < x.length; i += 5) {
+            x[i] = (float) gen.nextGaussian();   // a fifth non-zero
+        }
+        java.util.Optional<dev.descent.tensor.kernel.SparseInput> sx = F.sparseInput(Tensor.of(x, m, k));
+        org.junit.jupiter.api.Assumptions.assumeTrue(sx.isPresent(), "inputs are listed where the sparse kernels run (AVX-512)");
+        check("linear on a listed input", t -> F.linear(sx.get(), t[0], t[1]), param(gen, n, k), param(gen, n));
+        check("linear on a listed input without bias", t -> F.linear(sx.get(), t[0], null), param(gen, n, k));
+    }
+
+    @Test
     void largerMatmulCrossesKernelBlocks() {
         // Sizes beyond one register tile, one panel and one k-block exercise every edge path.
         Generator g = new Generator(11);

@@ -50,6 +50,47 @@ public final class Gemm {
         Parallel.run(tasks, t -> kx.gemmTN(cuts[t + 1] - cuts[t], n, k, a, aOff + cuts[t], m, b, bOff, n, c, cOff + cuts[t] * n, n, accumulate));
     }
 
+    /**
+     * {@code C[m,n] (+)= A[m,k] · B[n,k]ᵀ} with A listed by its non-zeros ({@link SparseInput}, m×k):
+     * as {@link #nt}, C split across the threads by columns, each thread reading the shared listing.
+     */
+    public static void nt(SparseInput a, int n, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        Kernels kx = KernelProvider.kernels();
+        int m = a.rows(), k = a.cols(), tasks = Math.max(1, columnTasks(kx, m, n, k));
+        int[] cuts = cuts(n, tasks, kx.splitWidth());
+        Parallel.run(tasks, t -> {
+            int c0 = cuts[t], w = cuts[t + 1] - c0;
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * n + c0, cOff + i * n + c0 + w, 0f);
+                }
+            }
+            SparseGemm.nt(m, w, k, a.byRow(), b, bOff + c0 * k, k, c, cOff + c0, n);
+        });
+    }
+
+    /**
+     * {@code C[m,n] (+)= A[k,m]ᵀ · B[k,n]} with B listed by its non-zeros ({@link SparseInput}, k×n): as
+     * {@link #tnByRows}, each thread its rows of C from the shared listing of B's columns. A part of C
+     * that is to be accumulated into and is not zero takes the dense kernel, on B's dense array.
+     */
+    public static void tnByRows(int m, float[] a, int aOff, SparseInput b, float[] c, int cOff, boolean accumulate) {
+        Kernels kx = KernelProvider.kernels();
+        int k = b.rows(), n = b.cols(), tasks = Math.max(1, tasks(m, n, k, Math.ceilDiv(m, 4)));
+        int[] cuts = cuts(m, tasks, 4);
+        Parallel.run(tasks, t -> {
+            int r0 = cuts[t], rows = cuts[t + 1] - r0, ci = cOff + r0 * n;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + rows * n, 0f);
+            }
+            if (!accumulate || SparseGemm.isZero(c, ci, n, rows, n)) {
+                SparseGemm.tn(rows, n, k, a, aOff + r0, m, b.byColumn(), c, ci, n);
+            } else {
+                kx.gemmTN(rows, n, k, a, aOff + r0, m, b.data(), b.offset(), n, c, ci, n, true);
+            }
+        });
+    }
+
     /** {@code C[m,n] (+)= A[m,k] · B[k,n]} with the given kernels. */
     public static void nn(Kernels kx, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         int tasks = columnTasks(kx, m, n, k);

@@ -3,8 +3,6 @@ package dev.descent.tensor.kernel;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,13 +36,6 @@ final class SparseGemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-    private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
-    /**
-     * Whether a row's non-zeros are gathered with one compress per vector (AVX-512's vcompressps)
-     * rather than lane by lane; AVX2 has no such instruction.
-     */
-    private static final boolean COMPRESS = L == 16;
 
     /**
      * The largest fraction of non-zero elements of the sparse operand for which the sparse path runs.
@@ -57,7 +48,7 @@ final class SparseGemm {
      * Sparse operands of more than this many elements take the dense kernels (their lists would be
      * megabytes a thread); a transposed copy larger than this is allocated per call rather than kept.
      */
-    private static final int MAX_KEPT = 1 << 20;
+    static final int MAX_KEPT = 1 << 20;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -75,20 +66,26 @@ final class SparseGemm {
         }
         Scratch s = SCRATCH.get();
         s.rows(m, k, a, aOff, lda);
+        nt(m, n, k, s.lists, b, bOff, ldb, c, cOff, ldc);
+        return true;
+    }
+
+    /** {@code C[m,n] += A[m,k]·B[n,k]ᵀ} with A's rows listed (rows 0 to m − 1 of {@code a}). */
+    static void nt(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
         float[] bt = s.work(k * w);
-        transposeUsed(b, bOff, ldb, n, k, s.used, s.usedCount, bt, w);
+        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, bt, w);
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc, lo = s.start[i], hi = s.start[i + 1];
+            int ci = cOff + i * ldc, lo = a.start[i], hi = a.end[i];
             System.arraycopy(c, ci, row, 0, n);
             for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                 cv = chunk(vectors - v0);
-                accumulate(cv, s.index, s.value, lo, hi, bt, w, v0 * L, row, 0);
+                accumulate(cv, a.index, a.value, lo, hi, bt, w, v0 * L, row, 0);
             }
             System.arraycopy(row, 0, c, ci, n);
         }
-        return true;
     }
 
     /**
@@ -106,6 +103,16 @@ final class SparseGemm {
         }
         Scratch s = SCRATCH.get();
         s.columns(k, n, b, bOff, ldb);
+        tn(m, n, k, a, aOff, lda, s.lists, c, cOff, ldc);
+        return true;
+    }
+
+    /**
+     * {@code C[m,n] = A[k,m]ᵀ·B[k,n]} with C zero on entry and B's columns listed ({@code b}'s row p
+     * holding column p: Bᵀ's rows).
+     */
+    static void tn(int m, int n, int k, float[] a, int aOff, int lda, NonZeros b, float[] c, int cOff, int ldc) {
+        Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(m, L), w = vectors * L;
         // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
         float[] ap = s.work(k * w);
@@ -116,15 +123,15 @@ final class SparseGemm {
         float[] tile = s.row(L * w);
         for (int p0 = 0; p0 < n; p0 += L) {
             int width = Math.min(L, n - p0);
-            if (s.start[p0 + width] == s.start[p0]) {
+            if (b.empty(p0, p0 + width)) {
                 continue;   // no non-zero in these columns of B: C stays zero there
             }
             for (int pp = 0; pp < width; pp++) {
-                int lo = s.start[p0 + pp], hi = s.start[p0 + pp + 1], t = pp * w;
+                int lo = b.start[p0 + pp], hi = b.end[p0 + pp], t = pp * w;
                 Arrays.fill(tile, t, t + w, 0f);
                 for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                     cv = chunk(vectors - v0);
-                    accumulate(cv, s.index, s.value, lo, hi, ap, w, v0 * L, tile, t);
+                    accumulate(cv, b.index, b.value, lo, hi, ap, w, v0 * L, tile, t);
                 }
             }
             if (width == L && VECTOR_TRANSPOSE) {
@@ -140,7 +147,16 @@ final class SparseGemm {
                 }
             }
         }
-        return true;
+    }
+
+    /**
+     * Lists columns [c0, c1) of B [k, ·] (c0 a multiple of L) into {@code into}'s rows c0 to c1 − 1,
+     * from position {@code at}: {@link NonZeros#list} on those columns transposed.
+     */
+    static int listColumns(int k, int c0, int c1, float[] b, int bOff, int ldb, NonZeros into, int at, int limit) {
+        Scratch s = SCRATCH.get();
+        int kw = s.transposeColumns(k, c0, c1, b, bOff, ldb);
+        return into.list(c0, c1, kw, s.xt, -c0 * kw, kw, at, limit, null, 0);
     }
 
     /**
@@ -173,7 +189,7 @@ final class SparseGemm {
         return true;
     }
 
-    private static boolean isZero(float[] c, int cOff, int ldc, int m, int n) {
+    static boolean isZero(float[] c, int cOff, int ldc, int m, int n) {
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, j = 0;
@@ -496,26 +512,18 @@ final class SparseGemm {
 
     /** One thread's buffers: the sparse operand's non-zeros and the transposed copies (see {@link #INITIAL_NONZEROS}). */
     private static final class Scratch {
-        /** Non-zeros of row (CSR) or column (CSC) r are at [start[r], start[r + 1]). */
-        int[] start = new int[1 << 11];
-        int[] index = new int[INITIAL_NONZEROS];
-        float[] value = new float[INITIAL_NONZEROS];
-        /** The first k step of each L-wide block of them that some row uses (CSR), ascending. */
-        int[] used = new int[1 << 10];
-        int usedCount;
+        final NonZeros lists = new NonZeros(1 << 11, INITIAL_NONZEROS);
         private int[] mark = new int[1 << 10];
         private int stamp;
         private float[] xt = new float[1 << 19];
         private float[] work = new float[1 << 18];
         private float[] row = new float[1 << 12];
 
-        /** A's rows as CSR, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
+        /** A's rows listed, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
         void rows(int m, int k, float[] a, int aOff, int lda) {
             int budget = (int) (MAX_DENSITY * m * k) + L;   // + L: a compressed store writes whole vectors
             int blocks = Math.ceilDiv(k, L);
-            start = grow(start, m + 1);
-            index = grow(index, budget);
-            value = grow(value, budget);
+            lists.ensure(m, budget);
             if (mark.length < blocks) {
                 mark = new int[blocks];
                 stamp = 0;
@@ -524,75 +532,43 @@ final class SparseGemm {
                 Arrays.fill(mark, 0);
                 stamp = 1;
             }
-            int nnz = 0;
-            FloatVector zero = FloatVector.zero(S);
-            for (int i = 0; i < m; i++) {
-                start[i] = nnz;
-                int off = aOff + i * lda, p = 0;
-                for (int bound = S.loopBound(k); p < bound; p += L) {
-                    FloatVector v = FloatVector.fromArray(S, a, off + p);
-                    VectorMask<Float> nonZero = v.compare(VectorOperators.NE, zero);
-                    if (COMPRESS) {
-                        if (nonZero.anyTrue()) {
-                            v.compress(nonZero).intoArray(value, nnz);
-                            IOTA.add(p).compress(nonZero.cast(I)).intoArray(index, nnz);
-                            nnz += nonZero.trueCount();
-                            mark[p / L] = stamp;
-                        }
-                    } else {
-                        long bits = nonZero.toLong();
-                        if (bits != 0) {
-                            mark[p / L] = stamp;
-                        }
-                        while (bits != 0) {
-                            int q = p + Long.numberOfTrailingZeros(bits);
-                            bits &= bits - 1;
-                            index[nnz] = q;
-                            value[nnz++] = a[off + q];
-                        }
-                    }
-                }
-                for (; p < k; p++) {
-                    float v = a[off + p];
-                    if (v != 0f) {
-                        index[nnz] = p;
-                        value[nnz++] = v;
-                        mark[p / L] = stamp;
-                    }
-                }
-            }
-            start[m] = nnz;
-            used = grow(used, blocks);
-            usedCount = 0;
-            for (int blk = 0; blk < blocks; blk++) {
-                if (mark[blk] == stamp) {
-                    used[usedCount++] = blk * L;
-                }
-            }
+            lists.list(0, m, k, a, aOff, lda, 0, budget, mark, stamp);
+            lists.usedFrom(mark, stamp, blocks);
         }
 
         /**
          * B's columns as CSC, each column's non-zeros in row order, {@code index} holding rows (B known
-         * {@link #sparse}): Bᵀ's rows as CSR, Bᵀ made by {@link #transposeBlock}.
+         * {@link #sparse}): Bᵀ's rows listed, Bᵀ made by {@link #transposeBlock}.
          */
         void columns(int k, int n, float[] b, int bOff, int ldb) {
-            int kw = Math.ceilDiv(k, L) * L;
+            int kw = transposeColumns(k, 0, n, b, bOff, ldb);
+            int budget = (int) (MAX_DENSITY * n * kw) + L;
+            lists.ensure(n, budget);
+            lists.list(0, n, kw, xt, 0, kw, 0, budget, null, 0);
+        }
+
+        /**
+         * Columns [c0, c1) of B [k, ·] (c0 a multiple of L) into {@code xt}: its row j − c0 is column j,
+         * padded with zeros to the returned width (k rounded up to whole vectors).
+         */
+        int transposeColumns(int k, int c0, int c1, float[] b, int bOff, int ldb) {
+            int kw = Math.ceilDiv(k, L) * L, n = c1 - c0;
             xt = grow(xt, n * kw);
             for (int p0 = 0; p0 < k; p0 += L) {
                 int rows = Math.min(L, k - p0);
-                int j0 = 0;
+                int j = 0;
                 if (VECTOR_TRANSPOSE) {
-                    for (; j0 + L <= n; j0 += L) {
-                        transposeBlock(b, bOff + p0 * ldb + j0, ldb, rows, xt, j0 * kw + p0, kw, L);
+                    for (; j + L <= n; j += L) {
+                        transposeBlock(b, bOff + p0 * ldb + c0 + j, ldb, rows, xt, j * kw + p0, kw, L);
                     }
                 }
-                for (; j0 < n; j0++) {
+                for (; j < n; j++) {
                     for (int pp = 0; pp < L; pp++) {
-                        xt[j0 * kw + p0 + pp] = pp < rows ? b[bOff + (p0 + pp) * ldb + j0] : 0f;
+                        xt[j * kw + p0 + pp] = pp < rows ? b[bOff + (p0 + pp) * ldb + c0 + j] : 0f;
                     }
                 }
             }
-            rows(n, kw, xt, 0, kw);
+            return kw;
         }
 
         /** The work copy of the dense operand: Bᵀ for the forward, A's rows padded for the gradient. */
@@ -612,10 +588,6 @@ final class SparseGemm {
                 row = new float[size];
             }
             return row;
-        }
-
-        private static int[] grow(int[] x, int size) {
-            return x.length >= size ? x : new int[size];
         }
 
         private static float[] grow(float[] x, int size) {

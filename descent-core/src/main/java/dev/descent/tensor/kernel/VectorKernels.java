@@ -71,6 +71,11 @@ final class VectorKernels implements Kernels {
     static boolean sparseForward(int m) {
         return SKIP_ZEROS && (L >= 16 || m > SMALL_M);
     }
+    /** Whether both products of a sparse input of {@code m} rows take {@link SparseGemm}'s paths ({@link SparseInput}). */
+    static boolean sparseBoth(int m) {
+        return SPARSE && sparseForward(m);
+    }
+
     /** Each thread's offsets into A of the packed rows kept by {@link #dropZeroRows}: KC of them. */
     private static final ThreadLocal<int[]> KEPT = ThreadLocal.withInitial(() -> new int[KC]);
 

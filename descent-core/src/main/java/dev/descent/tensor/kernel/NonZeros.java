@@ -1,0 +1,137 @@
+package dev.descent.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The non-zero elements of a matrix's rows, as {@link SparseGemm}'s passes read them: row r's are
+ * {@code value[q]} at column {@code index[q]} for q in [start[r], end[r]), in column order. Rows may
+ * be listed in separate regions of the arrays (each thread of {@link SparseInput#of} lists its own
+ * rows into its own region), hence an end per row. Also kept: the L-wide blocks of columns that some
+ * row uses ({@code used}, their first column, ascending), the only ones the forward transposes.
+ * Buffers are reused from one listing to the next.
+ */
+final class NonZeros {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
+    /** One compress per vector (AVX-512's vcompressps) rather than lane by lane; AVX2 has no such instruction. */
+    private static final boolean COMPRESS = L == 16;
+
+    /** The vector width in floats: listings work in blocks of it. */
+    static int lanes() {
+        return L;
+    }
+
+    int[] start;
+    int[] end;
+    int[] index;
+    float[] value;
+    int[] used = new int[0];
+    int usedCount;
+
+    NonZeros(int rows, int capacity) {
+        start = new int[rows];
+        end = new int[rows];
+        index = new int[capacity];
+        value = new float[capacity];
+    }
+
+    /** Room for {@code rows} rows and {@code capacity} non-zeros (contents not kept). */
+    void ensure(int rows, int capacity) {
+        if (start.length < rows) {
+            start = new int[rows];
+            end = new int[rows];
+        }
+        if (index.length < capacity) {
+            index = new int[capacity];
+            value = new float[capacity];
+        }
+    }
+
+    /**
+     * Lists rows [r0, r1) of A (row r at {@code aOff + r·lda}, k columns) from position {@code at},
+     * stamping each L-wide block of columns a row uses in {@code mark} (when not null); returns the
+     * position after the last, or −1, having stopped, when they would pass {@code limit} (a compressed
+     * store writes whole vectors, so L positions past the last non-zero must fit too).
+     */
+    int list(int r0, int r1, int k, float[] a, int aOff, int lda, int at, int limit, int[] mark, int stamp) {
+        int nnz = at;
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = r0; r < r1; r++) {
+            start[r] = nnz;
+            int off = aOff + r * lda, p = 0;
+            for (int bound = S.loopBound(k); p < bound; p += L) {
+                if (nnz + L > limit) {
+                    return -1;
+                }
+                FloatVector v = FloatVector.fromArray(S, a, off + p);
+                VectorMask<Float> nonZero = v.compare(VectorOperators.NE, zero);
+                if (COMPRESS) {
+                    if (nonZero.anyTrue()) {
+                        v.compress(nonZero).intoArray(value, nnz);
+                        IOTA.add(p).compress(nonZero.cast(I)).intoArray(index, nnz);
+                        nnz += nonZero.trueCount();
+                        if (mark != null) {
+                            mark[p / L] = stamp;
+                        }
+                    }
+                } else {
+                    long bits = nonZero.toLong();
+                    if (bits != 0 && mark != null) {
+                        mark[p / L] = stamp;
+                    }
+                    while (bits != 0) {
+                        int q = p + Long.numberOfTrailingZeros(bits);
+                        bits &= bits - 1;
+                        index[nnz] = q;
+                        value[nnz++] = a[off + q];
+                    }
+                }
+            }
+            for (; p < k; p++) {
+                float v = a[off + p];
+                if (v != 0f) {
+                    if (nnz + 1 > limit) {
+                        return -1;
+                    }
+                    index[nnz] = p;
+                    value[nnz++] = v;
+                    if (mark != null) {
+                        mark[p / L] = stamp;
+                    }
+                }
+            }
+            end[r] = nnz;
+        }
+        return nnz;
+    }
+
+    /** Sets {@code used} to the blocks of {@code blocks} stamped in {@code mark}. */
+    void usedFrom(int[] mark, int stamp, int blocks) {
+        if (used.length < blocks) {
+            used = new int[blocks];
+        }
+        usedCount = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            if (mark[blk] == stamp) {
+                used[usedCount++] = blk * L;
+            }
+        }
+    }
+
+    /** Whether rows [r0, r1) have no non-zero. */
+    boolean empty(int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            if (end[r] != start[r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
