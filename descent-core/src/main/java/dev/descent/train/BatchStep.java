@@ -42,7 +42,9 @@ import dev.descent.tensor.kernel.SparseInput;
  * when the VM's two vCPUs sat on distant cores, both shards reading all of it and the optimizer
  * writing it by halves had made a batch-64 epoch 0.87 s, against 0.74 s split (docs/PERFORMANCE.md,
  * section 9). Every element is computed as before (the same products in the same order), so results
- * did not change. The loss of a shard is its weighted sum divided by the whole batch's total weight, so the
+ * did not change. With that whole-batch forward, the batch's non-zero inputs are listed once
+ * ({@link SparseInput}, where the sparse kernels run) for both the forward and the weight gradient,
+ * the two threads sharing the listing. The loss of a shard is its weighted sum divided by the whole batch's total weight, so the
  * shards add up to the mean over the batch.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
@@ -63,6 +65,15 @@ final class BatchStep {
     public static final String PROPERTY = "descent.dataParallel";
 
     private static final boolean SHARDED = !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
+
+    /**
+     * System property that stops the step from listing a batch's non-zero inputs once for the first
+     * layer ({@code descent.listInputs=false}; {@link SparseInput}): each product then lists them on its
+     * own, on each thread, as before. For measuring what the listing gains; results are bit-identical.
+     */
+    public static final String LIST_INPUTS_PROPERTY = "descent.listInputs";
+
+    private static final boolean LIST_INPUTS = !"false".equalsIgnoreCase(System.getProperty(LIST_INPUTS_PROPERTY, "").trim());
 
     /** What one batch gave: its mean loss and how many examples were classified correctly. */
     record Outcome(float loss, int correct) {
@@ -123,7 +134,7 @@ final class BatchStep {
         // the threads would share, so they split it (computing the output for the whole batch first);
         // otherwise the batch is the larger, and each shard computes its own rows' output.
         // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads.
-        SparseInput sx = n <= h1 ? SparseInput.of(x.data(), 0, n, in, listed).orElse(null) : null;
+        SparseInput sx = n <= h1 && LIST_INPUTS ? SparseInput.of(x.data(), 0, n, in, listed).orElse(null) : null;
         if (sx != null) {
             listed = sx;
         }

@@ -34,6 +34,15 @@ import dev.descent.tensor.kernel.Parallel;
  */
 public final class Chain<O> {
 
+    /**
+     * System property that turns the step by ranges off ({@code descent.stepByRanges=false}): every
+     * stage then runs parameter by parameter. For measuring what the ranges gain; results are
+     * bit-identical either way.
+     */
+    public static final String BY_RANGES_PROPERTY = "descent.stepByRanges";
+
+    private static final boolean BY_RANGES = !"false".equalsIgnoreCase(System.getProperty(BY_RANGES_PROPERTY, "").trim());
+
     private final String name;
     private final List<Transform<O>> links;
     private final int[] bufferBase;
@@ -220,7 +229,7 @@ public final class Chain<O> {
      * then zeroed in two hand-offs.
      */
     private boolean byRanges(Local<O> l, List<Slot<O>> slots, boolean clear) {
-        if (Parallel.threads() < 2) {
+        if (!BY_RANGES || Parallel.threads() < 2) {
             return false;
         }
         long total = 0;
