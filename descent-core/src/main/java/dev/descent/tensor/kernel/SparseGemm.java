@@ -18,6 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * for the k steps some row uses), and the gradient, computed as columns of C, is written back through a
  * small tile. Each path measures the sparse operand first and declines (returns false, having written
  * nothing) when more than {@link #MAX_DENSITY} of it is non-zero; the caller then runs the dense kernel.
+ * An input met by both products can come listed already ({@link SparseInput}, through
+ * {@link Gemm#nt(SparseInput, int, float[], int, float[], int, boolean)} and
+ * {@link Gemm#tnByRows(int, float[], int, SparseInput, float[], int, boolean)}): the same passes then
+ * read the shared lists ({@link NonZeros}) instead of each thread listing the input itself.
  *
  * <p>Every element of C gets the same FMAs, in the same k order, as the dense kernels give it with
  * their zero steps skipped, so results are bit-identical to theirs (and to a plain {@link Math#fma}
