@@ -65,6 +65,9 @@ public final class TensorDataset implements Dataset {
      *
      * <p>A shuffled batch reads rows scattered over the whole data set, so the copy waits on memory,
      * not arithmetic; large batches are split across the kernel threads to keep more reads in flight.
+     * Each thread first copies the first element of each of its rows, so that their cache misses are
+     * in flight together rather than one row's after the last's, then the rest of the rows: 32 rows
+     * of MNIST, 14.1–20.9 µs → 12.2–18.0 µs (one thread, 2026-11-30).
      */
     @Override
     public void gather(int[] indices, int from, int count, float[] out, int[] labels) {
@@ -72,10 +75,20 @@ public final class TensorDataset implements Dataset {
         int tasks = (long) count * rowSize < PARALLEL_FLOATS ? 1 : Math.min(Parallel.threads(), count);
         Parallel.run(tasks, t -> {
             int lo = (int) ((long) count * t / tasks), hi = (int) ((long) count * (t + 1) / tasks);
+            if (rowSize == 0) {
+                for (int k = lo; k < hi; k++) {
+                    labels[k] = y[indices[from + k]];
+                }
+                return;
+            }
             for (int k = lo; k < hi; k++) {
                 int i = indices[from + k];
-                System.arraycopy(d, i * rowSize, out, k * rowSize, rowSize);
+                out[k * rowSize] = d[i * rowSize];
                 labels[k] = y[i];
+            }
+            for (int k = lo; k < hi; k++) {
+                int i = indices[from + k];
+                System.arraycopy(d, i * rowSize + 1, out, k * rowSize + 1, rowSize - 1);
             }
         });
     }
