@@ -32,15 +32,18 @@ final class Split {
      */
     static final int PIECE = 4096;
 
-    /** The range the calling thread's updates are restricted to ({@link #onRange}), or null. */
-    private static final ThreadLocal<int[]> RANGE = new ThreadLocal<>();
+    /**
+     * The range the calling thread's updates are restricted to ({@link #onRange}): {from, to, 1}, or
+     * {·, ·, 0} outside one. One per thread, reused: a step sets it a few dozen times.
+     */
+    private static final ThreadLocal<int[]> RANGE = ThreadLocal.withInitial(() -> new int[3]);
 
     private Split() {
     }
 
     static void run(int n, Range r) {
         int[] only = RANGE.get();
-        if (only != null) {
+        if (only[2] != 0) {
             int from = Math.min(n, only[0]), to = Math.min(n, only[1]);
             if (from < to) {
                 r.run(from, to);
@@ -63,12 +66,17 @@ final class Split {
 
     /** Runs {@code pass} with every update it makes on this thread restricted to elements [from, to) (clipped to each array's length). */
     static void onRange(int from, int to, Runnable pass) {
-        int[] outer = RANGE.get();
-        RANGE.set(new int[] {from, to});
+        int[] range = RANGE.get();
+        int outerFrom = range[0], outerTo = range[1], outerSet = range[2];
+        range[0] = from;
+        range[1] = to;
+        range[2] = 1;
         try {
             pass.run();
         } finally {
-            RANGE.set(outer);
+            range[0] = outerFrom;
+            range[1] = outerTo;
+            range[2] = outerSet;
         }
     }
 

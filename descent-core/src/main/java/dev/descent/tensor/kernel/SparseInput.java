@@ -28,6 +28,8 @@ public final class SparseInput {
     private final NonZeros byColumn;
     private float[] data;
     private int off;
+    /** Each listing thread's stamps of the column blocks its rows use (reused with the buffers). */
+    private int[][] marks = new int[0][];
 
     private SparseInput(int rows, int cols) {
         this.rows = rows;
@@ -61,9 +63,15 @@ public final class SparseInput {
         byRow.ensure(rows, region * tasks);
         byColumn.ensure(cols, region * tasks);
         int blocks = Math.ceilDiv(cols, NonZeros.lanes());
-        int[][] marks = new int[tasks][blocks];
+        if (marks.length < tasks) {
+            marks = new int[tasks][blocks];
+        }
+        for (int t = 0; t < tasks; t++) {
+            java.util.Arrays.fill(marks[t], 0);
+        }
         int[] rowCuts = Gemm.cuts(rows, tasks, 1), colCuts = Gemm.cuts(cols, tasks, NonZeros.lanes());
         int[] counts = new int[tasks];
+        int[][] marks = this.marks;
         Parallel.run(tasks, t -> {
             int r = byRow.list(rowCuts[t], rowCuts[t + 1], cols, x, off, cols, t * region, (t + 1) * region, marks[t], 1);
             int c = r < 0 ? -1 : SparseGemm.listColumns(rows, colCuts[t], colCuts[t + 1], x, off, cols, byColumn, t * region, (t + 1) * region);
