@@ -175,9 +175,13 @@ final class BatchStep {
         });
     }
 
-    /** The boundary between the two halves of a range, at a multiple of 64 so that vector loops cover the same elements whatever the split. */
+    /**
+     * The boundary of half {@code t} of a range: {@link Parallel#cut} at multiples of 64, so that vector
+     * loops cover the same elements whatever the split, and each thread reduces the part of every
+     * gradient that its core then updates in the optimizer's step ({@code Split}'s shares).
+     */
     private static int cut(int len, int t) {
-        return t == 0 ? 0 : t == 2 ? len : Math.min(len, (len / 2 + 63) / 64 * 64);
+        return Parallel.cut(len, t, 2, 64);
     }
 
     private static int correct(Tensor logp, int[] y, int from) {

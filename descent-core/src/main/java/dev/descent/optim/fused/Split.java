@@ -55,13 +55,8 @@ final class Split {
             r.run(0, n);
             return;
         }
-        int units = Math.ceilDiv(n, ALIGN);
-        int[] cuts = new int[tasks + 1];
-        for (int t = 1; t < tasks; t++) {
-            cuts[t] = Math.min(n, (int) ((long) units * t / tasks) * ALIGN);
-        }
-        cuts[tasks] = n;
-        Parallel.run(tasks, t -> r.run(cuts[t], cuts[t + 1]));
+        int parts = tasks;
+        Parallel.run(tasks, t -> r.run(Parallel.cut(n, t, parts, ALIGN), Parallel.cut(n, t + 1, parts, ALIGN)));
     }
 
     /** Runs {@code pass} with every update it makes on this thread restricted to elements [from, to) (clipped to each array's length). */
@@ -82,17 +77,15 @@ final class Split {
 
     /**
      * Runs {@code passes[i]} over all {@code sizes[i]} elements of parameter i, for every i, on all
-     * kernel threads in one hand-off: thread t takes the t-th share of every parameter (cut at
-     * multiples of {@link #ALIGN}, as {@link #run} cuts one) and goes through it in pieces of
+     * kernel threads in one hand-off: thread t takes the t-th share of every parameter
+     * ({@link Parallel#cut} at multiples of {@link #ALIGN}, as {@link #run} cuts one) and goes through it in pieces of
      * {@link #PIECE}, zeroing each piece of {@code clear[i]} (when given) right after its pass.
      */
     static void byRanges(int[] sizes, Runnable[] passes, float[][] clear) {
         int tasks = Parallel.threads();
         Parallel.run(tasks, t -> {
             for (int i = 0; i < sizes.length; i++) {
-                int n = sizes[i], units = Math.ceilDiv(n, ALIGN);
-                int lo = Math.min(n, (int) ((long) units * t / tasks) * ALIGN);
-                int hi = t == tasks - 1 ? n : Math.min(n, (int) ((long) units * (t + 1) / tasks) * ALIGN);
+                int n = sizes[i], lo = Parallel.cut(n, t, tasks, ALIGN), hi = Parallel.cut(n, t + 1, tasks, ALIGN);
                 for (int a = lo; a < hi; a += PIECE) {
                     int b = Math.min(hi, a + PIECE);
                     onRange(a, b, passes[i]);

@@ -232,23 +232,27 @@ public final class Chain<O> {
         if (!BY_RANGES || Parallel.threads() < 2) {
             return false;
         }
+        int count = slots.size();
+        List<Op<O>> ops = new ArrayList<>(count);
         long total = 0;
         for (Slot<O> s : slots) {
-            if (passOf(l, s) == null) {
+            Op<O> op = passOf(l, s);
+            if (op == null) {
                 return false;
             }
+            ops.add(op);
             total += s.numel();
         }
         if (total < FusedProvider.parallelElements()) {
             return false;
         }
-        int[] sizes = new int[slots.size()];
-        Runnable[] passes = new Runnable[slots.size()];
-        float[][] grads = new float[slots.size()][];
-        for (int i = 0; i < slots.size(); i++) {
+        int[] sizes = new int[count];
+        Runnable[] passes = new Runnable[count];
+        float[][] grads = new float[count][];
+        for (int i = 0; i < count; i++) {
             Slot<O> s = slots.get(i);
             sizes[i] = s.numel();
-            passes[i] = passOf(l, s).pass().apply(s);
+            passes[i] = ops.get(i).pass().apply(s);
             grads[i] = clear ? s.tensor().gradData() : null;
         }
         FusedProvider.runByRanges(sizes, passes, grads);

@@ -138,12 +138,10 @@ public final class Gemm {
 
     /** Splits [0, total) into {@code parts} ranges whose inner boundaries are multiples of {@code align}. */
     static int[] cuts(int total, int parts, int align) {
-        int units = Math.ceilDiv(total, align);
         int[] cuts = new int[parts + 1];
-        for (int t = 1; t < parts; t++) {
-            cuts[t] = Math.min(total, (int) ((long) units * t / parts) * align);
+        for (int t = 0; t <= parts; t++) {
+            cuts[t] = Parallel.cut(total, t, parts, align);
         }
-        cuts[parts] = total;
         return cuts;
     }
 }

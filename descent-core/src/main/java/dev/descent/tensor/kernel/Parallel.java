@@ -69,6 +69,20 @@ public final class Parallel {
     }
 
     /**
+     * Where part {@code part} of [0, total) starts when it is cut into {@code parts} parts at multiples
+     * of {@code align} (the last part ending at total): every split of work across the threads uses
+     * this rule (a product's columns or rows, an optimizer step's elements, the step's gradient
+     * reduction), so that work on the same elements lands in the same part, on the same core.
+     */
+    public static int cut(int total, int part, int parts, int align) {
+        if (part >= parts) {
+            return total;
+        }
+        int units = Math.ceilDiv(total, align);
+        return Math.min(total, (int) ((long) units * part / parts) * align);
+    }
+
+    /**
      * Runs {@code body.accept(t)} for every t in [0, tasks), in parallel when more than one thread is
      * configured, and returns when all have finished. An exception thrown by a task is rethrown here.
      */
