@@ -131,7 +131,8 @@ public final class KernelWarmup implements AutoCloseable {
         List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 3, nTrain, nVal);
         DataLoader loader = new DataLoader(parts.get(0), batch, true, false, true, new Generator(2));
         int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
-        TrainConfig cfg = new TrainConfig(1_000_000, Integer.MAX_VALUE, BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
+        // The run's log frequency, so that the steps after which the run logs take no branch the JIT has never seen taken.
+        TrainConfig cfg = new TrainConfig(1_000_000, run.logFreq(), BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
         return new Trainer(model, optimizer, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
     }
 

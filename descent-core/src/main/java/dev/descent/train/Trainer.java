@@ -200,6 +200,12 @@ public final class Trainer {
     private TrainResult loop() {
         int k = cfg.accumulate();
         int perEpoch = loader.numBatches();
+        // Zeroed here, not inside the first step: a warm-up's steps find them zeroed by the previous
+        // update, and the run's first step taking that branch threw the loop's compiled code away.
+        if (step % k == 0 && !gradsZeroed) {
+            optimizer.zeroGrad(false);
+            gradsZeroed = true;
+        }
         for (; epoch < cfg.epochs(); epoch++, batchInEpoch = 0) {
             if (loader.generator() != null) {
                 if (batchInEpoch == 0 || epochStartGen == null) {
@@ -231,8 +237,10 @@ public final class Trainer {
                 float acc = (float) o.correct() / b.size();
                 step++;
                 batchInEpoch++;
-                boolean last = epoch == cfg.epochs() - 1 && !it.hasNext();
-                boolean update = step % k == 0 || last;
+                // The run's last step updates even inside an accumulation; asked only then, because a
+                // warm-up never reaches its last epoch: code compiled without that comparison ever
+                // true was thrown away at the first step of a run's last epoch (of a one-epoch run, its first).
+                boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && !it.hasNext());
                 if (update) {
                     // The update leaves the gradients at zero for the next step (one pass over memory fewer).
                     optimizer.stepAndZeroGrad();
