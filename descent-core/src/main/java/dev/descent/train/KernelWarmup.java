@@ -277,14 +277,17 @@ public final class KernelWarmup implements AutoCloseable {
 
     /**
      * Whether a warm-up has settled after {@code step} steps: at least {@link #MIN_STEPS}, the last
-     * block no slower than 1.15× the fastest so far, and no compilation finished by the JIT during
-     * the last two blocks ({@code compileMillis} of each, -1 where the JVM does not say). A fast
-     * block alone was not enough: the step's driver code (the optimizer's update, the batch step)
-     * runs a few times per step, so C2 compiled it hundreds of steps into the real epoch, while the
-     * kernels' inner loops, compiled early, already made the blocks look settled.
+     * block no slower than 1.15× the fastest so far, no compilation finished by the JIT during
+     * the last two blocks ({@code compileMillis} of each, -1 where the JVM does not say), and its
+     * compiler threads idle through the last block ({@code compilerTicks} of CPU, -1 where the
+     * system does not say). A fast block alone was not enough: the step's driver code (the
+     * optimizer's update, the batch step) runs a few times per step, so C2 compiled it hundreds of
+     * steps into the real epoch, while the kernels' inner loops, compiled early, already made the
+     * blocks look settled. Nor were two blocks without a finished compilation: one long C2
+     * compilation spans several, and the warm-up stopped inside it.
      */
-    static boolean settled(int step, long blockNanos, long bestNanos, long compileMillis, long previousCompileMillis) {
-        boolean quiet = compileMillis <= 0 && previousCompileMillis <= 0;
+    static boolean settled(int step, long blockNanos, long bestNanos, long compileMillis, long previousCompileMillis, long compilerTicks) {
+        boolean quiet = compileMillis <= 0 && previousCompileMillis <= 0 && compilerTicks <= 0;
         return step >= MIN_STEPS && blockNanos <= bestNanos * 1.15 && quiet;
     }
 
@@ -292,6 +295,7 @@ public final class KernelWarmup implements AutoCloseable {
     private final class Settle implements TrainListener {
         private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         private final boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        private long compilerTicks = JitActivity.compilerTicks();
         private long blockStart = System.nanoTime();
         private long best = Long.MAX_VALUE;
         private long compiled = compileMillis();
@@ -312,7 +316,10 @@ public final class KernelWarmup implements AutoCloseable {
             best = Math.min(best, block);
             long c = compileMillis(), delta = jitTimed ? c - compiled : -1;
             compiled = c;
-            boolean done = settled(r.step(), block, best, delta, lastDelta);
+            long ticks = JitActivity.compilerTicks();
+            long busy = ticks >= 0 && compilerTicks >= 0 ? ticks - compilerTicks : -1;
+            compilerTicks = ticks;
+            boolean done = settled(r.step(), block, best, delta, lastDelta, busy);
             lastDelta = delta;
             if (done || now > deadline) {
                 t.requestStop();
