@@ -20,6 +20,7 @@ import dev.descent.optim.OptimizerSpec;
 import dev.descent.tensor.Generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The metrics log writes the history's rows in blocks (at every validation, every 200 steps, at the
@@ -56,42 +57,46 @@ class MetricsLogTest {
         return new Trainer(model, opt, null, null, loader, TrainerTest.data(2), cfg, listeners);
     }
 
+    /** A trainer fitted with the rows in the file counted at each step. */
+    private record Counted(Trainer trainer, Map<Integer, Integer> rowsAt) {
+    }
+
+    private static Counted fitCounting(RunDir dir, int epochs, int valFreq) {
+        Map<Integer, Integer> rowsAt = new TreeMap<>();
+        Trainer t = trainer(dir, epochs, valFreq, rowCounter(dir.file(RunDir.METRICS), rowsAt));
+        t.fit();
+        return new Counted(t, rowsAt);
+    }
+
+    /** The file's lines, after checking that they are what {@link RunDir#writeMetrics} writes from the same history. */
+    private List<String> loggedAsRewritten(RunDir dir, Trainer t) throws IOException {
+        List<String> logged = Files.readAllLines(dir.file(RunDir.METRICS));
+        RunDir again = RunDir.create(tmp.resolve("again-" + dir.path().getFileName()));
+        again.writeMetrics(t.history());
+        assertThat(logged).isEqualTo(Files.readAllLines(again.file(RunDir.METRICS)));
+        return logged;
+    }
+
     @Test
     void rowsReachTheFileInBlocksAndEndAsTheHistoryRewritten() throws IOException {
         RunDir dir = RunDir.create(tmp.resolve("run"));
-        Map<Integer, Integer> rowsAt = new TreeMap<>();
         // No validation: 3 epochs of 128 steps, rows every 200 steps and at the end.
-        Trainer t = trainer(dir, 3, 0, rowCounter(dir.file(RunDir.METRICS), rowsAt));
-        t.fit();
+        Counted c = fitCounting(dir, 3, 0);
+        assertThat(c.rowsAt()).contains(entry(1, 0), entry(199, 0), entry(200, 200), entry(384, 200));
 
-        assertThat(rowsAt.get(1)).isZero();
-        assertThat(rowsAt.get(199)).isZero();
-        assertThat(rowsAt.get(200)).isEqualTo(200);
-        assertThat(rowsAt.get(384)).isEqualTo(200);
-
+        assertThat(loggedAsRewritten(dir, c.trainer())).as("the last 184 rows at the end").hasSize(385);
         List<String> logged = Files.readAllLines(dir.file(RunDir.METRICS));
-        RunDir again = RunDir.create(tmp.resolve("again"));
-        again.writeMetrics(t.history());
-        assertThat(logged).as("the last 184 rows at the end").hasSize(385).isEqualTo(Files.readAllLines(again.file(RunDir.METRICS)));
         assertThat(logged.get(128).split(",", -1)[4]).as("no validation loss").isEmpty();
     }
 
     @Test
     void everyValidationFlushesTheRowsUpToIt() throws IOException {
         RunDir dir = RunDir.create(tmp.resolve("run"));
-        Map<Integer, Integer> rowsAt = new TreeMap<>();
-        Trainer t = trainer(dir, 1, 7, rowCounter(dir.file(RunDir.METRICS), rowsAt));
-        t.fit();
-        assertThat(rowsAt.get(6)).isZero();
-        assertThat(rowsAt.get(7)).isEqualTo(7);
-        assertThat(rowsAt.get(13)).isEqualTo(7);
-        assertThat(rowsAt.get(14)).isEqualTo(14);
-        assertThat(rowsAt.get(127)).isEqualTo(126);
-        assertThat(rowsAt.get(128)).as("the epoch's end validates").isEqualTo(128);
-        List<String> logged = Files.readAllLines(dir.file(RunDir.METRICS));
-        RunDir again = RunDir.create(tmp.resolve("again"));
-        again.writeMetrics(t.history());
-        assertThat(logged).hasSize(129).isEqualTo(Files.readAllLines(again.file(RunDir.METRICS)));
+        Counted c = fitCounting(dir, 1, 7);
+        // Validations after steps 7, 14, …, 126, and at the epoch's end (128).
+        assertThat(c.rowsAt()).contains(entry(6, 0), entry(7, 7), entry(13, 7), entry(14, 14), entry(127, 126), entry(128, 128));
+        List<String> logged = loggedAsRewritten(dir, c.trainer());
+        assertThat(logged).hasSize(129);
         assertThat(logged.get(14).split(",", -1)[5]).as("validation accuracy at step 14").isNotEmpty();
     }
 
@@ -114,9 +119,8 @@ class MetricsLogTest {
         RunDir full = RunDir.create(tmp.resolve("full"));
         Trainer straight = trainer(full, 2, 1_000_000, new TrainListener() { });
         straight.fit();
-        RunDir again = RunDir.create(tmp.resolve("again"));
-        again.writeMetrics(straight.history());
-        assertThat(Files.readAllLines(full.file(RunDir.METRICS))).hasSize(257).isEqualTo(Files.readAllLines(again.file(RunDir.METRICS)));
-        assertThat(stopped).isEqualTo(Files.readAllLines(full.file(RunDir.METRICS)).subList(0, 151));
+        List<String> all = loggedAsRewritten(full, straight);
+        assertThat(all).hasSize(257);
+        assertThat(stopped).isEqualTo(all.subList(0, 151));
     }
 }
