@@ -128,6 +128,26 @@ public final class History {
         return Arrays.copyOf(trainEpoch, steps);
     }
 
+    /** Step {@code i + 1}'s training loss, accuracy and epoch, without copying the history (for writing it out in blocks). */
+    float trainLossAt(int i) {
+        return trainLoss[check(i)];
+    }
+
+    float trainAccAt(int i) {
+        return trainAcc[check(i)];
+    }
+
+    int trainEpochAt(int i) {
+        return trainEpoch[check(i)];
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= steps) {
+            throw new IndexOutOfBoundsException("step index " + i + " of " + steps);
+        }
+        return i;
+    }
+
     /** The step of every validation ({@code val_idx}). */
     public int[] valIdx() {
         return Arrays.copyOf(valIdx, vals);

@@ -360,15 +360,15 @@ public final class RunDir {
 
         /** Appends the rows of steps {@code from + 1} to {@code to} of {@code h}. */
         static void appendRows(StringBuilder b, History h, int from, int to, List<String> extra) {
-            float[] tl = h.trainLoss(), ta = h.trainAcc();
-            int[] te = h.trainEpoch(), vi = h.valIdx();
+            // By index: a copy of the whole history at every block would make a long run's log quadratic.
+            int[] vi = h.valIdx();
             float[] vl = h.valLoss(), va = h.valAcc();
             int v = Arrays.binarySearch(vi, from + 1);
             v = v < 0 ? -v - 1 : v;
             for (int i = from; i < to; i++) {
                 int step = i + 1;
                 boolean hasVal = v < vi.length && vi[v] == step;
-                b.append(step).append(',').append(te[i]).append(',').append(tl[i]).append(',').append(ta[i]).append(',')
+                b.append(step).append(',').append(h.trainEpochAt(i)).append(',').append(h.trainLossAt(i)).append(',').append(h.trainAccAt(i)).append(',')
                         .append(hasVal ? Float.toString(vl[v]) : "").append(',').append(hasVal ? Float.toString(va[v]) : "");
                 for (String c : extra) {
                     double m = h.metricAt(c, step);
