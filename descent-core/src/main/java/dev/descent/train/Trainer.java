@@ -202,6 +202,7 @@ public final class Trainer {
         int perEpoch = loader.numBatches();
         // Zeroed here, not inside the first step: a warm-up's steps find them zeroed by the previous
         // update, and the run's first step taking that branch threw the loop's compiled code away.
+        // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
         if (step % k == 0 && !gradsZeroed) {
             optimizer.zeroGrad(false);
             gradsZeroed = true;
@@ -222,10 +223,8 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 optimizer.train();
                 Batch b = it.next();
-                if (step % k == 0 && !gradsZeroed) {
-                    // PyTorch 1.13's zero_grad(): zero in place, keeping the buffers (no allocation per step).
-                    optimizer.zeroGrad(false);
-                }
+                // A step that starts an accumulation finds the gradients zero: zeroed above before the
+                // first, and by the previous step's update after it.
                 BatchStep.Outcome o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k);
                 gradsZeroed = false;
                 float lv = o.loss();

@@ -141,4 +141,23 @@ class TrainerTest {
             assertThat(pa[i]).isCloseTo(pb[i], org.assertj.core.api.Assertions.within(1e-5f));
         }
     }
+
+    @Test
+    void gradientsLeftFromBeforeTheRunAreZeroedBeforeItsFirstStep() {
+        // As PyTorch's loop calls zero_grad() first: a backward taken before fit() must not leak into step 1.
+        Mlp stale = Mlp.of(6, List.of(8), 3, 3), clean = Mlp.of(6, List.of(8), 3, 3);
+        float[] x = new float[4 * 6];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1 + i % 5;
+        }
+        stale.forward(Tensor.of(x, 4, 6)).sum().backward();
+        assertThat(stale.linears().get(0).weight().gradData()).as("a stale gradient").isNotNull().isNotEqualTo(new float[6 * 8]);
+        TrainConfig cfg = new TrainConfig(1, 100, 0, 1, 32, 1, 0, null);
+        for (Mlp m : List.of(stale, clean)) {
+            new Trainer(m, Sgd.create(m.parameters(), 0.1), null, null, new DataLoader(data(1), 32, false, false, true, null), null, cfg, List.of()).fit();
+        }
+        for (int l = 0; l < 2; l++) {
+            assertThat(stale.linears().get(l).weight().toArray()).containsExactly(clean.linears().get(l).weight().toArray());
+        }
+    }
 }
