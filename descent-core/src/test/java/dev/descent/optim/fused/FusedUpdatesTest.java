@@ -102,4 +102,56 @@ class FusedUpdatesTest {
             }
         }
     }
+
+    /**
+     * Adam's vector form skips the division of a subnormal first moment where the step cannot move the
+     * parameter ({@code VectorUpdates.direction}); with subnormal moments beside parameters of every
+     * kind (normal, near the floor, subnormal, ±0, ±∞, NaN) and learning rates and eps that move the
+     * floor, every array still equals the scalar formula's bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(floats = {1e-3f, -2f, 1e10f, 1e-30f})
+    void adamWithSubnormalFirstMomentsEqualsTheScalarTwin(float rate) {
+        float[] params = {0.5f, -3e-12f, 1e-20f, 0x1p-99f, -0x1p-101f, 1e-40f, 0f, -0f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, 7f, -1e-30f, 1e-25f, 2f, 1e-36f};
+        float[] moderate = {0.5f, -3e-12f, 1e-20f, 7f, 2f, -0.25f, 1e-6f};
+        int n = 16 * 9 + 5;
+        Generator gen = new Generator(7);
+        float[][] start = new float[5][n];
+        for (int i = 0; i < n; i++) {
+            boolean quiet = i % 3 != 0;                      // two lanes in three: no gradient, a subnormal moment
+            start[0][i] = quiet ? 0f : (float) gen.nextGaussian() * 1e-3f;
+            start[1][i] = quiet ? (i % 2 == 0 ? 1f : -1f) * Float.MIN_NORMAL * (float) (0.001 + gen.nextDouble()) : (float) gen.nextGaussian() * 1e-4f;
+            // The first four vectors mix every kind of parameter (a vector with one tiny parameter beside a
+            // subnormal moment is divided as it is); the rest hold only moderate ones, which the floor decides.
+            start[2][i] = i < 64 ? params[i % params.length] : moderate[i % moderate.length];
+            start[3][i] = i % 5 == 0 ? 0f : Math.abs((float) gen.nextGaussian()) * 1e-8f;
+            start[4][i] = Math.abs((float) gen.nextGaussian()) * 1e-8f;
+        }
+        for (float eps : new float[] {1e-8f, 0f, 1f}) {
+            for (boolean amsgrad : new boolean[] {false, true}) {
+                float[][] expected = copy(start), got = copy(start);
+                float[] vmaxE = amsgrad ? expected[4] : null, vmaxG = amsgrad ? got[4] : null;
+                FusedProvider.scalar().adam(expected[0], expected[1], expected[3], vmaxE, expected[2], n, 0.9f, 0.999f, eps, 0.05f, rate);
+                FusedProvider.vector().adam(got[0], got[1], got[3], vmaxG, got[2], n, 0.9f, 0.999f, eps, 0.05f, rate);
+                for (int a = 0; a < 5; a++) {
+                    assertThat(Arrays.equals(got[a], expected[a])).as("rate %s, eps %s, amsgrad %s, array %d: first difference at %d", rate, eps, amsgrad, a,
+                            Arrays.mismatch(got[a], expected[a])).isTrue();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(floats = {1e-3f, 1e10f})
+    void theFloorKeepsAQuarterUlpOfMargin(float rate) {
+        float eps = 1e-8f, floor = VectorUpdates.unmovedAbove(rate, eps);
+        // The largest step a subnormal moment can give, against a quarter of the ulp of a parameter just above the floor.
+        float p = Math.nextUp(floor), step = rate * (Math.nextDown(Float.MIN_NORMAL) / eps);
+        assertThat(Math.abs(step)).isLessThan(Math.ulp(p) / 4);
+        assertThat(p - step).isEqualTo(p);
+        assertThat(VectorUpdates.unmovedAbove(rate, 0f)).isInfinite();
+        assertThat(VectorUpdates.unmovedAbove(Float.NaN, eps)).isInfinite();
+        assertThat(VectorUpdates.unmovedAbove(Float.POSITIVE_INFINITY, eps)).isInfinite();
+    }
 }
