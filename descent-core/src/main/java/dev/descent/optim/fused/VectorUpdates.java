@@ -91,7 +91,7 @@ final class VectorUpdates implements FusedUpdates {
                     vv.intoArray(vmax, i);
                 }
                 FloatVector p = FloatVector.fromArray(S, out, i);
-                p.sub(direction(mv, vv.sqrt().div(bc2Sqrt).add(eps), p, floor).mul(rate)).intoArray(out, i);
+                step(out, i, p, rate, direction(mv, vv.sqrt().div(bc2Sqrt).add(eps), p, floor));
             }
             ScalarUpdates.adam(g, m, v, vmax, out, i, to, beta1, beta2, eps, bc2Sqrt, rate);
         });
@@ -247,7 +247,12 @@ final class VectorUpdates implements FusedUpdates {
 
     /** out ← out − rate·d. */
     private static void step(float[] out, int i, float rate, FloatVector d) {
-        FloatVector.fromArray(S, out, i).sub(d.mul(rate)).intoArray(out, i);
+        step(out, i, FloatVector.fromArray(S, out, i), rate, d);
+    }
+
+    /** out ← p − rate·d, with p = out's lanes at i already loaded. */
+    private static void step(float[] out, int i, FloatVector p, float rate, FloatVector d) {
+        p.sub(d.mul(rate)).intoArray(out, i);
     }
 
     /** β·x + (1 − β)·z. */
