@@ -36,9 +36,11 @@ import dev.descent.tensor.kernel.SparseInput;
  * then read more than of the weight, have each shard compute its own rows' output. After the
  * shards, {@link F#linearWeightGrad} computes the weight's gradient once for the whole batch, each
  * thread the rows of its features, summing each element over the batch in row order as the plain
- * loop does, and the optimizer's element-wise update splits the weight into the same halves (rows
- * 100 and up of the benchmark's 200; the forward cuts on a vector boundary, at 96). So each half of
- * the weight, its gradient and its optimizer state is read and written by one core only:
+ * loop does (the benchmark's rows 0–95 and 96–191, the last 8 shared by columns so that each thread
+ * has 6½ vectors of rows), and the optimizer's element-wise update splits the weight into about the
+ * same halves (rows 100 and up of the benchmark's 200; the forward cuts on a vector boundary, at
+ * 96). So each half of the weight, its gradient and its optimizer state is read and written by one
+ * core, but for a few rows:
  * when the VM's two vCPUs sat on distant cores, both shards reading all of it and the optimizer
  * writing it by halves had made a batch-64 epoch 0.87 s, against 0.74 s split (docs/PERFORMANCE.md,
  * section 9). Every element is computed as before (the same products in the same order), so results

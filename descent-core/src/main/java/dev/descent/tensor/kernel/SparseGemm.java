@@ -86,7 +86,7 @@ final class SparseGemm {
             System.arraycopy(c, ci, row, 0, n);
             for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                 cv = chunk(vectors - v0);
-                accumulate(cv, a.index, a.value, lo, hi, bt, w, v0 * L, row, 0);
+                accumulate(cv, false, a.index, a.value, lo, hi, bt, w, v0 * L, row, 0);
             }
             System.arraycopy(row, 0, c, ci, n);
         }
@@ -116,13 +116,29 @@ final class SparseGemm {
      * holding column p: Bᵀ's rows).
      */
     static void tn(int m, int n, int k, float[] a, int aOff, int lda, NonZeros b, float[] c, int cOff, int ldc) {
+        tn(m, n, k, a, aOff, lda, b, c, cOff, ldc, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #tn(int, int, int, float[], int, int, NonZeros, float[], int, int)}, and also the
+     * {@code tailM} rows of C at {@code tailC} (zero on entry) from A's columns at {@code tailA}, for
+     * C's columns [tailFrom, tailTo) only (multiples of the vector length, or n): the odd vector of rows
+     * that two threads share by columns ({@link Gemm#tnByRows(int, float[], int, SparseInput, float[],
+     * int, boolean)}). Each column's non-zeros are read once for its rows and the tail.
+     */
+    static void tn(int m, int n, int k, float[] a, int aOff, int lda, NonZeros b, float[] c, int cOff, int ldc,
+                   int tailA, int tailC, int tailM, int tailFrom, int tailTo) {
         Scratch s = SCRATCH.get();
-        int vectors = Math.ceilDiv(m, L), w = vectors * L;
+        int own = Math.ceilDiv(m, L), tail = Math.ceilDiv(tailM, L), ownW = own * L, w = ownW + tail * L;
         // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
         float[] ap = s.work(k * w);
         for (int p = 0; p < k; p++) {
             System.arraycopy(a, aOff + p * lda, ap, p * w, m);
-            Arrays.fill(ap, p * w + m, (p + 1) * w, 0f);
+            Arrays.fill(ap, p * w + m, p * w + ownW, 0f);
+            if (tail > 0) {
+                System.arraycopy(a, tailA + p * lda, ap, p * w + ownW, tailM);
+                Arrays.fill(ap, p * w + ownW + tailM, (p + 1) * w, 0f);
+            }
         }
         float[] tile = s.row(L * w);
         for (int p0 = 0; p0 < n; p0 += L) {
@@ -130,24 +146,36 @@ final class SparseGemm {
             if (b.empty(p0, p0 + width)) {
                 continue;   // no non-zero in these columns of B: C stays zero there
             }
+            boolean withTail = tail > 0 && p0 >= tailFrom && p0 < tailTo;
+            int vectors = withTail ? own + tail : own;
             for (int pp = 0; pp < width; pp++) {
                 int lo = b.start[p0 + pp], hi = b.end[p0 + pp], t = pp * w;
-                Arrays.fill(tile, t, t + w, 0f);
                 for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                     cv = chunk(vectors - v0);
-                    accumulate(cv, b.index, b.value, lo, hi, ap, w, v0 * L, tile, t);
+                    accumulate(cv, true, b.index, b.value, lo, hi, ap, w, v0 * L, tile, t);
                 }
             }
-            if (width == L && VECTOR_TRANSPOSE) {
-                for (int i0 = 0; i0 < m; i0 += L) {
-                    transposeBlock(tile, i0, w, L, c, cOff + i0 * ldc + p0, ldc, Math.min(L, m - i0));
-                }
-            } else {
-                for (int i = 0; i < m; i++) {
-                    int ci = cOff + i * ldc + p0;
-                    for (int pp = 0, t = i; pp < width; pp++, t += w) {
-                        c[ci + pp] = tile[t];
-                    }
+            writeColumns(tile, 0, w, m, width, c, cOff + p0, ldc);
+            if (withTail) {
+                writeColumns(tile, ownW, w, tailM, width, c, tailC + p0, ldc);
+            }
+        }
+    }
+
+    /**
+     * C[i, p] = tile[p·w + col + i] for the {@code rows} rows and {@code width} columns of C at
+     * {@code cOff}: a tile of columns written back as rows.
+     */
+    private static void writeColumns(float[] tile, int col, int w, int rows, int width, float[] c, int cOff, int ldc) {
+        if (width == L && VECTOR_TRANSPOSE) {
+            for (int i0 = 0; i0 < rows; i0 += L) {
+                transposeBlock(tile, col + i0, w, L, c, cOff + i0 * ldc, ldc, Math.min(L, rows - i0));
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                int ci = cOff + i * ldc;
+                for (int pp = 0, t = col + i; pp < width; pp++, t += w) {
+                    c[ci + pp] = tile[t];
                 }
             }
         }
@@ -361,31 +389,37 @@ final class SparseGemm {
 
 
     /**
-     * {@code out[o + col .. + cv·L) += Σ_q value[q] · M[index[q], col .. + cv·L)} for q in [lo, hi), in
-     * q order, one FMA chain per element (rows of M are {@code w} floats apart). One unrolled method per
+     * {@code out[o + col .. + cv·L) (+)= Σ_q value[q] · M[index[q], col .. + cv·L)} for q in [lo, hi), in
+     * q order, one FMA chain per element (rows of M are {@code w} floats apart), starting from zero when
+     * {@code fresh} (the chains then start at +0, as on a zeroed output) and from the output otherwise. One unrolled method per
      * width, 1 to {@link #MAX_CHUNK} vectors: the accumulators must be named locals for C2 to keep them
      * in registers (vectors in an array are objects on the heap), and each width compiles on its own.
      */
-    private static void accumulate(int cv, int[] index, float[] value, int lo, int hi, float[] m, int w, int col,
+    private static void accumulate(int cv, boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col,
                                    float[] out, int o) {
         int oc = o + col;
         switch (cv) {
-            case 8 -> pass8(index, value, lo, hi, m, w, col, out, oc);
-            case 7 -> pass7(index, value, lo, hi, m, w, col, out, oc);
-            case 6 -> pass6(index, value, lo, hi, m, w, col, out, oc);
-            case 5 -> pass5(index, value, lo, hi, m, w, col, out, oc);
-            case 4 -> pass4(index, value, lo, hi, m, w, col, out, oc);
-            case 3 -> pass3(index, value, lo, hi, m, w, col, out, oc);
-            case 2 -> pass2(index, value, lo, hi, m, w, col, out, oc);
-            default -> pass1(index, value, lo, hi, m, w, col, out, oc);
+            case 8 -> pass8(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 7 -> pass7(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 6 -> pass6(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 5 -> pass5(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 4 -> pass4(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 3 -> pass3(fresh, index, value, lo, hi, m, w, col, out, oc);
+            case 2 -> pass2(fresh, index, value, lo, hi, m, w, col, out, oc);
+            default -> pass1(fresh, index, value, lo, hi, m, w, col, out, oc);
         }
     }
 
-    private static void pass8(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
-            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
-            FloatVector c6 = FloatVector.fromArray(S, out, oc + 6 * L), c7 = FloatVector.fromArray(S, out, oc + 7 * L);
+    /** An accumulator's start: zero for a fresh result (no store and reload of zeros), else the output's vector. */
+    private static FloatVector start(boolean fresh, float[] out, int o) {
+        return fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, out, o);
+    }
+
+    private static void pass8(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
+            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
+            FloatVector c6 = start(fresh, out, oc + 6 * L), c7 = start(fresh, out, oc + 7 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -402,11 +436,11 @@ final class SparseGemm {
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L); c7.intoArray(out, oc + 7 * L);
     }
 
-    private static void pass7(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
-            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
-            FloatVector c6 = FloatVector.fromArray(S, out, oc + 6 * L);
+    private static void pass7(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
+            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
+            FloatVector c6 = start(fresh, out, oc + 6 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -422,10 +456,10 @@ final class SparseGemm {
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L);
     }
 
-    private static void pass6(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
-            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L), c5 = FloatVector.fromArray(S, out, oc + 5 * L);
+    private static void pass6(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
+            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -440,10 +474,10 @@ final class SparseGemm {
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L);
     }
 
-    private static void pass5(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
-            FloatVector c4 = FloatVector.fromArray(S, out, oc + 4 * L);
+    private static void pass5(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
+            FloatVector c4 = start(fresh, out, oc + 4 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -457,9 +491,9 @@ final class SparseGemm {
             c4.intoArray(out, oc + 4 * L);
     }
 
-    private static void pass4(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L), c3 = FloatVector.fromArray(S, out, oc + 3 * L);
+    private static void pass4(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -471,9 +505,9 @@ final class SparseGemm {
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
     }
 
-    private static void pass3(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
-            FloatVector c2 = FloatVector.fromArray(S, out, oc + 2 * L);
+    private static void pass3(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c2 = start(fresh, out, oc + 2 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -484,8 +518,8 @@ final class SparseGemm {
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L);
     }
 
-    private static void pass2(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc), c1 = FloatVector.fromArray(S, out, oc + L);
+    private static void pass2(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -495,8 +529,8 @@ final class SparseGemm {
             c0.intoArray(out, oc); c1.intoArray(out, oc + L);
     }
 
-    private static void pass1(int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = FloatVector.fromArray(S, out, oc);
+    private static void pass1(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+            FloatVector c0 = start(fresh, out, oc);
             for (int q = lo; q < hi; q++) {
                 c0 = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, m, index[q] * w + col), c0);
             }

@@ -58,7 +58,8 @@ class SparseInputTest {
     }
 
     @ParameterizedTest(name = "{0}x{1} -> {2}, {3} threads")
-    @CsvSource({"64,784,200,2", "64,784,200,1", "64,784,200,3", "1,784,200,2", "13,100,37,2", "130,784,100,2", "17,50,16,2", "64,37,200,2"})
+    @CsvSource({"64,784,200,2", "64,784,200,1", "64,784,200,3", "1,784,200,2", "13,100,37,2", "130,784,100,2", "17,50,16,2", "64,37,200,2",
+        "64,784,40,2", "64,784,48,2", "64,784,32,2"})
     void bothProductsEqualTheDenseInputsBitForBit(int rows, int cols, int out, int threads) {
         Parallel.setThreads(threads);
         Generator g = new Generator(rows * 131L + cols * 7L + out);
@@ -86,6 +87,19 @@ class SparseInputTest {
         Gemm.tnByRows(out, cols, rows, dy, 0, x, 0, want, 0, false);
         Gemm.tnByRows(out, dy, 0, sx, got, 0, false);
         assertThat(got).as("weight gradient overwritten").isEqualTo(want);
+    }
+
+    @Test
+    void twoThreadsShareAnOddVectorOfTheGradientsRows() {
+        // The benchmark's 200 outputs are 12.5 vectors of 16: each thread 6 of its own and half the 13th,
+        // where a cut at a vector boundary gave one thread 7 (SparseInputTest's products above check the bits).
+        assertThat(Gemm.oddShare(200, 16)).isEqualTo(96);
+        assertThat(Gemm.oddShare(100, 16)).isEqualTo(48);
+        assertThat(Gemm.oddShare(40, 16)).isEqualTo(16);
+        assertThat(Gemm.oddShare(48, 16)).isEqualTo(16);
+        assertThat(Gemm.oddShare(192, 16)).as("an even number of vectors splits at a boundary").isZero();
+        assertThat(Gemm.oddShare(16, 16)).as("one vector is not shared").isZero();
+        assertThat(Gemm.oddShare(200, 8)).as("25 vectors of 8").isEqualTo(96);
     }
 
     private static Float[] box(float[] x) {
