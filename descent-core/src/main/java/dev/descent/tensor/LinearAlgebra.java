@@ -73,9 +73,11 @@ final class LinearAlgebra {
         }
         float[] y = new float[n * outF];
         if (bias != null) {
-            KernelProvider.kernels().broadcastRows(bias.data(), 0, y, 0, n, outF);
+            // Each thread starts its outputs' sums from the bias: no broadcast pass on the caller first.
+            Gemm.nt(x, outF, w.data(), 0, bias.data(), y, 0);
+        } else {
+            Gemm.nt(x, outF, w.data(), 0, y, 0, false);
         }
-        Gemm.nt(x, outF, w.data(), 0, y, 0, bias != null);
         Tensor out = Tensor.wrap(y, new int[] {n, outF});
         return Autograd.record(out, "linear", g -> {
             if (w.requiresGrad()) {

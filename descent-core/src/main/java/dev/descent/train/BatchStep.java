@@ -143,15 +143,18 @@ final class BatchStep {
         float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
-        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale));
+        // Each shard leaves its rows of the first layer's output gradient here, on its own thread.
+        float[] dzAll = null;
         if (w0.requiresGrad()) {
-            float[] g0 = shards[0].firstOut.gradData(), g1 = shards[1].firstOut.gradData();
-            if (firstOutGrad.length != g0.length + g1.length) {
-                firstOutGrad = new float[g0.length + g1.length];
+            if (firstOutGrad.length != n * h1) {
+                firstOutGrad = new float[n * h1];
             }
-            System.arraycopy(g0, 0, firstOutGrad, 0, g0.length);
-            System.arraycopy(g1, 0, firstOutGrad, g0.length, g1.length);
-            Tensor dz = Tensor.of(firstOutGrad, n, h1);
+            dzAll = firstOutGrad;
+        }
+        float[] into = dzAll;
+        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale, into));
+        if (dzAll != null) {
+            Tensor dz = Tensor.of(dzAll, n, h1);
             if (sx != null) {
                 F.linearWeightGrad(dz, sx, w0);
             } else {
@@ -219,9 +222,10 @@ final class BatchStep {
 
         /**
          * Forward from the first layer's output, loss and backward: this shard's rows of {@code all}
-         * [n, h1], or when that is null, {@code x·wᵀ + bias} for its own rows of the batch.
+         * [n, h1], or when that is null, {@code x·wᵀ + bias} for its own rows of the batch; the
+         * gradient of those rows is copied into its rows of {@code firstOutGrad} [n, h1] (unless null).
          */
-        void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale) {
+        void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
             int rows = y.length, in = mlp.spec().inDim(), h1 = w.shape()[0];
             if (all != null) {
                 if (z.length != rows * h1) {
@@ -245,6 +249,9 @@ final class BatchStep {
             if (ownBias != null && ownBias.requiresGrad()) {
                 // This shard's share of the first bias's gradient, into its own copy (reduced after).
                 F.linearBiasGrad(firstOut.grad(), ownBias);
+            }
+            if (firstOutGrad != null) {
+                System.arraycopy(firstOut.gradData(), 0, firstOutGrad, from * h1, rows * h1);
             }
             correct = correct(logp, y, 0);
         }

@@ -55,15 +55,29 @@ public final class Gemm {
      * as {@link #nt}, C split across the threads by columns, each thread reading the shared listing.
      */
     public static void nt(SparseInput a, int n, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        nt(a, n, b, bOff, null, c, cOff, accumulate);
+    }
+
+    /**
+     * {@code C[m,n] = A[m,k] · B[n,k]ᵀ + bias} (the bias added to every row) with A listed by its
+     * non-zeros: as {@link #nt(SparseInput, int, float[], int, float[], int, boolean)} on a C that
+     * holds the bias in every row, each thread starting its columns' chains from the bias itself (C is
+     * written, not read), so that no pass over C before the product is needed.
+     */
+    public static void nt(SparseInput a, int n, float[] b, int bOff, float[] bias, float[] c, int cOff) {
+        nt(a, n, b, bOff, java.util.Objects.requireNonNull(bias, "bias"), c, cOff, false);
+    }
+
+    private static void nt(SparseInput a, int n, float[] b, int bOff, float[] bias, float[] c, int cOff, boolean accumulate) {
         Kernels kx = KernelProvider.kernels();
         int m = a.rows(), k = a.cols(), tasks = Math.max(1, columnTasks(kx, m, n, k));
         int[] cuts = cuts(n, tasks, kx.splitWidth());
         Parallel.run(tasks, t -> {
             int c0 = cuts[t], w = cuts[t + 1] - c0;
-            if (!accumulate) {
+            if (bias == null && !accumulate) {
                 zero(c, cOff + c0, n, m, w);
             }
-            SparseGemm.nt(m, w, k, a.byRow(), b, bOff + c0 * k, k, c, cOff + c0, n);
+            SparseGemm.nt(m, w, k, a.byRow(), b, bOff + c0 * k, k, c, cOff + c0, n, bias, c0);
         });
     }
 

@@ -76,6 +76,16 @@ final class SparseGemm {
 
     /** {@code C[m,n] += A[m,k]·B[n,k]ᵀ} with A's rows listed (rows 0 to m − 1 of {@code a}). */
     static void nt(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        nt(m, n, k, a, b, bOff, ldb, c, cOff, ldc, null, 0);
+    }
+
+    /**
+     * As {@link #nt(int, int, int, NonZeros, float[], int, int, float[], int, int)}, but with every row
+     * of C starting from {@code start[startOff .. + n)} instead of C's own row when {@code start} is
+     * not null (C is then only written): {@code C = A·Bᵀ + start} for a bias.
+     */
+    static void nt(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                   float[] start, int startOff) {
         Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
         float[] bt = s.work(k * w);
@@ -83,7 +93,11 @@ final class SparseGemm {
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, lo = a.start[i], hi = a.end[i];
-            System.arraycopy(c, ci, row, 0, n);
+            if (start != null) {
+                System.arraycopy(start, startOff, row, 0, n);
+            } else {
+                System.arraycopy(c, ci, row, 0, n);
+            }
             for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                 cv = chunk(vectors - v0);
                 accumulate(cv, false, a.index, a.value, lo, hi, bt, w, v0 * L, row, 0);

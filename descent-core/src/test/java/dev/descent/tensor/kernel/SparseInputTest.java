@@ -76,8 +76,17 @@ class SparseInputTest {
             Gemm.nt(sx, out, w, 0, got, 0, accumulate);
             assertThat(got).as("forward, accumulate=%s", accumulate).isEqualTo(want);
         }
+        // Started from a bias row on each thread, as on a C holding the bias in every row.
+        float[] biasRow = gaussian(g, out), want = new float[rows * out], got = gaussian(g, rows * out);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(biasRow, 0, want, r * out, out);
+        }
+        Gemm.nt(rows, out, cols, x, 0, w, 0, want, 0, true);
+        Gemm.nt(sx, out, w, 0, biasRow, got, 0);
+        assertThat(got).as("forward from a bias").isEqualTo(want);
         // The weight gradient into a zero gradient (the sparse path), then into a non-zero one (the dense kernel).
-        float[] want = new float[out * cols], got = new float[out * cols];
+        want = new float[out * cols];
+        got = new float[out * cols];
         Gemm.tnByRows(out, cols, rows, dy, 0, x, 0, want, 0, true);
         Gemm.tnByRows(out, dy, 0, sx, got, 0, true);
         assertThat(got).as("weight gradient").isEqualTo(want);
