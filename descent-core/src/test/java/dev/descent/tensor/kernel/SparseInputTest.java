@@ -101,7 +101,7 @@ class SparseInputTest {
     @Test
     void twoThreadsShareAnOddVectorOfTheGradientsRows() {
         // The benchmark's 200 outputs are 12.5 vectors of 16: each thread 6 of its own and half the 13th,
-        // where a cut at a vector boundary gave one thread 7 (SparseInputTest's products above check the bits).
+        // where a cut at a vector boundary gave one thread 7 (the products above check the bits).
         assertThat(Gemm.oddShare(200, 16)).isEqualTo(96);
         assertThat(Gemm.oddShare(100, 16)).isEqualTo(48);
         assertThat(Gemm.oddShare(40, 16)).isEqualTo(16);
