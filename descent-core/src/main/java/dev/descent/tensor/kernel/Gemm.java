@@ -137,8 +137,11 @@ public final class Gemm {
         return vectors >= 3 && vectors % 2 == 1 ? (vectors - 1) / 2 * width : 0;
     }
 
-    /** Zeroes {@code cols} columns of {@code rows} rows of C from {@code off} (row stride ld). */
-    private static void zero(float[] c, int off, int ld, int rows, int cols) {
+    /**
+     * Zeroes {@code cols} columns of {@code rows} rows of C from {@code off} (row stride ld): what
+     * {@code accumulate = false} means to every product, here and in the kernels.
+     */
+    static void zero(float[] c, int off, int ld, int rows, int cols) {
         for (int i = 0; i < rows; i++) {
             java.util.Arrays.fill(c, off + i * ld, off + i * ld + cols, 0f);
         }

@@ -26,7 +26,7 @@ public final class ScalarKernels implements Kernels {
     public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
         if (!accumulate) {
-            zero(c, cOff, ldc, m, n);
+            Gemm.zero(c, cOff, ldc, m, n);
         }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
@@ -61,7 +61,7 @@ public final class ScalarKernels implements Kernels {
     public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
         if (!accumulate) {
-            zero(c, cOff, ldc, m, n);
+            Gemm.zero(c, cOff, ldc, m, n);
         }
         for (int p = 0; p < k; p++) {
             int ap = aOff + p * lda;
@@ -73,12 +73,6 @@ public final class ScalarKernels implements Kernels {
                     c[ci + j] += api * b[bp + j];
                 }
             }
-        }
-    }
-
-    private static void zero(float[] c, int cOff, int ldc, int m, int n) {
-        for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
     }
 

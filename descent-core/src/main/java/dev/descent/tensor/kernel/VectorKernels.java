@@ -124,9 +124,7 @@ final class VectorKernels implements Kernels {
                              float[] b, int bOff, int ldb, boolean bTransposed, float[] c, int cOff, int ldc,
                              boolean accumulate) {
         if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
+            Gemm.zero(c, cOff, ldc, m, n);
         }
         if (m == 0 || n == 0 || k == 0) {
             return;
