@@ -143,16 +143,12 @@ final class BatchStep {
         float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
-        // Each shard leaves its rows of the first layer's output gradient here, on its own thread.
-        float[] dzAll = null;
-        if (w0.requiresGrad()) {
-            if (firstOutGrad.length != n * h1) {
-                firstOutGrad = new float[n * h1];
-            }
-            dzAll = firstOutGrad;
+        if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
+            firstOutGrad = new float[n * h1];
         }
-        float[] into = dzAll;
-        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale, into));
+        // Each shard leaves its rows of the first layer's output gradient here, on its own thread.
+        float[] dzAll = w0.requiresGrad() ? firstOutGrad : null;
+        Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale, dzAll));
         if (dzAll != null) {
             Tensor dz = Tensor.of(dzAll, n, h1);
             if (sx != null) {

@@ -81,11 +81,11 @@ final class SparseGemm {
 
     /**
      * As {@link #nt(int, int, int, NonZeros, float[], int, int, float[], int, int)}, but with every row
-     * of C starting from {@code start[startOff .. + n)} instead of C's own row when {@code start} is
-     * not null (C is then only written): {@code C = A·Bᵀ + start} for a bias.
+     * of C starting from {@code startRow[startOff .. + n)} instead of C's own row when {@code startRow}
+     * is not null (C is then only written): {@code C = A·Bᵀ + startRow} for a bias.
      */
     static void nt(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                   float[] start, int startOff) {
+                   float[] startRow, int startOff) {
         Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
         float[] bt = s.work(k * w);
@@ -93,8 +93,8 @@ final class SparseGemm {
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, lo = a.start[i], hi = a.end[i];
-            if (start != null) {
-                System.arraycopy(start, startOff, row, 0, n);
+            if (startRow != null) {
+                System.arraycopy(startRow, startOff, row, 0, n);
             } else {
                 System.arraycopy(c, ci, row, 0, n);
             }
@@ -425,15 +425,15 @@ final class SparseGemm {
     }
 
     /** An accumulator's start: zero for a fresh result (no store and reload of zeros), else the output's vector. */
-    private static FloatVector start(boolean fresh, float[] out, int o) {
+    private static FloatVector accumulator(boolean fresh, float[] out, int o) {
         return fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, out, o);
     }
 
     private static void pass8(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
-            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
-            FloatVector c6 = start(fresh, out, oc + 6 * L), c7 = start(fresh, out, oc + 7 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
+            FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
+            FloatVector c6 = accumulator(fresh, out, oc + 6 * L), c7 = accumulator(fresh, out, oc + 7 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -451,10 +451,10 @@ final class SparseGemm {
     }
 
     private static void pass7(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
-            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
-            FloatVector c6 = start(fresh, out, oc + 6 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
+            FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
+            FloatVector c6 = accumulator(fresh, out, oc + 6 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -471,9 +471,9 @@ final class SparseGemm {
     }
 
     private static void pass6(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
-            FloatVector c4 = start(fresh, out, oc + 4 * L), c5 = start(fresh, out, oc + 5 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
+            FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -489,9 +489,9 @@ final class SparseGemm {
     }
 
     private static void pass5(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
-            FloatVector c4 = start(fresh, out, oc + 4 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
+            FloatVector c4 = accumulator(fresh, out, oc + 4 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -506,8 +506,8 @@ final class SparseGemm {
     }
 
     private static void pass4(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L), c3 = start(fresh, out, oc + 3 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -520,8 +520,8 @@ final class SparseGemm {
     }
 
     private static void pass3(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
-            FloatVector c2 = start(fresh, out, oc + 2 * L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
+            FloatVector c2 = accumulator(fresh, out, oc + 2 * L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -533,7 +533,7 @@ final class SparseGemm {
     }
 
     private static void pass2(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc), c1 = start(fresh, out, oc + L);
+            FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             for (int q = lo; q < hi; q++) {
                 int r = index[q] * w + col;
                 FloatVector x = FloatVector.broadcast(S, value[q]);
@@ -544,7 +544,7 @@ final class SparseGemm {
     }
 
     private static void pass1(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
-            FloatVector c0 = start(fresh, out, oc);
+            FloatVector c0 = accumulator(fresh, out, oc);
             for (int q = lo; q < hi; q++) {
                 c0 = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, m, index[q] * w + col), c0);
             }
