@@ -189,6 +189,9 @@ final class TrainingSession {
                 Thread.currentThread().interrupt();
             }
         }, "descent-stop");
+        // The training set's listing of its non-zeros, before the first step rather than in it (MNIST's
+        // 50,000 images: 0.13-0.27 s beside the last of train's kernel warm-up, 0.05 s warm on its own).
+        trainer.prepareData();
         beforeFit.run();
         Runtime.getRuntime().addShutdownHook(hook);
         TrainResult result;

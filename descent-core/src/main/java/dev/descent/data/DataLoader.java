@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.SparseRows;
 
 /**
  * Batches of a data set, as {@code torch.utils.data.DataLoader}: in order, or shuffled by a
@@ -86,9 +87,20 @@ public final class DataLoader implements Iterable<Batch> {
      * pass, the first batches are skipped without being gathered (for resuming mid-epoch).
      */
     public Iterator<Batch> iterator(int startBatch) {
+        return iterator(startBatch, false);
+    }
+
+    /**
+     * As {@link #iterator(int)}; with {@code listedRows}, when the data set keeps its inputs listed by
+     * their non-zeros ({@link Dataset#sparseRows()}), each batch carries its examples' part of that
+     * listing ({@link Batch#rows()}) and gathers its dense inputs only if {@link Batch#x()} is called.
+     * For a consumer whose first layer reads the listing (the trainer's step on an MLP): at batch 64
+     * on MNIST, the copy of 200 KB of scattered images and a listing at every step are saved.
+     */
+    public Iterator<Batch> iterator(int startBatch, boolean listedRows) {
         int n = dataset.size();
         int[] order = shuffle ? gen.permutation(n) : identity(n);
-        Pass p = new Pass(order);
+        Pass p = new Pass(order, listedRows ? dataset.sparseRows().orElse(null) : null);
         p.next = Math.max(0, Math.min(startBatch, p.batches));
         return p;
     }
@@ -107,9 +119,13 @@ public final class DataLoader implements Iterable<Batch> {
         private int next;
         private float[] xBuf;
         private int[] yBuf;
+        /** The data set's listing, when batches carry their part of it; else null. */
+        private final SparseRows listing;
+        private SparseRows rowsBuf;
 
-        Pass(int[] order) {
+        Pass(int[] order, SparseRows listing) {
             this.order = order;
+            this.listing = listing;
         }
 
         @Override
@@ -139,11 +155,23 @@ public final class DataLoader implements Iterable<Batch> {
                     yBuf = y;
                 }
             }
-            dataset.gather(order, from, count, x, y);
             int[] es = dataset.exampleShape();
             int[] shape = new int[es.length + 1];
             shape[0] = count;
             System.arraycopy(es, 0, shape, 1, es.length);
+            if (listing != null) {
+                for (int k = 0; k < count; k++) {
+                    y[k] = dataset.label(order[from + k]);
+                }
+                SparseRows rows = listing.select(order, from, count, reuseBuffers ? rowsBuf : null);
+                if (reuseBuffers) {
+                    rowsBuf = rows;
+                }
+                float[] into = x;
+                int[] labels = y;
+                return new Batch(y, rows, () -> dataset.gather(order, from, count, into, labels), x, shape);
+            }
+            dataset.gather(order, from, count, x, y);
             return new Batch(Tensor.of(x, shape), y);
         }
     }

@@ -1,5 +1,9 @@
 package dev.descent.data;
 
+import java.util.Optional;
+
+import dev.descent.tensor.kernel.SparseRows;
+
 import dev.descent.tensor.Tensor;
 
 /**
@@ -31,6 +35,17 @@ public interface Dataset {
             n *= d;
         }
         return n;
+    }
+
+    /**
+     * The examples' inputs listed by their non-zeros, one row per example, kept for the data set's
+     * life, when the data set keeps such a listing and the inputs are sparse enough for the kernels to
+     * use it ({@link SparseRows#of}); empty otherwise (the default). Batches drawn with it
+     * ({@link DataLoader#iterator(int, boolean)}) skip the dense copy when their first layer reads the
+     * listing. The first call may take a while (a pass over every input).
+     */
+    default Optional<SparseRows> sparseRows() {
+        return Optional.empty();
     }
 
     /** The label of example {@code i}. */

@@ -1,10 +1,16 @@
 package dev.descent.data;
 
+import java.util.Optional;
+
+import dev.descent.tensor.kernel.SparseRows;
+
 /** The examples of another data set at the given indices, as {@code torch.utils.data.Subset}. */
 public final class Subset implements Dataset {
 
     private final Dataset base;
     private final int[] indices;
+    /** The base's listing at this subset's indices, made on first request; empty when the base keeps none. */
+    private Optional<SparseRows> listing;
 
     /** A view of {@code base} at {@code indices} (copied). */
     public Subset(Dataset base, int[] indices) {
@@ -40,6 +46,15 @@ public final class Subset implements Dataset {
     @Override
     public int label(int i) {
         return base.label(indices[i]);
+    }
+
+    /** The base data set's listing ({@link Dataset#sparseRows()}) at this subset's indices, when it keeps one. */
+    @Override
+    public synchronized Optional<SparseRows> sparseRows() {
+        if (listing == null) {
+            listing = base.sparseRows().map(r -> r.select(indices, 0, indices.length, null));
+        }
+        return listing;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.descent.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import dev.descent.data.Batch;
 import dev.descent.nn.Mlp;
@@ -13,6 +14,7 @@ import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.SparseInput;
+import dev.descent.tensor.kernel.SparseRows;
 
 /**
  * Forward, loss and backward of one batch, adding the batch's gradient (scaled by 1/k
@@ -128,18 +130,24 @@ final class BatchStep {
         // PyTorch's mean over zero total weight is NaN (0/0); so is ours.
         float scale = (float) (1.0 / (total * k));
         int half = (n + 1) / 2, in = mlp.spec().inDim();
-        Tensor x = b.x().view(n, in), w0 = params.get(0);
+        Tensor w0 = params.get(0);
         int h1 = w0.shape()[0];
         // No record: the first layer's weight and bias enter without gradients (see the class comment).
         Tensor w = replicas.get(0), bias = mlp.spec().bias() ? params.get(1).detach() : null;
         // With no more rows than the first layer has outputs, its weight is the larger of the two things
         // the threads would share, so they split it (computing the output for the whole batch first);
         // otherwise the batch is the larger, and each shard computes its own rows' output.
-        // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads.
-        SparseInput sx = n <= h1 && LIST_INPUTS ? SparseInput.of(x.data(), 0, n, in, listed).orElse(null) : null;
+        // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads;
+        // a batch that carries its rows' part of the data set's listing is neither gathered nor listed.
+        SparseInput sx = null;
+        if (n <= h1 && LIST_INPUTS) {
+            Optional<SparseRows> rows = b.rows();
+            sx = (rows.isPresent() ? SparseInput.of(rows.get(), listed) : SparseInput.of(b.x().data(), 0, n, in, listed)).orElse(null);
+        }
         if (sx != null) {
             listed = sx;
         }
+        Tensor x = sx == null ? b.x().view(n, in) : null;
         float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
         shards[0].prepare(b, 0, half);
         shards[1].prepare(b, half, n);
@@ -159,6 +167,16 @@ final class BatchStep {
         }
         reduceGradients();
         return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);
+    }
+
+    /**
+     * Whether {@link #run} reads a batch of {@code batchSize} rows through the data set's listing of its
+     * non-zeros when the batch carries it ({@link Batch#rows()}, {@link dev.descent.data.DataLoader#iterator(int,
+     * boolean)}): on the data-parallel path with the whole batch's first-layer forward, with the NLL loss.
+     */
+    boolean readsListedRows(int batchSize, Loss loss) {
+        return mlp != null && loss == Loss.NLL && LIST_INPUTS && batchSize >= MIN_SHARDED_BATCH
+                && batchSize <= params.get(0).shape()[0];
     }
 
     /** {@code p.grad += replica.grad; replica.grad = 0} for every parameter, the elements split across the threads. */

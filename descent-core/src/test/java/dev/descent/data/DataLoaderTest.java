@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +120,46 @@ class DataLoaderTest {
         assertThat(ds.inputs().get(2, 0, 0)).isEqualTo(0.5f);
         assertThat(ds.flattened().exampleShape()).containsExactly(4);
         assertThat(Datasets.classCounts(numbered(7))).containsExactly(3, 2, 2);
+    }
+
+    /** A sparse data set: 50 examples of 64 values, about a fifth non-zero, the first value the example's number. */
+    private static TensorDataset sparse() {
+        Generator g = new Generator(3);
+        float[] x = new float[50 * 64];
+        int[] y = new int[50];
+        for (int i = 0; i < 50; i++) {
+            y[i] = i % 3;
+            x[i * 64] = i;
+            for (int f = 1; f < 64; f++) {
+                x[i * 64 + f] = g.nextDouble() < 0.15 ? (float) g.nextGaussian() : 0f;
+            }
+        }
+        return new TensorDataset(Tensor.of(x, 50, 64), y, 3);
+    }
+
+    @Test
+    void batchesDrawnWithListedRowsCarryTheirRowsAndGatherOnlyWhenAsked() {
+        TensorDataset data = sparse();
+        Subset sub = new Subset(data, new int[] {49, 3, 17, 8, 30, 31, 0, 22, 5, 41, 12});
+        for (Dataset d : List.<Dataset>of(data, sub)) {
+            DataLoader plain = new DataLoader(d, 4, true, false, false, new Generator(7));
+            DataLoader listed = new DataLoader(d, 4, true, false, false, new Generator(7));
+            var a = plain.iterator(0);
+            var b = listed.iterator(0, true);
+            while (a.hasNext()) {
+                Batch want = a.next(), got = b.next();
+                assertThat(got.y()).isEqualTo(want.y());
+                assertThat(got.rows().isPresent()).isEqualTo(d.sparseRows().isPresent());
+                got.rows().ifPresent(r -> {
+                    assertThat(r.rows()).isEqualTo(want.size());
+                    assertThat(r.nonZeros()).isEqualTo(IntStream.range(0, want.x().numel()).filter(i -> want.x().data()[i] != 0f).count());
+                });
+                assertThat(got.x().data()).as("gathered on first use").isEqualTo(want.x().data());
+                assertThat(got.x().shape()).isEqualTo(want.x().shape());
+            }
+            assertThat(b.hasNext()).isFalse();
+        }
+        // Without asking for them, batches are dense as before.
+        assertThat(DataLoader.ordered(data, 8).iterator().next().rows()).isEmpty();
     }
 }

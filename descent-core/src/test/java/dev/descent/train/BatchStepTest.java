@@ -3,6 +3,7 @@ package dev.descent.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.descent.data.Batch;
 import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
 import dev.descent.data.TensorDataset;
 import dev.descent.nn.Activation;
 import dev.descent.nn.Mlp;
@@ -22,6 +24,7 @@ import dev.descent.tensor.Generator;
 import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.Parallel;
+import dev.descent.tensor.kernel.SparseRows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -136,6 +139,99 @@ class BatchStepTest {
             } else {
                 for (int i = 0; i < ref.size(); i++) {
                     assertThat(Arrays.equals(ref.get(i), got.get(i))).as("tensor %d with %d threads", i, threads).isTrue();
+                }
+            }
+        }
+    }
+
+    /** A data set that hides {@code base}'s kept listing (when {@code listed} is false) and counts its dense copies. */
+    private static final class Counted implements Dataset {
+        private final TensorDataset base;
+        private final boolean listed;
+        int gathered;
+
+        Counted(TensorDataset base, boolean listed) {
+            this.base = base;
+            this.listed = listed;
+        }
+
+        @Override
+        public int size() {
+            return base.size();
+        }
+
+        @Override
+        public int[] exampleShape() {
+            return base.exampleShape();
+        }
+
+        @Override
+        public int numClasses() {
+            return base.numClasses();
+        }
+
+        @Override
+        public void gather(int[] indices, int from, int count, float[] x, int[] y) {
+            gathered++;
+            base.gather(indices, from, count, x, y);
+        }
+
+        @Override
+        public int label(int i) {
+            return base.label(i);
+        }
+
+        @Override
+        public Optional<SparseRows> sparseRows() {
+            return listed ? base.sparseRows() : Optional.empty();
+        }
+    }
+
+    /**
+     * On a sparse data set (MNIST-like: 80% zeros) the step reads batches of at most the first layer's
+     * width through the data set's kept listing, never copying them dense, and training is bit for bit
+     * what dense batches give: batch 64 (and its last batch of 44), with gradient accumulation (whose
+     * second batch meets a non-zero gradient: the dense kernel, on a batch made from the listing), and
+     * batch 250 (wider than the layer: dense batches, as before); on one and two threads.
+     */
+    @Test
+    void batchesOfAKeptListingTrainBitForBitAsDenseBatchesWithoutBeingCopied() {
+        Generator g = new Generator(21);
+        int n = 300, in = 784;
+        float[] x = new float[n * in];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = g.nextInt(10);
+            for (int f = 0; f < in; f++) {
+                x[i * in + f] = g.nextDouble() < 0.2 ? (float) g.nextDouble() : 0f;
+            }
+        }
+        TensorDataset data = new TensorDataset(Tensor.of(x, n, in), y, 10);
+        boolean kept = data.sparseRows().isPresent();
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int accumulate : new int[] {1, 2}) {
+                for (int batch : new int[] {64, 250}) {
+                    List<float[]> got = new ArrayList<>();
+                    int[] copies = new int[2];
+                    for (boolean listed : new boolean[] {false, true}) {
+                        Counted source = new Counted(data, listed);
+                        Mlp model = Mlp.of(in, List.of(200, 100), 10, 3);
+                        Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+                        TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, accumulate, 0, null);
+                        Trainer t = new Trainer(model, opt, null, null, new DataLoader(source, batch, true, false, true, new Generator(4)), null, cfg, List.of());
+                        t.fit();
+                        got.add(t.history().trainLoss());
+                        model.parameters().forEach(p -> got.add(p.toArray()));
+                        copies[listed ? 1 : 0] = source.gathered;
+                    }
+                    String what = threads + " threads, accumulate " + accumulate + ", batch " + batch;
+                    int half = got.size() / 2;
+                    for (int i = 0; i < half; i++) {
+                        assertThat(Arrays.equals(got.get(i), got.get(half + i))).as("%s: tensor %d", what, i).isTrue();
+                    }
+                    assertThat(copies[0]).as("%s: dense batches", what).isEqualTo(2 * Math.ceilDiv(n, batch));
+                    assertThat(copies[1]).as("%s: batches copied with the listing", what).isEqualTo(kept && batch <= 200 ? 0 : copies[0]);
                 }
             }
         }

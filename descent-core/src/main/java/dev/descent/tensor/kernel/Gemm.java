@@ -102,7 +102,7 @@ public final class Gemm {
                     zero(c, ti, n, tailM, p1 - p0);
                 }
                 if (!accumulate || SparseGemm.isZero(c, ci, n, own, n) && SparseGemm.isZero(c, ti, n, tailM, p1 - p0)) {
-                    SparseGemm.tn(own, n, k, a, aOff + r0, m, b.byColumn(), c, ci, n, aOff + tail, cOff + tail * n, tailM, p0, p1);
+                    SparseGemm.tn(own, n, k, a, aOff + r0, m, b.byColumn(t), c, ci, n, aOff + tail, cOff + tail * n, tailM, p0, p1);
                 } else {
                     kx.gemmTN(own, n, k, a, aOff + r0, m, b.data(), b.offset(), n, c, ci, n, true);
                     kx.gemmTN(tailM, p1 - p0, k, a, aOff + tail, m, b.data(), b.offset() + p0, n, c, ti, n, true);
@@ -117,7 +117,7 @@ public final class Gemm {
                 zero(c, ci, n, rows, n);
             }
             if (!accumulate || SparseGemm.isZero(c, ci, n, rows, n)) {
-                SparseGemm.tn(rows, n, k, a, aOff + r0, m, b.byColumn(), c, ci, n);
+                SparseGemm.tn(rows, n, k, a, aOff + r0, m, b.byColumn(t), c, ci, n);
             } else {
                 kx.gemmTN(rows, n, k, a, aOff + r0, m, b.data(), b.offset(), n, c, ci, n, true);
             }

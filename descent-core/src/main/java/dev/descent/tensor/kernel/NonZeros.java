@@ -113,6 +113,40 @@ final class NonZeros {
         return nnz;
     }
 
+    /**
+     * Lists the columns of the {@code rows}×{@code cols} matrix that {@code byRow} lists by rows: row p
+     * of this listing becomes column p of that matrix, its non-zeros in row order (a counting sort:
+     * the same lists {@link #list} makes from the matrix's columns, without reading the matrix).
+     */
+    void columnsOf(NonZeros byRow, int rows, int cols) {
+        int total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += byRow.end[r] - byRow.start[r];
+        }
+        ensure(cols, total);
+        int[] cursor = end;
+        java.util.Arrays.fill(cursor, 0, cols, 0);
+        int[] idx = byRow.index;
+        for (int r = 0; r < rows; r++) {
+            for (int q = byRow.start[r], hi = byRow.end[r]; q < hi; q++) {
+                cursor[idx[q]]++;
+            }
+        }
+        for (int p = 0, at = 0; p < cols; p++) {
+            start[p] = at;
+            at += cursor[p];
+            cursor[p] = start[p];
+        }
+        float[] val = byRow.value;
+        for (int r = 0; r < rows; r++) {
+            for (int q = byRow.start[r], hi = byRow.end[r]; q < hi; q++) {
+                int at = cursor[idx[q]]++;
+                index[at] = r;
+                value[at] = val[q];
+            }
+        }
+    }
+
     /** Sets {@code used} to the blocks of {@code blocks} stamped in {@code mark}. */
     void usedFrom(int[] mark, int stamp, int blocks) {
         if (used.length < blocks) {

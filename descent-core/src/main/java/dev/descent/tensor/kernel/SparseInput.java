@@ -23,18 +23,32 @@ public final class SparseInput {
 
     private final int rows;
     private final int cols;
-    private final NonZeros byRow;
+    /** The rows' listing: {@link #listed}'s, or a kept listing's view. */
+    private NonZeros byRow;
+    /** This input's own listing of its rows, when listed from a dense batch (reused from batch to batch). */
+    private final NonZeros listed;
     /** Row p of this listing is column p of the input. */
     private final NonZeros byColumn;
+    /** The batch's rows of a kept listing ({@link #of(SparseRows, SparseInput)}), or null when listed from a dense batch. */
+    private SparseRows kept;
+    /**
+     * With a kept listing, each task's own listing by columns, made by {@link #byColumn(int)} on the
+     * task's thread from the rows (see there); {@code columnsOf[t]} is current when {@code columnsMade[t]}.
+     */
+    private NonZeros[] columnsOf = new NonZeros[0];
+    private boolean[] columnsMade = new boolean[0];
     private float[] data;
     private int off;
+    /** With a kept listing, the dense input made from it for the dense kernel's fallback (reused). */
+    private float[] dense = new float[0];
     /** Each listing thread's stamps of the column blocks its rows use (reused with the buffers). */
     private int[][] marks = new int[0][];
 
     private SparseInput(int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
-        this.byRow = new NonZeros(rows, 0);
+        this.listed = new NonZeros(rows, 0);
+        this.byRow = listed;
         this.byColumn = new NonZeros(cols, 0);
     }
 
@@ -54,8 +68,40 @@ public final class SparseInput {
         return s.list(x, off) ? Optional.of(s) : Optional.empty();
     }
 
+    /**
+     * A batch whose rows are a kept listing's ({@link SparseRows#select}): no dense batch is read or
+     * listed. Its rows are the listing's, as they stand; its columns are listed by each task that reads
+     * them, on that task's own thread ({@link #byColumn(int)}). Empty when the kernels would not use it
+     * (as {@link #of(float[], int, int, int, SparseInput)}) or more than {@link SparseGemm#MAX_DENSITY} of
+     * the batch is non-zero.
+     *
+     * @param recycle a listing no longer in use whose buffers may be reused (the previous batch's), or null
+     */
+    public static Optional<SparseInput> of(SparseRows batch, SparseInput recycle) {
+        int rows = batch.rows(), cols = batch.cols();
+        if (KernelProvider.kernels() == KernelProvider.scalar() || !VectorKernels.sparseBoth(rows) || rows == 0 || cols == 0
+                || (long) rows * cols > SparseGemm.MAX_KEPT || batch.nonZeros() > SparseGemm.MAX_DENSITY * rows * cols) {
+            return Optional.empty();
+        }
+        SparseInput s = recycle != null && recycle.rows == rows && recycle.cols == cols ? recycle : new SparseInput(rows, cols);
+        s.kept = batch;
+        s.byRow = batch.rows;
+        batch.usedInto(s.byRow);
+        int tasks = Parallel.threads();
+        if (s.columnsOf.length < tasks) {
+            s.columnsOf = java.util.Arrays.copyOf(s.columnsOf, tasks);
+            s.columnsMade = new boolean[tasks];
+        }
+        java.util.Arrays.fill(s.columnsMade, false);
+        s.data = null;
+        s.off = 0;
+        return Optional.of(s);
+    }
+
     /** Lists the input's rows and columns, each thread a share of both; false when it is too dense. */
     private boolean list(float[] x, int off) {
+        kept = null;
+        byRow = listed;
         int tasks = Math.min(Parallel.threads(), rows);
         int budget = (int) (SparseGemm.MAX_DENSITY * rows * cols);
         // Each share may hold the whole budget (plus a vector of slack): shares are listed at once.
@@ -113,12 +159,53 @@ public final class SparseInput {
         return byRow;
     }
 
-    NonZeros byColumn() {
-        return byColumn;
+    /**
+     * The input's columns listed (row p of the result is column p), for task {@code task} of a
+     * product. Listed from a dense batch, one listing that all tasks share. From a kept listing, each
+     * task lists the columns itself from the rows, on its own thread, the first time it asks: the two
+     * threads then share no written memory (with the VM's two vCPUs on distant cores, every line one
+     * core writes and the other reads costs a ~300 ns round trip), and no hand-off is spent on it.
+     */
+    NonZeros byColumn(int task) {
+        if (kept == null) {
+            return byColumn;
+        }
+        if (task >= columnsOf.length) {
+            // More tasks than threads when listed (the thread count changed since): list without keeping.
+            NonZeros c = new NonZeros(cols, 0);
+            c.columnsOf(byRow, rows, cols);
+            return c;
+        }
+        if (!columnsMade[task]) {
+            if (columnsOf[task] == null) {
+                columnsOf[task] = new NonZeros(cols, 0);
+            }
+            columnsOf[task].columnsOf(byRow, rows, cols);
+            columnsMade[task] = true;
+        }
+        return columnsOf[task];
     }
 
-    /** The dense input this lists (for the dense kernel's fallback). */
+    /**
+     * The dense input this lists (for the dense kernel's fallback). From a kept listing, made from it
+     * on first use (by whichever thread asks first; the others wait for it).
+     */
     float[] data() {
+        if (kept != null) {
+            synchronized (this) {
+                if (data == null) {
+                    if (dense.length != rows * cols) {
+                        dense = new float[rows * cols];
+                    } else {
+                        java.util.Arrays.fill(dense, 0f);
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        kept.scatterRow(r, dense, r * cols);
+                    }
+                    data = dense;
+                }
+            }
+        }
         return data;
     }
 

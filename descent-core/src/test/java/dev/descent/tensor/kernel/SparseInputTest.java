@@ -63,13 +63,46 @@ class SparseInputTest {
     void bothProductsEqualTheDenseInputsBitForBit(int rows, int cols, int out, int threads) {
         Parallel.setThreads(threads);
         Generator g = new Generator(rows * 131L + cols * 7L + out);
-        float[] x = input(g, rows, cols, 0.22), w = gaussian(g, out * cols), dy = gaussian(g, rows * out), bias = gaussian(g, rows * out);
+        float[] x = input(g, rows, cols, 0.22);
         Optional<SparseInput> listed = SparseInput.of(x, 0, rows, cols, null);
         assertThat(listed.isPresent()).as("listed").isEqualTo(sparsePaths(rows));
         assumeTrue(listed.isPresent(), "the sparse paths run with AVX-512 only");
         SparseInput sx = listed.get();
         assertThat(sx.nonZeros()).isEqualTo((int) Arrays.stream(box(x)).filter(v -> v != 0f).count());
+        assertProductsMatchTheDenseInput(sx, x, rows, cols, out, g);
+    }
 
+    /**
+     * The same products from a kept listing of a larger matrix (a data set's, {@link SparseRows}) whose
+     * selected rows, in a shuffled order, are the input's: no dense batch is listed or read.
+     */
+    @ParameterizedTest(name = "{0}x{1} -> {2}, {3} threads")
+    @CsvSource({"64,784,200,2", "64,784,200,1", "64,784,200,3", "1,784,200,2", "13,100,37,2", "130,784,100,2", "17,50,16,2", "64,37,200,2",
+        "64,784,40,2"})
+    void aBatchOfAKeptListingGivesTheDenseInputsProductsBitForBit(int rows, int cols, int out, int threads) {
+        Parallel.setThreads(threads);
+        Generator g = new Generator(rows * 17L + cols * 3L + out);
+        float[] x = input(g, rows, cols, 0.22);
+        // The data set: 3·rows rows, the input's rows scattered among others at the positions `at`.
+        int total = 3 * rows;
+        int[] at = g.permutation(total);
+        float[] all = input(g, total, cols, 0.15);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * cols, all, at[r] * cols, cols);
+        }
+        Optional<SparseRows> kept = SparseRows.of(all, 0, total, cols);
+        assertThat(kept.isPresent()).as("kept").isEqualTo(sparsePaths(1));
+        assumeTrue(kept.isPresent() && sparsePaths(rows), "the sparse paths run with AVX-512 only");
+        assertThat(kept.get().nonZeros()).isEqualTo(Arrays.stream(box(all)).filter(v -> v != 0f).count());
+        SparseRows batch = kept.get().select(at, 0, rows, null);
+        SparseInput sx = SparseInput.of(batch, null).orElseThrow();
+        assertThat(sx.nonZeros()).isEqualTo((int) Arrays.stream(box(x)).filter(v -> v != 0f).count());
+        assertThat(sx.data()).as("the dense input, made from the listing for the dense kernel's fallback").isEqualTo(x);
+        assertProductsMatchTheDenseInput(SparseInput.of(batch, null).orElseThrow(), x, rows, cols, out, g);
+    }
+
+    private static void assertProductsMatchTheDenseInput(SparseInput sx, float[] x, int rows, int cols, int out, Generator g) {
+        float[] w = gaussian(g, out * cols), dy = gaussian(g, rows * out), bias = gaussian(g, rows * out);
         for (boolean accumulate : new boolean[] {false, true}) {
             float[] want = bias.clone(), got = bias.clone();
             Gemm.nt(rows, out, cols, x, 0, w, 0, want, 0, accumulate);
@@ -117,6 +150,57 @@ class SparseInputTest {
             b[i] = x[i];
         }
         return b;
+    }
+
+    @Test
+    void aKeptListingAndADenseListingShareBuffersWithoutTouchingEachOther() {
+        assumeTrue(sparsePaths(64), "the sparse paths run with AVX-512 only");
+        Generator g = new Generator(11);
+        float[] all = input(g, 256, 784, 0.2), x = input(g, 64, 784, 0.2), w = gaussian(g, 200 * 784);
+        SparseRows kept = SparseRows.of(all, 0, 256, 784).orElseThrow();
+        int[] order = g.permutation(256);
+        float[] batch = new float[64 * 784];
+        for (int r = 0; r < 64; r++) {
+            System.arraycopy(all, order[r] * 784, batch, r * 784, 784);
+        }
+        float[] want = new float[64 * 200], got = new float[64 * 200];
+        Gemm.nt(SparseInput.of(batch, 0, 64, 784, null).orElseThrow(), 200, w, 0, want, 0, false);
+        // A step listed from its dense batch between two steps of kept rows, all on one recycled listing:
+        // the dense listing must write its own buffers, never the kept listing's.
+        SparseInput s = SparseInput.of(kept.select(order, 0, 64, null), null).orElseThrow();
+        assertThat(SparseInput.of(x, 0, 64, 784, s).orElseThrow()).isSameAs(s);
+        Gemm.nt(s, 200, w, 0, new float[64 * 200], 0, false);
+        assertThat(SparseInput.of(kept.select(order, 0, 64, null), s).orElseThrow()).isSameAs(s);
+        Gemm.nt(s, 200, w, 0, got, 0, false);
+        assertThat(got).isEqualTo(want);
+        float[] gradWant = new float[200 * 784], gradGot = new float[200 * 784], dy = gaussian(g, 64 * 200);
+        Gemm.tnByRows(200, 784, 64, dy, 0, batch, 0, gradWant, 0, false);
+        Gemm.tnByRows(200, dy, 0, s, gradGot, 0, false);
+        assertThat(gradGot).isEqualTo(gradWant);
+    }
+
+    @Test
+    void aKeptListingIsMadeOnlyOfASparseMatrixAndSelectsOnlyItsRows() {
+        Generator g = new Generator(13);
+        assertThat(SparseRows.of(input(g, 64, 784, 0.45), 0, 64, 784)).isEmpty();
+        assertThat(SparseRows.of(new float[0], 0, 0, 784)).isEmpty();
+        assumeTrue(sparsePaths(1), "the sparse paths run with AVX-512 only");
+        SparseRows kept = SparseRows.of(input(g, 10, 784, 0.2), 0, 10, 784).orElseThrow();
+        assertThat(kept.rows()).isEqualTo(10);
+        assertThat(kept.cols()).isEqualTo(784);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.select(new int[] {3, 10}, 0, 2, null))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparseRows.of(new float[100], 0, 10, 784))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+        // Too dense a batch of a sparse enough data set is not listed: the step then uses the dense batch.
+        float[] mixed = input(g, 64, 784, 0.02);
+        float[] dense = input(g, 16, 784, 0.9);
+        float[] both = Arrays.copyOf(mixed, 80 * 784);
+        System.arraycopy(dense, 0, both, 64 * 784, dense.length);
+        SparseRows all = SparseRows.of(both, 0, 80, 784).orElseThrow();
+        int[] denseRows = new int[16];
+        Arrays.setAll(denseRows, i -> 64 + i);
+        assertThat(SparseInput.of(all.select(denseRows, 0, 16, null), null)).isEmpty();
     }
 
     @Test
