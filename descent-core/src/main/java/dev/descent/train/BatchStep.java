@@ -95,6 +95,7 @@ final class BatchStep {
     private float[] firstOutGrad = new float[0];
     /** The last batch's listing of its non-zero inputs, whose buffers the next one reuses. */
     private SparseInput listed;
+    private int[] iota = new int[0];
 
     BatchStep(Module model) {
         this.model = model;
@@ -138,19 +139,24 @@ final class BatchStep {
         // the threads would share, so they split it (computing the output for the whole batch first);
         // otherwise the batch is the larger, and each shard computes its own rows' output.
         // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads;
-        // a batch that carries its rows' part of the data set's listing is neither gathered nor listed.
+        // a batch that carries its rows' part of the data set's listing is neither gathered nor listed
+        // (then, on the larger batches, each shard's own forward reads its rows of that listing too).
+        Optional<SparseRows> rows = LIST_INPUTS ? b.rows() : Optional.empty();
         SparseInput sx = null;
-        if (n <= h1 && LIST_INPUTS) {
-            Optional<SparseRows> rows = b.rows();
-            sx = (rows.isPresent() ? SparseInput.of(rows.get(), listed) : SparseInput.of(b.x().data(), 0, n, in, listed)).orElse(null);
+        if (rows.isPresent()) {
+            sx = SparseInput.of(rows.get(), listed).orElse(null);
+        } else if (n <= h1 && LIST_INPUTS) {
+            sx = SparseInput.of(b.x().data(), 0, n, in, listed).orElse(null);
         }
         if (sx != null) {
             listed = sx;
         }
-        Tensor x = sx == null ? b.x().view(n, in) : null;
+        boolean shardsListed = n > h1 && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
+        // Gathered here, on the caller, whenever a product will read the dense batch.
+        Tensor x = sx == null || (n > h1 && !shardsListed) ? b.x().view(n, in) : null;
         float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
-        shards[0].prepare(b, 0, half);
-        shards[1].prepare(b, half, n);
+        shards[0].prepare(b, 0, half, shardsListed);
+        shards[1].prepare(b, half, n, shardsListed);
         if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
             firstOutGrad = new float[n * h1];
         }
@@ -175,8 +181,16 @@ final class BatchStep {
      * boolean)}): on the data-parallel path with the whole batch's first-layer forward, with the NLL loss.
      */
     boolean readsListedRows(int batchSize, Loss loss) {
-        return mlp != null && loss == Loss.NLL && LIST_INPUTS && batchSize >= MIN_SHARDED_BATCH
-                && batchSize <= params.get(0).shape()[0];
+        return mlp != null && loss == Loss.NLL && LIST_INPUTS && batchSize >= MIN_SHARDED_BATCH;
+    }
+
+    /** 0, 1, …, n − 1 (at least): a batch's rows in order, for selecting a shard's part of its listing. */
+    private int[] iota(int n) {
+        if (iota.length < n) {
+            iota = new int[n];
+            java.util.Arrays.setAll(iota, i -> i);
+        }
+        return iota;
     }
 
     /** {@code p.grad += replica.grad; replica.grad = 0} for every parameter, the elements split across the threads. */
@@ -221,17 +235,37 @@ final class BatchStep {
         private int[] y = new int[0];
         private int from;
         private Batch batch;
+        /** This shard's rows of the batch's kept listing, and the listing of them its forward reads (or null: dense). */
+        private SparseRows ownRows;
+        private SparseInput input;
+        private SparseInput recycled;
         /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
         Tensor firstOut;
         double lossSum;
         int correct;
 
-        void prepare(Batch b, int from, int to) {
+        /**
+         * Lists rows [from, to) of a batch's kept listing for this shard's own first-layer forward;
+         * false when they are too dense for the sparse path (the shard then reads the dense batch).
+         */
+        boolean listRows(SparseRows batchRows, int from, int to, int[] iota) {
+            ownRows = batchRows.select(iota, from, to - from, ownRows);
+            input = SparseInput.of(ownRows, recycled).orElse(null);
+            if (input != null) {
+                recycled = input;
+            }
+            return input != null;
+        }
+
+        void prepare(Batch b, int from, int to, boolean listedRows) {
             if (y.length != to - from) {
                 y = new int[to - from];
             }
             this.from = from;
             this.batch = b;
+            if (!listedRows) {
+                input = null;
+            }
         }
 
         /**
@@ -246,6 +280,8 @@ final class BatchStep {
                     z = new float[rows * h1];
                 }
                 System.arraycopy(all, from * h1, z, 0, z.length);
+            } else if (input != null) {
+                z = F.linear(input, w, bias).data();
             } else {
                 if (x.length != rows * in) {
                     x = new float[rows * in];
