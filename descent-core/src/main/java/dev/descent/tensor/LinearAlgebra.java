@@ -36,13 +36,14 @@ final class LinearAlgebra {
     }
 
     /** {@code W.grad += dyᵀ·x} for a listed input: see {@link F#linearWeightGrad(Tensor, SparseInput, Tensor)}. */
-    static void linearWeightGrad(Tensor dy, SparseInput x, Tensor w) {
+    static void linearWeightGrad(Tensor dy, SparseInput x, Tensor w, boolean gradIsZero) {
         int[] ds = dy.shapeRef(), ws = w.shapeRef();
         if (ds.length != 2 || ws.length != 2 || ds[0] != x.rows() || ds[1] != ws[0] || x.cols() != ws[1]) {
             throw new IllegalArgumentException("linearWeightGrad: output gradient " + Shape.str(ds) + " and input [" + x.rows() + ", " + x.cols()
                     + "] do not match weight " + Shape.str(ws) + " (expected [N, out], [N, in], [out, in])");
         }
-        Gemm.tnByRows(ws[0], dy.data(), 0, x, w.gradBuffer(), 0, true);
+        boolean fresh = gradIsZero || w.gradData() == null;
+        Gemm.tnByRows(ws[0], dy.data(), 0, x, w.gradBuffer(), 0, true, fresh);
     }
 
     /** {@code bias.grad += Σ_rows dy}: see {@link F#linearBiasGrad}. */

@@ -48,8 +48,12 @@ import dev.descent.tensor.kernel.SparseRows;
  * section 9). Every element is computed as before (the same products in the same order), so results
  * did not change. With that whole-batch forward, the batch's non-zero inputs are listed once
  * ({@link SparseInput}, where the sparse kernels run) for both the forward and the weight gradient,
- * the two threads sharing the listing. The loss of a shard is its weighted sum divided by the whole batch's total weight, so the
- * shards add up to the mean over the batch.
+ * the two threads sharing the listing. When the batch carries its rows of the data set's kept listing
+ * ({@link Batch#rows()}: a sparse data set's, drawn by the trainer's loader), nothing is listed or
+ * gathered at all: the forward reads those rows, each shard's own forward (larger batches) its part
+ * of them, and each weight-gradient task lists the columns from the rows on its own thread. The loss
+ * of a shard is its weighted sum divided by the whole batch's total weight, so the shards add up to
+ * the mean over the batch.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
  * loop: forward, mean loss, backward (each product split across the threads by columns). Which path
@@ -78,6 +82,16 @@ final class BatchStep {
     public static final String LIST_INPUTS_PROPERTY = "descent.listInputs";
 
     private static final boolean LIST_INPUTS = !"false".equalsIgnoreCase(System.getProperty(LIST_INPUTS_PROPERTY, "").trim());
+
+    /**
+     * System property that stops the step from reading batches through the data set's kept listing of
+     * its non-zeros ({@code descent.keptRows=false}; {@link dev.descent.data.Dataset#sparseRows()}):
+     * batches are then gathered dense and listed at each step, as before. For measuring what the kept
+     * listing gains; results are bit-identical.
+     */
+    public static final String KEPT_ROWS_PROPERTY = "descent.keptRows";
+
+    private static final boolean KEPT_ROWS = !"false".equalsIgnoreCase(System.getProperty(KEPT_ROWS_PROPERTY, "").trim());
 
     /** What one batch gave: its mean loss and how many examples were classified correctly. */
     record Outcome(float loss, int correct) {
@@ -116,6 +130,15 @@ final class BatchStep {
      * the loss scaled by 1/{@code k}.
      */
     Outcome run(Batch b, Loss loss, float[] weights, int k) {
+        return run(b, loss, weights, k, false);
+    }
+
+    /**
+     * As {@link #run(Batch, Loss, float[], int)}; {@code gradsZero} says the parameters' gradients are
+     * zero (the first batch of an accumulation, after the trainer's zeroing or update): the first
+     * layer's weight gradient is then written without first being checked for zero.
+     */
+    Outcome run(Batch b, Loss loss, float[] weights, int k, boolean gradsZero) {
         int n = b.size();
         if (mlp == null || loss != Loss.NLL || n < MIN_SHARDED_BATCH) {
             Tensor out = loss.output(model, b.x());
@@ -166,7 +189,7 @@ final class BatchStep {
         if (dzAll != null) {
             Tensor dz = Tensor.of(dzAll, n, h1);
             if (sx != null) {
-                F.linearWeightGrad(dz, sx, w0);
+                F.linearWeightGrad(dz, sx, w0, gradsZero);
             } else {
                 F.linearWeightGrad(dz, x, w0);
             }
@@ -178,10 +201,11 @@ final class BatchStep {
     /**
      * Whether {@link #run} reads a batch of {@code batchSize} rows through the data set's listing of its
      * non-zeros when the batch carries it ({@link Batch#rows()}, {@link dev.descent.data.DataLoader#iterator(int,
-     * boolean)}): on the data-parallel path with the whole batch's first-layer forward, with the NLL loss.
+     * boolean)}): on the data-parallel path (the NLL loss, at least {@link #MIN_SHARDED_BATCH} rows), unless
+     * {@link #KEPT_ROWS_PROPERTY} or {@link #LIST_INPUTS_PROPERTY} turns it off.
      */
     boolean readsListedRows(int batchSize, Loss loss) {
-        return mlp != null && loss == Loss.NLL && LIST_INPUTS && batchSize >= MIN_SHARDED_BATCH;
+        return mlp != null && loss == Loss.NLL && LIST_INPUTS && KEPT_ROWS && batchSize >= MIN_SHARDED_BATCH;
     }
 
     /** 0, 1, …, n − 1 (at least): a batch's rows in order, for selecting a shard's part of its listing. */

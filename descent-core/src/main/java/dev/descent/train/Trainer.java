@@ -237,7 +237,7 @@ public final class Trainer {
                 Batch b = it.next();
                 // A step that starts an accumulation finds the gradients zero: zeroed above before the
                 // first, and by the previous step's update after it.
-                BatchStep.Outcome o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k);
+                BatchStep.Outcome o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0);
                 gradsZeroed = false;
                 float lv = o.loss();
                 if (!Float.isFinite(lv)) {

@@ -89,6 +89,14 @@ public final class Gemm {
      * ({@link #oddShare}).
      */
     public static void tnByRows(int m, float[] a, int aOff, SparseInput b, float[] c, int cOff, boolean accumulate) {
+        tnByRows(m, a, aOff, b, c, cOff, accumulate, false);
+    }
+
+    /**
+     * As {@link #tnByRows(int, float[], int, SparseInput, float[], int, boolean)}; with {@code cZero}
+     * the caller knows C to be zero, so that C is neither zeroed nor checked before it is written.
+     */
+    public static void tnByRows(int m, float[] a, int aOff, SparseInput b, float[] c, int cOff, boolean accumulate, boolean cZero) {
         Kernels kx = KernelProvider.kernels();
         int k = b.rows(), n = b.cols(), tasks = Math.max(1, tasks(m, n, k, Math.ceilDiv(m, 4)));
         int own = tasks == 2 ? oddShare(m, kx.splitWidth()) : 0;
@@ -97,11 +105,11 @@ public final class Gemm {
             int[] columns = cuts(n, 2, kx.splitWidth());
             Parallel.run(2, t -> {
                 int r0 = t * own, p0 = columns[t], p1 = columns[t + 1], ci = cOff + r0 * n, ti = cOff + tail * n + p0;
-                if (!accumulate) {
+                if (!accumulate && !cZero) {
                     zero(c, ci, n, own, n);
                     zero(c, ti, n, tailM, p1 - p0);
                 }
-                if (!accumulate || SparseGemm.isZero(c, ci, n, own, n) && SparseGemm.isZero(c, ti, n, tailM, p1 - p0)) {
+                if (!accumulate || cZero || SparseGemm.isZero(c, ci, n, own, n) && SparseGemm.isZero(c, ti, n, tailM, p1 - p0)) {
                     SparseGemm.tn(own, n, k, a, aOff + r0, m, b.byColumn(t), c, ci, n, aOff + tail, cOff + tail * n, tailM, p0, p1);
                 } else {
                     kx.gemmTN(own, n, k, a, aOff + r0, m, b.data(), b.offset(), n, c, ci, n, true);
@@ -113,10 +121,10 @@ public final class Gemm {
         int[] cuts = cuts(m, tasks, 4);
         Parallel.run(tasks, t -> {
             int r0 = cuts[t], rows = cuts[t + 1] - r0, ci = cOff + r0 * n;
-            if (!accumulate) {
+            if (!accumulate && !cZero) {
                 zero(c, ci, n, rows, n);
             }
-            if (!accumulate || SparseGemm.isZero(c, ci, n, rows, n)) {
+            if (!accumulate || cZero || SparseGemm.isZero(c, ci, n, rows, n)) {
                 SparseGemm.tn(rows, n, k, a, aOff + r0, m, b.byColumn(t), c, ci, n);
             } else {
                 kx.gemmTN(rows, n, k, a, aOff + r0, m, b.data(), b.offset(), n, c, ci, n, true);
