@@ -190,7 +190,8 @@ final class TrainingSession {
             }
         }, "descent-stop");
         // The training set's listing of its non-zeros, before the first step rather than in it (MNIST's
-        // 50,000 images: 0.13-0.27 s beside the last of train's kernel warm-up, 0.05 s warm on its own).
+        // 60,000 training images, of which the split selects its 50,000: 0.13-0.99 s beside the last of
+        // train's kernel warm-up, 0.05 s on its own once compiled; docs/PERFORMANCE.md, section 15).
         trainer.prepareData();
         beforeFit.run();
         Runtime.getRuntime().addShutdownHook(hook);

@@ -42,7 +42,10 @@ public final class Batch {
         };
     }
 
-    /** The inputs [B, …] (gathered now, when the batch was drawn with listed rows and this is the first call). */
+    /**
+     * The inputs [B, …] (gathered now, when the batch was drawn with listed rows and this is the first
+     * call: call it from one thread, as a training loop does).
+     */
     public Tensor x() {
         if (x == null) {
             gather.run();

@@ -2,9 +2,8 @@ package dev.descent.data;
 
 import java.util.Optional;
 
-import dev.descent.tensor.kernel.SparseRows;
-
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.SparseRows;
 
 /**
  * A finite, indexable set of labelled examples, as {@code torch.utils.data.Dataset}. Examples are

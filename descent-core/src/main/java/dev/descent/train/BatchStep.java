@@ -109,6 +109,7 @@ final class BatchStep {
     private float[] firstOutGrad = new float[0];
     /** The last batch's listing of its non-zero inputs, whose buffers the next one reuses. */
     private SparseInput listed;
+    /** 0, 1, 2, …: a batch's rows in order ({@link #iota}). */
     private int[] iota = new int[0];
 
     BatchStep(Module model) {
@@ -174,6 +175,7 @@ final class BatchStep {
         if (sx != null) {
             listed = sx;
         }
+        // Both shards list their rows (no short circuit), or both read the dense batch.
         boolean shardsListed = n > h1 && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
         // Gathered here, on the caller, whenever a product will read the dense batch.
         Tensor x = sx == null || (n > h1 && !shardsListed) ? b.x().view(n, in) : null;
@@ -212,7 +214,7 @@ final class BatchStep {
     private int[] iota(int n) {
         if (iota.length < n) {
             iota = new int[n];
-            java.util.Arrays.setAll(iota, i -> i);
+            Arrays.setAll(iota, i -> i);
         }
         return iota;
     }
