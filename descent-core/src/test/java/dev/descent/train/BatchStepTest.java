@@ -144,6 +144,19 @@ class BatchStepTest {
         }
     }
 
+    /** {@code n} MNIST-like examples of {@code in} values, 80% of them zero, with 10 classes. */
+    private static TensorDataset sparse(Generator g, int n, int in) {
+        float[] x = new float[n * in];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = g.nextInt(10);
+            for (int f = 0; f < in; f++) {
+                x[i * in + f] = g.nextDouble() < 0.2 ? (float) g.nextDouble() : 0f;
+            }
+        }
+        return new TensorDataset(Tensor.of(x, n, in), y, 10);
+    }
+
     /** A data set that hides {@code base}'s kept listing (when {@code listed} is false) and counts its dense copies. */
     private static final class Counted implements Dataset {
         private final TensorDataset base;
@@ -197,17 +210,8 @@ class BatchStepTest {
      */
     @Test
     void batchesOfAKeptListingTrainBitForBitAsDenseBatchesWithoutBeingCopied() {
-        Generator g = new Generator(21);
         int n = 300, in = 784;
-        float[] x = new float[n * in];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = g.nextInt(10);
-            for (int f = 0; f < in; f++) {
-                x[i * in + f] = g.nextDouble() < 0.2 ? (float) g.nextDouble() : 0f;
-            }
-        }
-        TensorDataset data = new TensorDataset(Tensor.of(x, n, in), y, 10);
+        TensorDataset data = sparse(new Generator(21), n, in);
         boolean kept = data.sparseRows().isPresent();
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
@@ -246,17 +250,8 @@ class BatchStepTest {
      */
     @Test
     void accumulatedSparseBatchesMatchOneBatchOfTheirRows() {
-        Generator g = new Generator(23);
         int n = 256, in = 784;
-        float[] x = new float[n * in];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = g.nextInt(10);
-            for (int f = 0; f < in; f++) {
-                x[i * in + f] = g.nextDouble() < 0.2 ? (float) g.nextDouble() : 0f;
-            }
-        }
-        TensorDataset data = new TensorDataset(Tensor.of(x, n, in), y, 10);
+        TensorDataset data = sparse(new Generator(23), n, in);
         List<float[]> got = new ArrayList<>();
         for (int[] batchAndK : new int[][] {{64, 1}, {32, 2}}) {
             Mlp model = Mlp.of(in, List.of(200, 100), 10, 3);
