@@ -179,6 +179,35 @@ class SparseInputTest {
         assertThat(gradGot).isEqualTo(gradWant);
     }
 
+    /**
+     * The forward transposes only the blocks of columns some row of the batch uses, and a kept batch
+     * takes that union from its rows' block bits: a block that only the batch's first, or only its
+     * last, row uses must be transposed too. The kept product runs first, with a weight no earlier
+     * product used, so that a block left out would read another weight's stale values.
+     */
+    @ParameterizedTest(name = "the lone block's row: {0}")
+    @CsvSource({"0", "63"})
+    void theForwardTransposesEveryBlockThatAnyRowOfAKeptBatchUses(int lone) {
+        assumeTrue(sparsePaths(64), "the sparse paths run with AVX-512 only");
+        Generator g = new Generator(17 + lone);
+        int rows = 64, cols = 784, out = 200;
+        float[] x = input(g, rows, cols, 0.15);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 768; c < cols; c++) {
+                x[r * cols + c] = r == lone ? (float) g.nextGaussian() : 0f;
+            }
+        }
+        SparseRows kept = SparseRows.of(x, 0, rows, cols).orElseThrow();
+        int[] identity = new int[rows];
+        Arrays.setAll(identity, i -> i);
+        for (int rep = 0; rep < 2; rep++) {
+            float[] w = gaussian(g, out * cols), got = new float[rows * out], want = new float[rows * out];
+            Gemm.nt(SparseInput.of(kept.select(identity, 0, rows, null), null).orElseThrow(), out, w, 0, got, 0, false);
+            Gemm.nt(rows, out, cols, x, 0, w, 0, want, 0, false);
+            assertThat(got).as("weight %d", rep).isEqualTo(want);
+        }
+    }
+
     @Test
     void aKeptListingIsMadeOnlyOfASparseMatrixAndSelectsOnlyItsRows() {
         Generator g = new Generator(13);
