@@ -12,9 +12,13 @@ import java.util.Optional;
  * of the gradient's time on each of two threads; made once, the threads share the listing (about
  * 22 µs each).
  *
+ * <p>A batch of a data set whose rows are listed and kept ({@link SparseRows}) comes from that listing
+ * instead ({@link #of(SparseRows, SparseInput)}): its rows are the kept lists as they stand, and each
+ * thread of the weight gradient lists the columns itself from them ({@link #byColumn(int)}).
+ *
  * <p>It exists only where {@link SparseGemm}'s paths run for both products (AVX-512) and the input is
- * at most {@link SparseGemm#MAX_DENSITY} non-zero; {@link #of} is empty otherwise, and the caller
- * uses the dense input as before. Results are bit-identical to the dense products'. The input array
+ * at most {@link SparseGemm#MAX_DENSITY} non-zero; {@link #of(float[], int, int, int, SparseInput)} and
+ * {@link #of(SparseRows, SparseInput)} are empty otherwise, and the caller uses the dense input as before. Results are bit-identical to the dense products'. The input array
  * is read again only by a weight gradient that accumulates into a gradient that is not zero (the
  * dense kernel then runs), so it must not change while this listing is in use, as a tensor saved for
  * backward must not.
