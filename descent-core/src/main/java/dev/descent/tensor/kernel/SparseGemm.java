@@ -1,5 +1,9 @@
 package dev.descent.tensor.kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
@@ -28,6 +32,13 @@ import jdk.incubator.vector.VectorSpecies;
  * loop, with {@link VectorKernels#dropZeroRows}'s caveats on −0 and on NaN meeting a skipped zero).
  * The gradient path runs only when C starts at zero (a fresh gradient): starting from other values would
  * need C transposed in as well as out, and the dense kernel is then used.
+ *
+ * <p>The passes read the dense operand's copy a vector per non-zero, from a table kept off the heap on
+ * a 64-byte boundary ({@link Scratch#table}): a heap array's alignment is the JVM's choice, different from
+ * run to run, and a vector read across two cache lines costs two. JMH, one thread, MNIST rows,
+ * 2026-11-30, AVX-512, alternating runs of the heap and the table versions: forward 64×784→200
+ * 127–149 → 117–119 µs (the heap version's spread is its alignment), weight gradient 200×784 over
+ * 64 rows 137–156 → 139–141 µs (docs/PERFORMANCE.md, section 16).
  *
  * <p>{@link VectorKernels} takes these paths with AVX-512, and with AVX2 the forward of more than 128
  * rows ({@link VectorKernels#SPARSE}, {@link VectorKernels#sparseForward}). JMH, one
@@ -88,8 +99,8 @@ final class SparseGemm {
                    float[] startRow, int startOff) {
         Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
-        float[] bt = s.work(k * w);
-        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, bt, w);
+        MemorySegment table = s.table(k * w);
+        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, table, w);
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, lo = a.start[i], hi = a.end[i];
@@ -100,7 +111,7 @@ final class SparseGemm {
             }
             for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
                 cv = chunk(vectors - v0);
-                accumulate(cv, false, a.index, a.value, lo, hi, bt, w, v0 * L, row, 0);
+                accumulate(cv, false, a.index, a.value, lo, hi, table, w, v0 * L, row, 0);
             }
             System.arraycopy(row, 0, c, ci, n);
         }
@@ -145,13 +156,12 @@ final class SparseGemm {
         Scratch s = SCRATCH.get();
         int own = Math.ceilDiv(m, L), tail = Math.ceilDiv(tailM, L), ownW = own * L, w = ownW + tail * L;
         // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
-        float[] ap = s.work(k * w);
+        MemorySegment ap = s.table(k * w);
+        ap.asSlice(0, 4L * k * w).fill((byte) 0);
         for (int p = 0; p < k; p++) {
-            System.arraycopy(a, aOff + p * lda, ap, p * w, m);
-            Arrays.fill(ap, p * w + m, p * w + ownW, 0f);
+            MemorySegment.copy(a, aOff + p * lda, ap, ValueLayout.JAVA_FLOAT, 4L * p * w, m);
             if (tail > 0) {
-                System.arraycopy(a, tailA + p * lda, ap, p * w + ownW, tailM);
-                Arrays.fill(ap, p * w + ownW + tailM, (p + 1) * w, 0f);
+                MemorySegment.copy(a, tailA + p * lda, ap, ValueLayout.JAVA_FLOAT, 4L * (p * w + ownW), tailM);
             }
         }
         float[] tile = s.row(L * w);
@@ -269,17 +279,17 @@ final class SparseGemm {
      * Bt[p, j] = B[j, p] for j < n and the k steps p of the L-wide blocks listed in {@code used}; Bt's
      * rows are {@code w} wide, the padding zero.
      */
-    private static void transposeUsed(float[] b, int bOff, int ldb, int n, int k, int[] used, int usedCount, float[] bt, int w) {
+    private static void transposeUsed(float[] b, int bOff, int ldb, int n, int k, int[] used, int usedCount, MemorySegment bt, int w) {
         for (int j0 = 0; j0 < n; j0 += L) {
             int rows = Math.min(L, n - j0), base = bOff + j0 * ldb;
             for (int u = 0; u < usedCount; u++) {
                 int p0 = used[u], width = Math.min(L, k - p0);
                 if (width == L && VECTOR_TRANSPOSE) {
-                    transposeBlock(b, base + p0, ldb, rows, bt, p0 * w + j0, w, L);
+                    transposeBlock(b, base + p0, ldb, rows, null, bt, p0 * w + j0, w, L);
                 } else {
                     for (int pp = 0; pp < width; pp++) {
                         for (int jj = 0, dst = (p0 + pp) * w + j0; jj < L; jj++) {
-                            bt[dst + jj] = jj < rows ? b[base + jj * ldb + p0 + pp] : 0f;
+                            bt.setAtIndex(ValueLayout.JAVA_FLOAT, dst + jj, jj < rows ? b[base + jj * ldb + p0 + pp] : 0f);
                         }
                     }
                 }
@@ -320,19 +330,34 @@ final class SparseGemm {
      * store per element.
      */
     static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
+        transposeBlock(src, so, lds, srcRows, dst, null, dOff, ldd, dstRows);
+    }
+
+    /** {@link #transposeBlock} into an aligned table ({@link Scratch#table}) when {@code table} is given, else into {@code dst}. */
+    private static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, MemorySegment table, int dOff, int ldd,
+                                       int dstRows) {
         if (VECTOR_TRANSPOSE) {
-            transpose16(src, so, lds, srcRows, dst, dOff, ldd, dstRows);
+            transpose16(src, so, lds, srcRows, dst, table, dOff, ldd, dstRows);
         } else {
             for (int c = 0; c < dstRows; c++) {
                 for (int r = 0; r < L; r++) {
-                    dst[dOff + c * ldd + r] = r < srcRows ? src[so + r * lds + c] : 0f;
+                    put(r < srcRows ? src[so + r * lds + c] : 0f, dst, table, dOff + c * ldd + r);
                 }
             }
         }
     }
 
+    /** Writes a float at element {@code at} of the table when given, else of {@code dst}. */
+    private static void put(float v, float[] dst, MemorySegment table, int at) {
+        if (table != null) {
+            table.setAtIndex(ValueLayout.JAVA_FLOAT, at, v);
+        } else {
+            dst[at] = v;
+        }
+    }
+
     /** {@link #transposeBlock} for 16 lanes: the butterfly's 4 stages on 16 named vectors (an array of vectors would be allocated). */
-    private static void transpose16(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
+    private static void transpose16(float[] src, int so, int lds, int srcRows, float[] dst, MemorySegment table, int dOff, int ldd, int dstRows) {
         FloatVector z = FloatVector.zero(S);
         FloatVector r0 = 0 < srcRows ? FloatVector.fromArray(S, src, so + 0 * lds) : z;
         FloatVector r1 = 1 < srcRows ? FloatVector.fromArray(S, src, so + 1 * lds) : z;
@@ -383,22 +408,43 @@ final class SparseGemm {
         t = LOW[3].selectFrom(r10, r11); r11 = HIGH[3].selectFrom(r10, r11); r10 = t;
         t = LOW[3].selectFrom(r12, r13); r13 = HIGH[3].selectFrom(r12, r13); r12 = t;
         t = LOW[3].selectFrom(r14, r15); r15 = HIGH[3].selectFrom(r14, r15); r14 = t;
-        if (0 < dstRows) { r0.intoArray(dst, dOff + 0 * ldd); }
-        if (1 < dstRows) { r1.intoArray(dst, dOff + 1 * ldd); }
-        if (2 < dstRows) { r2.intoArray(dst, dOff + 2 * ldd); }
-        if (3 < dstRows) { r3.intoArray(dst, dOff + 3 * ldd); }
-        if (4 < dstRows) { r4.intoArray(dst, dOff + 4 * ldd); }
-        if (5 < dstRows) { r5.intoArray(dst, dOff + 5 * ldd); }
-        if (6 < dstRows) { r6.intoArray(dst, dOff + 6 * ldd); }
-        if (7 < dstRows) { r7.intoArray(dst, dOff + 7 * ldd); }
-        if (8 < dstRows) { r8.intoArray(dst, dOff + 8 * ldd); }
-        if (9 < dstRows) { r9.intoArray(dst, dOff + 9 * ldd); }
-        if (10 < dstRows) { r10.intoArray(dst, dOff + 10 * ldd); }
-        if (11 < dstRows) { r11.intoArray(dst, dOff + 11 * ldd); }
-        if (12 < dstRows) { r12.intoArray(dst, dOff + 12 * ldd); }
-        if (13 < dstRows) { r13.intoArray(dst, dOff + 13 * ldd); }
-        if (14 < dstRows) { r14.intoArray(dst, dOff + 14 * ldd); }
-        if (15 < dstRows) { r15.intoArray(dst, dOff + 15 * ldd); }
+        // Two copies of the stores, not a helper: C2 does not inline one into this large method, and a
+        // vector handed to a call is boxed on the heap.
+        if (table == null) {
+            if (0 < dstRows) { r0.intoArray(dst, dOff + 0 * ldd); }
+            if (1 < dstRows) { r1.intoArray(dst, dOff + 1 * ldd); }
+            if (2 < dstRows) { r2.intoArray(dst, dOff + 2 * ldd); }
+            if (3 < dstRows) { r3.intoArray(dst, dOff + 3 * ldd); }
+            if (4 < dstRows) { r4.intoArray(dst, dOff + 4 * ldd); }
+            if (5 < dstRows) { r5.intoArray(dst, dOff + 5 * ldd); }
+            if (6 < dstRows) { r6.intoArray(dst, dOff + 6 * ldd); }
+            if (7 < dstRows) { r7.intoArray(dst, dOff + 7 * ldd); }
+            if (8 < dstRows) { r8.intoArray(dst, dOff + 8 * ldd); }
+            if (9 < dstRows) { r9.intoArray(dst, dOff + 9 * ldd); }
+            if (10 < dstRows) { r10.intoArray(dst, dOff + 10 * ldd); }
+            if (11 < dstRows) { r11.intoArray(dst, dOff + 11 * ldd); }
+            if (12 < dstRows) { r12.intoArray(dst, dOff + 12 * ldd); }
+            if (13 < dstRows) { r13.intoArray(dst, dOff + 13 * ldd); }
+            if (14 < dstRows) { r14.intoArray(dst, dOff + 14 * ldd); }
+            if (15 < dstRows) { r15.intoArray(dst, dOff + 15 * ldd); }
+        } else {
+            if (0 < dstRows) { r0.intoMemorySegment(table, 4L * (dOff + 0 * ldd), ByteOrder.nativeOrder()); }
+            if (1 < dstRows) { r1.intoMemorySegment(table, 4L * (dOff + 1 * ldd), ByteOrder.nativeOrder()); }
+            if (2 < dstRows) { r2.intoMemorySegment(table, 4L * (dOff + 2 * ldd), ByteOrder.nativeOrder()); }
+            if (3 < dstRows) { r3.intoMemorySegment(table, 4L * (dOff + 3 * ldd), ByteOrder.nativeOrder()); }
+            if (4 < dstRows) { r4.intoMemorySegment(table, 4L * (dOff + 4 * ldd), ByteOrder.nativeOrder()); }
+            if (5 < dstRows) { r5.intoMemorySegment(table, 4L * (dOff + 5 * ldd), ByteOrder.nativeOrder()); }
+            if (6 < dstRows) { r6.intoMemorySegment(table, 4L * (dOff + 6 * ldd), ByteOrder.nativeOrder()); }
+            if (7 < dstRows) { r7.intoMemorySegment(table, 4L * (dOff + 7 * ldd), ByteOrder.nativeOrder()); }
+            if (8 < dstRows) { r8.intoMemorySegment(table, 4L * (dOff + 8 * ldd), ByteOrder.nativeOrder()); }
+            if (9 < dstRows) { r9.intoMemorySegment(table, 4L * (dOff + 9 * ldd), ByteOrder.nativeOrder()); }
+            if (10 < dstRows) { r10.intoMemorySegment(table, 4L * (dOff + 10 * ldd), ByteOrder.nativeOrder()); }
+            if (11 < dstRows) { r11.intoMemorySegment(table, 4L * (dOff + 11 * ldd), ByteOrder.nativeOrder()); }
+            if (12 < dstRows) { r12.intoMemorySegment(table, 4L * (dOff + 12 * ldd), ByteOrder.nativeOrder()); }
+            if (13 < dstRows) { r13.intoMemorySegment(table, 4L * (dOff + 13 * ldd), ByteOrder.nativeOrder()); }
+            if (14 < dstRows) { r14.intoMemorySegment(table, 4L * (dOff + 14 * ldd), ByteOrder.nativeOrder()); }
+            if (15 < dstRows) { r15.intoMemorySegment(table, 4L * (dOff + 15 * ldd), ByteOrder.nativeOrder()); }
+        }
     }
 
 
@@ -409,7 +455,7 @@ final class SparseGemm {
      * width, 1 to {@link #MAX_CHUNK} vectors: the accumulators must be named locals for C2 to keep them
      * in registers (vectors in an array are objects on the heap), and each width compiles on its own.
      */
-    private static void accumulate(int cv, boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col,
+    private static void accumulate(int cv, boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col,
                                    float[] out, int o) {
         int oc = o + col;
         switch (cv) {
@@ -424,129 +470,137 @@ final class SparseGemm {
         }
     }
 
+    /** The vector of an aligned table's floats from byte {@code at}. */
+    private static FloatVector row(MemorySegment m, long at) {
+        return FloatVector.fromMemorySegment(S, m, at, ByteOrder.nativeOrder());
+    }
+
+    /** A vector's size in bytes. */
+    private static final long VBYTES = 4L * L;
+
     /** An accumulator's start: zero for a fresh result (no store and reload of zeros), else the output's vector. */
     private static FloatVector accumulator(boolean fresh, float[] out, int o) {
         return fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, out, o);
     }
 
-    private static void pass8(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass8(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
             FloatVector c6 = accumulator(fresh, out, oc + 6 * L), c7 = accumulator(fresh, out, oc + 7 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
-                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
-                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
-                c6 = x.fma(FloatVector.fromArray(S, m, r + 6 * L), c6);
-                c7 = x.fma(FloatVector.fromArray(S, m, r + 7 * L), c7);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
+                c3 = x.fma(row(m, r + 3 * VBYTES), c3);
+                c4 = x.fma(row(m, r + 4 * VBYTES), c4);
+                c5 = x.fma(row(m, r + 5 * VBYTES), c5);
+                c6 = x.fma(row(m, r + 6 * VBYTES), c6);
+                c7 = x.fma(row(m, r + 7 * VBYTES), c7);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L); c7.intoArray(out, oc + 7 * L);
     }
 
-    private static void pass7(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass7(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
             FloatVector c6 = accumulator(fresh, out, oc + 6 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
-                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
-                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
-                c6 = x.fma(FloatVector.fromArray(S, m, r + 6 * L), c6);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
+                c3 = x.fma(row(m, r + 3 * VBYTES), c3);
+                c4 = x.fma(row(m, r + 4 * VBYTES), c4);
+                c5 = x.fma(row(m, r + 5 * VBYTES), c5);
+                c6 = x.fma(row(m, r + 6 * VBYTES), c6);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L); c6.intoArray(out, oc + 6 * L);
     }
 
-    private static void pass6(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass6(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             FloatVector c4 = accumulator(fresh, out, oc + 4 * L), c5 = accumulator(fresh, out, oc + 5 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
-                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
-                c5 = x.fma(FloatVector.fromArray(S, m, r + 5 * L), c5);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
+                c3 = x.fma(row(m, r + 3 * VBYTES), c3);
+                c4 = x.fma(row(m, r + 4 * VBYTES), c4);
+                c5 = x.fma(row(m, r + 5 * VBYTES), c5);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
             c4.intoArray(out, oc + 4 * L); c5.intoArray(out, oc + 5 * L);
     }
 
-    private static void pass5(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass5(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             FloatVector c4 = accumulator(fresh, out, oc + 4 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
-                c4 = x.fma(FloatVector.fromArray(S, m, r + 4 * L), c4);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
+                c3 = x.fma(row(m, r + 3 * VBYTES), c3);
+                c4 = x.fma(row(m, r + 4 * VBYTES), c4);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
             c4.intoArray(out, oc + 4 * L);
     }
 
-    private static void pass4(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass4(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L), c3 = accumulator(fresh, out, oc + 3 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
-                c3 = x.fma(FloatVector.fromArray(S, m, r + 3 * L), c3);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
+                c3 = x.fma(row(m, r + 3 * VBYTES), c3);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L); c3.intoArray(out, oc + 3 * L);
     }
 
-    private static void pass3(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass3(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             FloatVector c2 = accumulator(fresh, out, oc + 2 * L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
-                c2 = x.fma(FloatVector.fromArray(S, m, r + 2 * L), c2);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
+                c2 = x.fma(row(m, r + 2 * VBYTES), c2);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L); c2.intoArray(out, oc + 2 * L);
     }
 
-    private static void pass2(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass2(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc), c1 = accumulator(fresh, out, oc + L);
             for (int q = lo; q < hi; q++) {
-                int r = index[q] * w + col;
+                long r = 4L * (index[q] * w + col);
                 FloatVector x = FloatVector.broadcast(S, value[q]);
-                c0 = x.fma(FloatVector.fromArray(S, m, r), c0);
-                c1 = x.fma(FloatVector.fromArray(S, m, r + L), c1);
+                c0 = x.fma(row(m, r), c0);
+                c1 = x.fma(row(m, r + VBYTES), c1);
             }
             c0.intoArray(out, oc); c1.intoArray(out, oc + L);
     }
 
-    private static void pass1(boolean fresh, int[] index, float[] value, int lo, int hi, float[] m, int w, int col, float[] out, int oc) {
+    private static void pass1(boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col, float[] out, int oc) {
             FloatVector c0 = accumulator(fresh, out, oc);
             for (int q = lo; q < hi; q++) {
-                c0 = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, m, index[q] * w + col), c0);
+                c0 = FloatVector.broadcast(S, value[q]).fma(row(m, 4L * (index[q] * w + col)), c0);
             }
             c0.intoArray(out, oc);
     }
@@ -554,7 +608,8 @@ final class SparseGemm {
     /**
      * One thread's buffers: the sparse operand's non-zeros and the transposed copies. They start big
      * enough for the benchmark model's products up to batch 1024 (784 inputs, 200 outputs, validation
-     * batches of 256): about 4 MB a thread, made when a thread first takes a sparse path. Grown on
+     * batches of 256): about 4 MB a thread (1 MB of it off the heap, {@link Scratch#table}), made when a
+     * thread first takes a sparse path. Grown on
      * first use instead, they made C2 throw the compiled paths away at the start of a run: the run's
      * calling thread is new to a JVM that the warm-up had compiled, the growth branch had never been
      * seen taken by compiled code, and the first epoch ran these paths in C1 code until C2 compiled
@@ -568,7 +623,7 @@ final class SparseGemm {
         private int[] mark = new int[1 << 10];
         private int stamp;
         private float[] xt = new float[1 << 19];
-        private float[] work = new float[1 << 18];
+        private MemorySegment table = newTable(1 << 18);
         private float[] row = new float[1 << 12];
 
         /** A's rows listed, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
@@ -623,16 +678,27 @@ final class SparseGemm {
             return kw;
         }
 
-        /** The work copy of the dense operand: Bᵀ for the forward, A's rows padded for the gradient. */
-        float[] work(int size) {
-            if (work.length >= size) {
-                return work;
+        /**
+         * The work copy of the dense operand, which the passes read a vector at a time (Bᵀ for the
+         * forward, A's rows padded for the gradient): at least {@code size} floats off the heap, from a
+         * 64-byte boundary, so that no vector is read across two cache lines. A heap array's elements
+         * start wherever the JVM placed it (in 8-byte steps, after a 16-byte header), which is a
+         * 32-byte boundary one time in four, and a 16-lane read off one touches two lines. Memory of a larger
+         * copy than {@link #MAX_KEPT} is returned when the collector finds it unused.
+         */
+        MemorySegment table(int size) {
+            if (table.byteSize() >= 4L * size) {
+                return table;
             }
-            float[] fresh = new float[size];
+            MemorySegment fresh = newTable(size);
             if (size <= MAX_KEPT) {
-                work = fresh;
+                table = fresh;
             }
             return fresh;
+        }
+
+        private static MemorySegment newTable(int size) {
+            return Arena.ofAuto().allocate(4L * size, 64);
         }
 
         float[] row(int size) {
