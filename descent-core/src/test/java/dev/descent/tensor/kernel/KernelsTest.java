@@ -120,6 +120,28 @@ class KernelsTest {
         assertThat(bp[2 * nr]).isNaN();
     }
 
+    @Test
+    void packKeptIsPackThenDropZeroRows() {
+        int nr = VectorKernels.NR, kc = 9, ldb = 2 * nr + 5, acs = 3, base = 7;
+        for (int w : new int[]{nr, nr - 5}) {
+            float[] b = new float[base + kc * ldb];
+            for (int p = 0; p < kc; p++) {
+                if (p % 3 != 1) {
+                    b[base + p * ldb + (p * 5) % w] = p - 3.5f;   // rows 1, 4, 7 stay zero within the panel
+                }
+                b[base + p * ldb + w] = 9f;                      // beside the panel: must not count
+            }
+            b[base + 4 * ldb + w - 1] = Float.NaN;               // NaN is not zero
+            float[] expected = new float[kc * nr], actual = new float[kc * nr];
+            int[] ksExpected = new int[kc], ksActual = new int[kc];
+            VectorKernels.packB(b, base, ldb, kc, w, expected);
+            int kn = VectorKernels.dropZeroRows(expected, kc, acs, ksExpected);
+            assertThat(VectorKernels.packKept(b, base, ldb, kc, w, actual, acs, ksActual)).as("width %d", w).isEqualTo(kn).isEqualTo(7);
+            assertThat(Arrays.copyOf(ksActual, kn)).isEqualTo(Arrays.copyOf(ksExpected, kn));
+            assertThat(Arrays.copyOf(actual, kn * nr)).isEqualTo(Arrays.copyOf(expected, kn * nr));
+        }
+    }
+
     /** Zeros 81% of the elements of a [rows, cols] matrix, every third row and every fifth column entirely. */
     private static void sparsify(Generator g, float[] x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
