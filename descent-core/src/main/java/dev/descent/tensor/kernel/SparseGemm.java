@@ -157,11 +157,12 @@ final class SparseGemm {
         int own = Math.ceilDiv(m, L), tail = Math.ceilDiv(tailM, L), ownW = own * L, w = ownW + tail * L;
         // A's rows, each padded to whole vectors, so that no load reads past the part of a row this call owns.
         MemorySegment ap = s.table(k * w);
-        ap.asSlice(0, 4L * k * w).fill((byte) 0);
         for (int p = 0; p < k; p++) {
             MemorySegment.copy(a, aOff + p * lda, ap, ValueLayout.JAVA_FLOAT, 4L * p * w, m);
+            zero(ap, p * w + m, p * w + ownW);
             if (tail > 0) {
                 MemorySegment.copy(a, tailA + p * lda, ap, ValueLayout.JAVA_FLOAT, 4L * (p * w + ownW), tailM);
+                zero(ap, p * w + ownW + tailM, (p + 1) * w);
             }
         }
         float[] tile = s.row(L * w);
@@ -344,6 +345,13 @@ final class SparseGemm {
                     put(r < srcRows ? src[so + r * lds + c] : 0f, dst, table, dOff + c * ldd + r);
                 }
             }
+        }
+    }
+
+    /** Zeroes elements [from, to) of a table: a row's padding, fewer than a vector's lanes. */
+    private static void zero(MemorySegment table, int from, int to) {
+        for (int i = from; i < to; i++) {
+            table.setAtIndex(ValueLayout.JAVA_FLOAT, i, 0f);
         }
     }
 
