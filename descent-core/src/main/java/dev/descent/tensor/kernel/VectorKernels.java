@@ -186,22 +186,8 @@ final class VectorKernels implements Kernels {
             }
             return kc;
         }
-        int kept = 0;
-        for (int p = 0, src = 0; p < kc; p++, src += NR) {
-            FloatVector v0 = FloatVector.fromArray(S, bp, src);
-            FloatVector v1 = FloatVector.fromArray(S, bp, src + L);
-            FloatVector v2 = FloatVector.fromArray(S, bp, src + 2 * L);
-            if (v0.compare(VectorOperators.NE, 0f).or(v1.compare(VectorOperators.NE, 0f)).or(v2.compare(VectorOperators.NE, 0f)).anyTrue()) {
-                if (kept != p) {
-                    int dst = kept * NR;
-                    v0.intoArray(bp, dst);
-                    v1.intoArray(bp, dst + L);
-                    v2.intoArray(bp, dst + 2 * L);
-                }
-                ks[kept++] = p * acs;
-            }
-        }
-        return kept;
+        // In place: a kept row moves up or stays, and is read before anything is written over it.
+        return packKept(bp, 0, NR, kc, NR, bp, acs, ks);
     }
 
     /**
