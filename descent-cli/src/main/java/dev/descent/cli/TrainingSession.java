@@ -33,6 +33,7 @@ import dev.descent.optim.schedule.ReduceLrOnPlateau;
 import dev.descent.plot.RunCharts;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.CoreLatency;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.train.Evaluation;
 import dev.descent.train.Evaluator;
@@ -199,6 +200,9 @@ final class TrainingSession {
         Evaluation test, val;
         try {
             result = trainer.fit();
+            // Where the VM had the two threads' cores when the run ended: a first epoch measured far
+            // apart takes about 1.4 times as long as near (docs/PERFORMANCE.md, sections 8 and 16).
+            double coreToCore = Parallel.threads() > 1 ? CoreLatency.roundTripNanos() : Double.NaN;
             boolean diverged = result.reason() == TrainResult.Stop.DIVERGED;
             if (!diverged && trainer.step() % cfg.accumulate() == 0) {
                 dir.checkpoint(model, opt, trainer);
@@ -210,6 +214,9 @@ final class TrainingSession {
             test = Evaluator.evaluate(model, data.test(), 1000, Integer.MAX_VALUE, null, cfg.loss());
             val = data.val() == null ? null : Evaluator.evaluate(model, data.val(), 1000, Integer.MAX_VALUE, null, cfg.loss());
             ObjectNode sum = summary(result, test, val, cfg, t, trainer);
+            if (!Double.isNaN(coreToCore)) {
+                sum.put("core_to_core_ns", Math.round(coreToCore));
+            }
             if (sharp != null) {
                 sum.put("sharpness_measurements", sharp.measurements());
                 sum.put("sharpness_seconds", sharp.seconds());

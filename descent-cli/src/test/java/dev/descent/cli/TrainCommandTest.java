@@ -144,6 +144,11 @@ class TrainCommandTest {
         assertThat(train(one, "--threads", "1", "--hidden", "300,40").code()).isZero();
         assertThat(train(two, "--threads", "2", "--hidden", "300,40").code()).isZero();
         assertThat(Files.readAllLines(two.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(one.resolve("metrics.csv")));
+        // The two threads' cores' distance when the run ended, which a first epoch's time depends on; none for one thread.
+        assertThat(JSON.readTree(one.resolve("summary.json").toFile()).has("core_to_core_ns")).isFalse();
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            assertThat(JSON.readTree(two.resolve("summary.json").toFile()).get("core_to_core_ns").asLong()).isPositive();
+        }
     }
 
     @Test
