@@ -286,7 +286,7 @@ final class SparseGemm {
             for (int u = 0; u < usedCount; u++) {
                 int p0 = used[u], width = Math.min(L, k - p0);
                 if (width == L && VECTOR_TRANSPOSE) {
-                    transposeBlock(b, base + p0, ldb, rows, null, bt, p0 * w + j0, w, L);
+                    transpose16(b, base + p0, ldb, rows, null, bt, p0 * w + j0, w, L);
                 } else {
                     for (int pp = 0; pp < width; pp++) {
                         for (int jj = 0, dst = (p0 + pp) * w + j0; jj < L; jj++) {
@@ -331,18 +331,12 @@ final class SparseGemm {
      * store per element.
      */
     static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, int dOff, int ldd, int dstRows) {
-        transposeBlock(src, so, lds, srcRows, dst, null, dOff, ldd, dstRows);
-    }
-
-    /** {@link #transposeBlock} into an aligned table ({@link Scratch#table}) when {@code table} is given, else into {@code dst}. */
-    private static void transposeBlock(float[] src, int so, int lds, int srcRows, float[] dst, MemorySegment table, int dOff, int ldd,
-                                       int dstRows) {
         if (VECTOR_TRANSPOSE) {
-            transpose16(src, so, lds, srcRows, dst, table, dOff, ldd, dstRows);
+            transpose16(src, so, lds, srcRows, dst, null, dOff, ldd, dstRows);
         } else {
             for (int c = 0; c < dstRows; c++) {
                 for (int r = 0; r < L; r++) {
-                    put(r < srcRows ? src[so + r * lds + c] : 0f, dst, table, dOff + c * ldd + r);
+                    dst[dOff + c * ldd + r] = r < srcRows ? src[so + r * lds + c] : 0f;
                 }
             }
         }
@@ -355,16 +349,11 @@ final class SparseGemm {
         }
     }
 
-    /** Writes a float at element {@code at} of the table when given, else of {@code dst}. */
-    private static void put(float v, float[] dst, MemorySegment table, int at) {
-        if (table != null) {
-            table.setAtIndex(ValueLayout.JAVA_FLOAT, at, v);
-        } else {
-            dst[at] = v;
-        }
-    }
-
-    /** {@link #transposeBlock} for 16 lanes: the butterfly's 4 stages on 16 named vectors (an array of vectors would be allocated). */
+    /**
+     * {@link #transposeBlock} for 16 lanes: the butterfly's 4 stages on 16 named vectors (an array of
+     * vectors would be allocated), written into {@code table} (an aligned table, {@link Scratch#table})
+     * when it is given, else into {@code dst}.
+     */
     private static void transpose16(float[] src, int so, int lds, int srcRows, float[] dst, MemorySegment table, int dOff, int ldd, int dstRows) {
         FloatVector z = FloatVector.zero(S);
         FloatVector r0 = 0 < srcRows ? FloatVector.fromArray(S, src, so + 0 * lds) : z;

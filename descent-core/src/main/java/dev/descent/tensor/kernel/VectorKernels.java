@@ -352,10 +352,12 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@link #packB} and then {@link #dropZeroRows} in one pass, with the same result: a whole panel's
-     * rows are read as three vectors each, tested, and written only when kept, where the copy of each
-     * row through {@code System.arraycopy} (a call per 48 floats) and the second pass over the panel had
-     * cost about 5% of a data-parallel shard's step (perf, 2026-11-30). Narrower panels take the two steps.
+     * Packs kc rows of a panel w wide of B (row stride ldb) into {@code bp}, padded to NR, keeping only
+     * the rows that are not all zero as {@link #dropZeroRows} does (their offsets into A in {@code ks});
+     * returns how many were kept. A whole panel's rows are read as three vectors each, tested, and
+     * written only when kept, in one pass: the copy of each row through {@code System.arraycopy} (a call
+     * per 48 floats) and a second pass to drop zero rows had cost about 5% of a data-parallel shard's
+     * step (perf, 2026-11-30). A narrower panel is copied ({@link #packB}) and then compacted.
      */
     static int packKept(float[] b, int base, int ldb, int kc, int w, float[] bp, int acs, int[] ks) {
         if (w != NR) {
@@ -378,16 +380,11 @@ final class VectorKernels implements Kernels {
         return kept;
     }
 
-    static void packB(float[] b, int base, int ldb, int kc, int w, float[] bp) {
-        if (w == NR) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, base + p * ldb, bp, p * NR, NR);
-            }
-        } else {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, base + p * ldb, bp, p * NR, w);
-                Arrays.fill(bp, p * NR + w, (p + 1) * NR, 0f);
-            }
+    /** Copies a panel narrower than NR: each of its kc rows padded with zeros to NR (whole panels go through {@link #packKept}). */
+    private static void packB(float[] b, int base, int ldb, int kc, int w, float[] bp) {
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(b, base + p * ldb, bp, p * NR, w);
+            Arrays.fill(bp, p * NR + w, (p + 1) * NR, 0f);
         }
     }
 
