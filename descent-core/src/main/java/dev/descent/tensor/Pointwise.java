@@ -79,7 +79,7 @@ final class Pointwise {
 
     static Tensor unary(Unary op, Tensor x, float s) {
         float[] xd = x.data();
-        float[] y = new float[xd.length];
+        float[] y = Workspace.floats(xd.length);
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) op.f(xd[i], s);
         }
@@ -143,7 +143,7 @@ final class Pointwise {
         int[] ia = same ? null : broadcastIndex(as, outShape, n);
         int[] ib = same ? null : broadcastIndex(bs, outShape, n);
         float[] ad = a.data(), bd = b.data();
-        float[] y = new float[n];
+        float[] y = Workspace.floats(n);
         if (same) {
             for (int i = 0; i < n; i++) {
                 y[i] = (float) op.f(ad[i], bd[i]);

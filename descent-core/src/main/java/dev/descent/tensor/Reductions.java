@@ -33,7 +33,7 @@ final class Reductions {
         int outer = Shape.outer(s, d), size = s[d], inner = Shape.inner(s, d);
         float scale = mean ? 1f / size : 1f;
         float[] xd = x.data();
-        float[] y = new float[outer * inner];
+        float[] y = Workspace.floats(outer * inner);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 double acc = 0;
@@ -65,7 +65,7 @@ final class Reductions {
         }
         int[] idx = argmax(x, dim);
         float[] xd = x.data();
-        float[] y = new float[outer * inner];
+        float[] y = Workspace.floats(outer * inner);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 y[o * inner + i] = xd[(o * size + idx[o * inner + i]) * inner + i];

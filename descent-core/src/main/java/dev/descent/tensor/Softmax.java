@@ -15,7 +15,7 @@ final class Softmax {
         int d = Shape.dim(op, dim, s.length);
         int outer = Shape.outer(s, d), size = s.length == 0 ? 1 : s[d], inner = s.length == 0 ? 1 : Shape.inner(s, d);
         float[] xd = x.data();
-        float[] y = new float[xd.length];
+        float[] y = Workspace.floats(xd.length);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * size * inner + i;

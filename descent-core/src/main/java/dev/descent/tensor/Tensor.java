@@ -295,10 +295,13 @@ public final class Tensor {
         return grad;
     }
 
-    /** The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. */
+    /**
+     * The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. A non-leaf's comes
+     * from the open {@link Workspace}, if any (a leaf's, a parameter's, outlives it).
+     */
     float[] gradBuffer() {
         if (grad == null) {
-            grad = new float[data.length];
+            grad = node != null ? Workspace.floats(data.length) : new float[data.length];
         }
         return grad;
     }

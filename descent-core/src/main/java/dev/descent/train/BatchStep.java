@@ -11,6 +11,7 @@ import dev.descent.nn.Module;
 import dev.descent.tensor.F;
 import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.Workspace;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.SparseInput;
@@ -111,6 +112,8 @@ final class BatchStep {
     private SparseInput listed;
     /** 0, 1, 2, …: a batch's rows in order ({@link #iota}). */
     private int[] iota = new int[0];
+    /** The first layer's whole-batch output, the same array from step to step (see {@link Workspace}). */
+    private final Workspace firstLayerSpace = new Workspace();
 
     BatchStep(Module model) {
         this.model = model;
@@ -179,7 +182,7 @@ final class BatchStep {
         boolean shardsListed = n > h1 && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
         // Gathered here, on the caller, whenever a product will read the dense batch.
         Tensor x = sx == null || (n > h1 && !shardsListed) ? b.x().view(n, in) : null;
-        float[] z = n > h1 ? null : sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
+        float[] z = n > h1 ? null : firstLayer(sx, x, w, bias);
         shards[0].prepare(b, 0, half, shardsListed);
         shards[1].prepare(b, half, n, shardsListed);
         if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
@@ -198,6 +201,13 @@ final class BatchStep {
         }
         reduceGradients();
         return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);
+    }
+
+    /** The first layer's output for the whole batch (listed, or dense), into the array of the previous step's. */
+    private float[] firstLayer(SparseInput sx, Tensor x, Tensor w, Tensor bias) {
+        try (Workspace ws = firstLayerSpace.open()) {
+            return sx != null ? F.linear(sx, w, bias).data() : F.linear(x, w, bias).data();
+        }
     }
 
     /**
@@ -265,8 +275,10 @@ final class BatchStep {
         private SparseRows ownRows;
         private SparseInput input;
         private SparseInput recycled;
-        /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
+        /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward (kept while its array is). */
         Tensor firstOut;
+        /** The arrays of this shard's forward and backward, the same from step to step. */
+        private final Workspace space = new Workspace();
         double lossSum;
         int correct;
 
@@ -300,6 +312,13 @@ final class BatchStep {
          * gradient of those rows is copied into its rows of {@code firstOutGrad} [n, h1] (unless null).
          */
         void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
+            try (Workspace ws = space.open()) {
+                runOpen(mlp, ps, w, bias, all, weights, scale, firstOutGrad);
+            }
+        }
+
+        /** {@link #run}, with this shard's workspace open: none of the step's tensors outlives the next step. */
+        private void runOpen(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
             int rows = y.length, in = mlp.spec().inDim(), h1 = w.shape()[0];
             if (all != null) {
                 if (z.length != rows * h1) {
@@ -316,7 +335,11 @@ final class BatchStep {
                 z = F.linear(Tensor.of(x, rows, in), w, bias).data();
             }
             System.arraycopy(batch.y(), from, y, 0, rows);
-            firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
+            if (firstOut != null && firstOut.data() == z) {
+                firstOut.zeroGrad();   // the same leaf over the same array: its gradient buffer stays in the caches
+            } else {
+                firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
+            }
             Tensor logp = mlp.forwardFromFirstLayer(firstOut, ps);
             Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
             lossSum = sum.item();

@@ -1,0 +1,82 @@
+package dev.descent.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The arrays of a computation that is repeated with the same shapes — a training step's forward and
+ * backward — kept from one repetition to the next. While a workspace is open on a thread, the tensor
+ * ops on that thread take the arrays of their results, and of the gradients of results, from it: at
+ * each opening the same arrays, in the order the ops ask for them, zeroed as a new array is
+ * (one the wrong size is replaced).
+ *
+ * <p>Why: a new array is memory the step has not touched for a while (the JVM hands out its young
+ * generation in order, 64 MB with the launcher's settings), so every one of its lines is fetched from
+ * memory, while an array of the previous step is still in the core's caches. A batch-64 step of the
+ * benchmark MLP allocated about 370 KB this way; its two shards' forward and backward in workspaces took
+ * 119.5 → 109.2 µs a step (docs/PERFORMANCE.md, section 17).
+ *
+ * <p>The price is the lifetime: a tensor an op returned while the workspace was open is valid only
+ * until the workspace is opened again. So a workspace is for code that owns all of a computation's
+ * intermediate results ({@code BatchStep}'s shards) and keeps none of them past the next repetition;
+ * leaf tensors' gradients (the parameters') are never taken from it. One thread at a time.
+ */
+public final class Workspace implements AutoCloseable {
+
+    private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
+
+    private float[][] arrays = new float[16][];
+    private int next;
+    private Workspace previous;
+
+    /** An empty workspace; its arrays are made by the first repetition. */
+    public Workspace() {
+    }
+
+    /**
+     * Opens this workspace on the calling thread (until {@link #close()}), handing out its arrays from the
+     * first again: whatever an earlier repetition's tensors hold is overwritten from now on.
+     *
+     * @throws IllegalStateException if it is open already
+     */
+    public Workspace open() {
+        if (previous != null || OPEN.get() == this) {
+            throw new IllegalStateException("workspace already open");
+        }
+        previous = OPEN.get();
+        next = 0;
+        OPEN.set(this);
+        return this;
+    }
+
+    /** Closes it: the thread's ops allocate as before (or from the workspace open before this one). */
+    @Override
+    public void close() {
+        if (previous != null) {
+            OPEN.set(previous);
+            previous = null;
+        } else {
+            OPEN.remove();
+        }
+    }
+
+    /** A zeroed array of n floats: the open workspace's next one, or a new one. */
+    static float[] floats(int n) {
+        Workspace w = OPEN.get();
+        return w == null ? new float[n] : w.take(n);
+    }
+
+    private float[] take(int n) {
+        if (next == arrays.length) {
+            arrays = Arrays.copyOf(arrays, 2 * next);
+        }
+        float[] a = arrays[next];
+        if (a == null || a.length != n) {
+            a = new float[n];
+            arrays[next] = a;
+        } else {
+            Arrays.fill(a, 0f);
+        }
+        next++;
+        return a;
+    }
+}
