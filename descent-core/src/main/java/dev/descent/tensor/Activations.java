@@ -12,7 +12,7 @@ final class Activations {
     static Tensor relu(Tensor x) {
         Kernels k = KernelProvider.kernels();
         float[] xd = x.data();
-        float[] y = Workspace.floats(xd.length);
+        float[] y = Workspace.overwritten(xd.length);
         k.relu(xd, 0, y, 0, y.length);
         Tensor out = Tensor.wrap(y, x.shapeRef());
         // ReLU's derivative is read off its output: 1 where y > 0 (0 at the kink, as PyTorch).

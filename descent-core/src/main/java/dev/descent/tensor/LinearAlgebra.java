@@ -72,7 +72,7 @@ final class LinearAlgebra {
         if (bias != null && (bias.dim() != 1 || bias.numel() != outF)) {
             throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shapeRef()) + " does not match weight of shape " + Shape.str(ws));
         }
-        float[] y = Workspace.floats(n * outF);
+        float[] y = Workspace.overwritten(n * outF);
         if (bias != null) {
             // Each thread starts its outputs' sums from the bias: no broadcast pass on the caller first.
             Gemm.nt(x, outF, w.data(), 0, bias.data(), y, 0);
@@ -97,7 +97,7 @@ final class LinearAlgebra {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(as) + " and " + Shape.str(bs) + " cannot be multiplied");
         }
         int m = as[0], k = as[1], n = bs[1];
-        float[] c = Workspace.floats(m * n);
+        float[] c = Workspace.overwritten(m * n);
         Gemm.nn(m, n, k, a.data(), 0, b.data(), 0, c, 0, false);
         Tensor out = Tensor.wrap(c, new int[] {m, n});
         return Autograd.record(out, "matmul", g -> {
@@ -124,7 +124,7 @@ final class LinearAlgebra {
         if (bias != null && (bias.dim() != 1 || bias.numel() != outF)) {
             throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shapeRef()) + " does not match weight of shape " + Shape.str(ws));
         }
-        float[] y = Workspace.floats(n * outF);
+        float[] y = Workspace.overwritten(n * outF);
         if (bias != null) {
             KernelProvider.kernels().broadcastRows(bias.data(), 0, y, 0, n, outF);
         }
