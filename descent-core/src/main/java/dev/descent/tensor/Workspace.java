@@ -24,7 +24,15 @@ public final class Workspace implements AutoCloseable {
 
     private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
 
-    private float[][] arrays = new float[16][];
+    /**
+     * Room for 64 arrays (a shard of the benchmark MLP takes about 20), each slot holding an empty array
+     * until first used. Neither a growth nor a null slot is met at a run's first step then: that step
+     * opens workspaces new to a JVM whose warm-up had compiled {@link #take}, and a branch the compiled
+     * code had never seen taken threw it and its callers (the batch step) back to the interpreter, which
+     * made a first epoch about 0.1 s longer. A slot the wrong size (a short last batch) is the branch
+     * every epoch takes.
+     */
+    private float[][] arrays = emptySlots(64);
     private int next;
     private Workspace previous;
 
@@ -75,12 +83,22 @@ public final class Workspace implements AutoCloseable {
         return w == null ? new float[n] : w.take(n, false);
     }
 
+    private static final float[] EMPTY = new float[0];
+
+    private static float[][] emptySlots(int n) {
+        float[][] slots = new float[n][];
+        Arrays.fill(slots, EMPTY);
+        return slots;
+    }
+
     private float[] take(int n, boolean zeroed) {
         if (next == arrays.length) {
-            arrays = Arrays.copyOf(arrays, 2 * next);
+            float[][] more = emptySlots(2 * next);
+            System.arraycopy(arrays, 0, more, 0, next);
+            arrays = more;
         }
         float[] a = arrays[next];
-        if (a == null || a.length != n) {
+        if (a.length != n) {
             a = new float[n];
             arrays[next] = a;
         } else if (zeroed) {

@@ -275,7 +275,7 @@ final class BatchStep {
         private SparseRows ownRows;
         private SparseInput input;
         private SparseInput recycled;
-        /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward (kept while its array is). */
+        /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
         Tensor firstOut;
         /** The arrays of this shard's forward and backward, the same from step to step. */
         private final Workspace space = new Workspace();
@@ -335,11 +335,7 @@ final class BatchStep {
                 z = F.linear(Tensor.of(x, rows, in), w, bias).data();
             }
             System.arraycopy(batch.y(), from, y, 0, rows);
-            if (firstOut != null && firstOut.data() == z) {
-                firstOut.zeroGrad();   // the same leaf over the same array: its gradient buffer stays in the caches
-            } else {
-                firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
-            }
+            firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
             Tensor logp = mlp.forwardFromFirstLayer(firstOut, ps);
             Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
             lossSum = sum.item();
