@@ -12,8 +12,8 @@ import java.util.Arrays;
  * <p>Why: a new array is memory the step has not touched for a while (the JVM hands out its young
  * generation in order, 64 MB with the launcher's settings), so every one of its lines is fetched from
  * memory, while an array of the previous step is still in the core's caches. A batch-64 step of the
- * benchmark MLP allocated about 370 KB this way; its two shards' forward and backward in workspaces took
- * 119.5 → 109.2 µs a step (docs/PERFORMANCE.md, section 17).
+ * benchmark MLP allocated about 370 KB this way; with workspaces its two shards took 122.3 → 104.4 µs a
+ * step, and a near epoch 0.283 → 0.267 s (2026-11-30, AVX-512; docs/PERFORMANCE.md, section 17).
  *
  * <p>The price is the lifetime: a tensor an op returned while the workspace was open is valid only
  * until the workspace is opened again. So a workspace is for code that owns all of a computation's

@@ -54,7 +54,9 @@ import dev.descent.tensor.kernel.SparseRows;
  * gathered at all: the forward reads those rows, each shard's own forward (larger batches) its part
  * of them, and each weight-gradient task lists the columns from the rows on its own thread. The loss
  * of a shard is its weighted sum divided by the whole batch's total weight, so the shards add up to
- * the mean over the batch.
+ * the mean over the batch. Each shard's forward and backward, and the first layer's whole-batch
+ * output, take their arrays from a {@link Workspace} of their own, the previous step's, still in the
+ * caches, rather than fresh memory; nothing the step computes is kept past the next step.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
  * loop: forward, mean loss, backward (each product split across the threads by columns). Which path
