@@ -40,7 +40,7 @@ import dev.descent.tensor.Tensor;
  *
  * <p>A caller that will train with several optimizers one after the other ({@code compare}, a
  * study whose trials choose among optimizers) gives them all: after the run's sizes are known, each
- * in turn gets a fresh trainer until it has settled. Warmed with the first alone, the second
+ * in turn gets a fresh trainer until it has settled, and the first one more ({@link #rounds}). Warmed with the first alone, the second
  * optimizer's update (and the step's calls into it, which C2 had compiled for the first one's
  * classes only) compiled during its own first epoch, whose time then counted against it.
  *
@@ -138,13 +138,15 @@ public final class KernelWarmup implements AutoCloseable {
 
     /**
      * The thread's work: the warm-up on evenly divided sets with the first optimizer, then, once
-     * {@link #expect} has given them, with the run's tails and each optimizer in turn.
+     * {@link #expect} has given them, with the run's tails and each optimizer in turn, and last a
+     * fresh trainer with the first optimizer again ({@link #rounds}).
      */
     private void warm() {
         Trainer done = current;
         done.fit();
         Tails t = awaitTails();
-        for (int i = 0; i < optimizers.size() && t != null; i++) {
+        for (int r = 0; r < rounds(optimizers.size()) && t != null; r++) {
+            int i = r % optimizers.size();
             if (cancelled || System.nanoTime() >= deadline) {
                 return;
             }
@@ -159,6 +161,21 @@ public final class KernelWarmup implements AutoCloseable {
             next.fit();
             done = next;
         }
+    }
+
+    /**
+     * Trainers the warm-up runs with the run's tails, for {@code optimizers} optimizers: one each, then
+     * one more with the first. The run's first step creates the optimizer's state, a branch that a
+     * trainer's first step takes while the optimizer's step is still interpreted or in C1's code; C2
+     * compiles that step later in the trainer, from a profile that never saw the branch taken. With
+     * the tails' trainer the last one, the run's first step met that compiled code, which was thrown
+     * away there ({@code Chain.step}: "made not entrant: uncommon trap") and ran in C1's code until
+     * C2 had compiled it again, 100–200 ms into the run: the first 250 steps of a one-epoch run took
+     * 500–900 µs against 320–350 after (docs/PERFORMANCE.md, section 18). The last trainer's first
+     * step now meets that compiled code inside the warm-up, which settles again after it.
+     */
+    static int rounds(int optimizers) {
+        return optimizers + 1;
     }
 
     /** After the first trainer has stopped (settled, or stopped by {@link #expect}): the run's tails, or null when none will come. */
@@ -186,7 +203,8 @@ public final class KernelWarmup implements AutoCloseable {
     /**
      * The same for runs that will train with several optimizers, in this order: the first warms the
      * step, and once {@link #expect} has given the run's sizes each gets a fresh trainer of its own
-     * until it has settled ({@link #PER_OPTIMIZER_NANOS} more budget for each after the first).
+     * until it has settled ({@link #PER_OPTIMIZER_NANOS} more budget for each after the first), and
+     * the first a fresh trainer once more ({@link #rounds}).
      *
      * @throws IllegalArgumentException if {@code optimizers} is empty
      */
