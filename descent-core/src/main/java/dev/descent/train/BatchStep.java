@@ -33,10 +33,11 @@ import dev.descent.tensor.kernel.SparseRows;
  * <p>The first layer's weight holds most of an MLP's parameters (157,000 of 183,000 in the benchmark
  * model), and it is split the other way: by its rows (output features). Each shard starts from its
  * rows of the first layer's output (a leaf, whose gradient backward fills) and adds their bias
- * gradient ({@link F#linearBiasGrad}). When the batch has no more rows than the layer has outputs
- * (64 against 200), one {@link F#linear} before the shards computes that output for the whole batch,
- * each thread the outputs of its half of the features; larger batches, of which each thread would
- * then read more than of the weight, have each shard compute its own rows' output. After the
+ * gradient ({@link F#linearBiasGrad}). Up to {@link #WHOLE_BATCH_ROWS} rows (or as many as the layer
+ * has outputs, when that is more), one {@link F#linear} before the shards computes that output for
+ * the whole batch, each thread the outputs of its half of the features, so that each thread reads only
+ * the half of the weight its core updates; larger batches have each shard compute its own rows'
+ * output (see {@link #wholeBatchForward}). After the
  * shards, {@link F#linearWeightGrad} computes the weight's gradient once for the whole batch, each
  * thread the rows of its features, summing each element over the batch in row order as the plain
  * loop does (the benchmark's rows 0–95 and 96–191, the last 8 shared by columns so that each thread
@@ -63,6 +64,18 @@ import dev.descent.tensor.kernel.SparseRows;
  * a batch takes depends on its size only, so determinism holds either way.
  */
 final class BatchStep {
+
+    /**
+     * Up to this many rows (or the first layer's outputs, when more) a batch's first-layer output is
+     * computed for the whole batch, each thread its half of the features, before the shards. The
+     * optimizer updates the weight by those halves, one per core: each shard computing its own rows'
+     * output read the whole weight, half of it just written by the other core, at every step. The
+     * benchmark MLP (784→200), epochs alternated in one JVM (docs/PERFORMANCE.md, section 18): batch
+     * 256 near 0.943 paired, with the vCPUs far apart 0.672 (0.360 → 0.241 s); 512 near level, far
+     * 0.863; 1024 near 1.03 (slower: not looked into; 1024 rows is 16 times a batch-64 step's work
+     * for the same weight to share); AVX2's dense paths level at 256 and 1024.
+     */
+    static final int WHOLE_BATCH_ROWS = 512;
 
     /** Batches smaller than this run in one piece: shards of a few rows cost more to hand off than they save. */
     static final int MIN_SHARDED_BATCH = 16;
@@ -114,6 +127,14 @@ final class BatchStep {
     private SparseInput listed;
     /** 0, 1, 2, …: a batch's rows in order ({@link #iota}). */
     private int[] iota = new int[0];
+    /**
+     * Whether a batch of {@code n} rows computes the first layer's output ({@code h1} features) for the
+     * whole batch before the shards, the threads splitting the features ({@link #WHOLE_BATCH_ROWS}).
+     */
+    static boolean wholeBatchForward(int n, int h1) {
+        return n <= Math.max(h1, WHOLE_BATCH_ROWS);
+    }
+
     /** The first layer's whole-batch output, the same array from step to step (see {@link Workspace}). */
     private final Workspace firstLayerSpace = new Workspace();
 
@@ -164,27 +185,27 @@ final class BatchStep {
         int h1 = w0.shape()[0];
         // No record: the first layer's weight and bias enter without gradients (see the class comment).
         Tensor w = replicas.get(0), bias = mlp.spec().bias() ? params.get(1).detach() : null;
-        // With no more rows than the first layer has outputs, its weight is the larger of the two things
-        // the threads would share, so they split it (computing the output for the whole batch first);
-        // otherwise the batch is the larger, and each shard computes its own rows' output.
+        // Up to WHOLE_BATCH_ROWS rows the threads split the first layer's weight (computing the output
+        // for the whole batch first); above, each shard computes its own rows' output (wholeBatchForward).
         // Listed once, the input's non-zeros serve the forward and the weight gradient on both threads;
         // a batch that carries its rows' part of the data set's listing is neither gathered nor listed
         // (then, on the larger batches, each shard's own forward reads its rows of that listing too).
+        boolean whole = wholeBatchForward(n, h1);
         Optional<SparseRows> rows = LIST_INPUTS ? b.rows() : Optional.empty();
         SparseInput sx = null;
         if (rows.isPresent()) {
             sx = SparseInput.of(rows.get(), listed).orElse(null);
-        } else if (n <= h1 && LIST_INPUTS) {
+        } else if (whole && LIST_INPUTS) {
             sx = SparseInput.of(b.x().data(), 0, n, in, listed).orElse(null);
         }
         if (sx != null) {
             listed = sx;
         }
         // Both shards list their rows (no short circuit), or both read the dense batch.
-        boolean shardsListed = n > h1 && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
+        boolean shardsListed = !whole && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
         // Gathered here, on the caller, whenever a product will read the dense batch.
-        Tensor x = sx == null || (n > h1 && !shardsListed) ? b.x().view(n, in) : null;
-        float[] z = n > h1 ? null : firstLayer(sx, x, w, bias);
+        Tensor x = sx == null || (!whole && !shardsListed) ? b.x().view(n, in) : null;
+        float[] z = whole ? firstLayer(sx, x, w, bias) : null;
         shards[0].prepare(b, 0, half, shardsListed);
         shards[1].prepare(b, half, n, shardsListed);
         if (w0.requiresGrad() && firstOutGrad.length != n * h1) {

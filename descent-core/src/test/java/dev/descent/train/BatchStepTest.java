@@ -51,11 +51,16 @@ class BatchStepTest {
         return new Batch(Tensor.of(x, n, in), y);
     }
 
-    /** 16 first-layer outputs for 37 rows: each shard computes its rows' first layer; 40: the threads split it by outputs first. */
-    @ParameterizedTest(name = "first hidden layer {0}")
-    @ValueSource(ints = {16, 40})
-    void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation(int h1) {
-        Batch b = batch(new Generator(5), 37, 20, 4);
+    /**
+     * 37 rows: the threads split the first layer by its outputs first; 530, more than
+     * {@link BatchStep#WHOLE_BATCH_ROWS}: each shard computes its rows' first layer.
+     */
+    @ParameterizedTest(name = "{0} rows")
+    @ValueSource(ints = {37, 530})
+    void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation(int rows) {
+        assertThat(BatchStep.wholeBatchForward(rows, 16)).isEqualTo(rows == 37);
+        int h1 = 16;
+        Batch b = batch(new Generator(5), rows, 20, 4);
         b.y()[3] = F.IGNORE_INDEX;
         float[] weights = {1f, 0.5f, 2f, 1.5f};
         Mlp sharded = Mlp.of(20, List.of(h1, 8), 4, 11), plain = Mlp.of(20, List.of(h1, 8), 4, 11);
@@ -82,10 +87,11 @@ class BatchStepTest {
     }
 
     /** The first layer's weight gradient is computed once per batch; without a bias, or with that weight frozen, too. */
-    @ParameterizedTest(name = "first hidden layer {0}")
-    @ValueSource(ints = {16, 40})
-    void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight(int h1) {
-        Batch b = batch(new Generator(7), 40, 20, 4);
+    @ParameterizedTest(name = "{0} rows")
+    @ValueSource(ints = {40, 530})
+    void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight(int rows) {
+        int h1 = 16;
+        Batch b = batch(new Generator(7), rows, 20, 4);
         for (String variant : new String[] {"no bias", "frozen first weight"}) {
             boolean bias = variant.equals("frozen first weight");
             Mlp sharded = new Mlp(new MlpSpec(20, List.of(h1, 8), 4, bias, Activation.RELU), new Generator(13));
@@ -115,7 +121,7 @@ class BatchStepTest {
     @Test
     void trainingIsBitIdenticalForOneTwoAndThreeThreads() {
         Generator g = new Generator(9);
-        Batch all = batch(g, 300, 120, 10);
+        Batch all = batch(g, 700, 120, 10);
         TensorDataset data = new TensorDataset(all.x(), all.y(), 10);
         List<float[]> ref = null;
         for (int threads : new int[] {1, 2, 3}) {
@@ -123,11 +129,11 @@ class BatchStepTest {
             Mlp model = Mlp.of(120, List.of(200, 100), 10, 3);
             Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
             // batch 64 (sharded, the first layer split by its 200 outputs; its products would be split across threads
-            // if they ran whole), last batch 44; batch 150 (shards of 75 rows, last batch 0), batch 250 (each shard its
-            // own first layer) and batch 12 (below the shards' minimum: in one piece)
+            // if they ran whole), last batch 60; batch 150 (shards of 75 rows), batch 250 (the first layer still split
+            // by outputs), batch 600 (each shard its own first layer) and batch 12 (below the shards' minimum: in one piece)
             TrainConfig cfg = new TrainConfig(2, 1000, 0, 1, 64, 1, 0, null);
             List<float[]> got = new ArrayList<>();
-            for (int batch : new int[] {64, 150, 250, 12}) {
+            for (int batch : new int[] {64, 150, 250, 600, 12}) {
                 DataLoader loader = new DataLoader(data, batch, true, false, true, new Generator(4));
                 Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
                 t.fit();
@@ -201,22 +207,22 @@ class BatchStepTest {
     }
 
     /**
-     * On a sparse data set (MNIST-like: 80% zeros) the step reads batches of at most the first layer's
-     * width through the data set's kept listing, never copying them dense, and training is bit for bit
-     * what dense batches give: batch 64 (and its last batch of 44), with gradient accumulation (whose
+     * On a sparse data set (MNIST-like: 80% zeros) the step reads batches through the data set's kept
+     * listing, never copying them dense, and training is bit for bit what dense batches give: batch 64
+     * (and its last batch of 60), with gradient accumulation (whose
      * second batch meets a non-zero gradient: the dense kernel, on a batch made from the listing), and
-     * batch 250 (wider than the layer: each shard's forward reads its rows of the listing); on one and
-     * two threads.
+     * batch 250 (wider than the layer, the layer still split by its outputs) and 600 (each shard's forward
+     * reads its rows of the listing); on one and two threads.
      */
     @Test
     void batchesOfAKeptListingTrainBitForBitAsDenseBatchesWithoutBeingCopied() {
-        int n = 300, in = 784;
+        int n = 700, in = 784;
         TensorDataset data = sparse(new Generator(21), n, in);
         boolean kept = data.sparseRows().isPresent();
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
             for (int accumulate : new int[] {1, 2}) {
-                for (int batch : new int[] {64, 250}) {
+                for (int batch : new int[] {64, 250, 600}) {
                     List<float[]> got = new ArrayList<>();
                     int[] copies = new int[2];
                     for (boolean listed : new boolean[] {false, true}) {
