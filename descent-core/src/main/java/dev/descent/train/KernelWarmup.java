@@ -40,9 +40,10 @@ import dev.descent.tensor.Tensor;
  *
  * <p>A caller that will train with several optimizers one after the other ({@code compare}, a
  * study whose trials choose among optimizers) gives them all: after the run's sizes are known, each
- * in turn gets a fresh trainer until it has settled, and the first one more ({@link #rounds}). Warmed with the first alone, the second
- * optimizer's update (and the step's calls into it, which C2 had compiled for the first one's
- * classes only) compiled during its own first epoch, whose time then counted against it.
+ * in turn gets a fresh trainer until it has settled, and the first one more ({@link #rounds}).
+ * Warmed with the first alone, the second optimizer's update (and the step's calls into it, which
+ * C2 had compiled for the first one's classes only) compiled during its own first epoch, whose time
+ * then counted against it.
  *
  * <p>It owns its model, optimizer, data and generators, and the kernels compute the same values
  * whatever thread runs them, so a run's results are bit-identical with and without a warm-up.
@@ -167,12 +168,13 @@ public final class KernelWarmup implements AutoCloseable {
      * Trainers the warm-up runs with the run's tails, for {@code optimizers} optimizers: one each, then
      * one more with the first. The run's first step creates the optimizer's state, a branch that a
      * trainer's first step takes while the optimizer's step is still interpreted or in C1's code; C2
-     * compiles that step later in the trainer, from a profile that never saw the branch taken. With
-     * the tails' trainer the last one, the run's first step met that compiled code, which was thrown
-     * away there ({@code Chain.step}: "made not entrant: uncommon trap") and ran in C1's code until
-     * C2 had compiled it again, 100–200 ms into the run: the first 250 steps of a one-epoch run took
-     * 500–900 µs against 320–350 after (docs/PERFORMANCE.md, section 18). The last trainer's first
-     * step now meets that compiled code inside the warm-up, which settles again after it.
+     * compiles that step later in the trainer, from a profile that never saw the branch taken. When
+     * the warm-up ended with the trainers of the run's optimizers, the run's first step met that
+     * compiled code, which was thrown away there ({@code Chain.step}: "made not entrant: uncommon
+     * trap") and ran in C1's code until C2 had compiled it again, 57–114 ms into the run: the first
+     * 250 steps of a one-epoch run took 600–780 µs against 320–350 after (docs/PERFORMANCE.md,
+     * section 18). The last trainer's first step now meets that compiled code inside the warm-up,
+     * which settles again after it.
      */
     static int rounds(int optimizers) {
         return optimizers + 1;
