@@ -72,8 +72,8 @@ final class BatchStep {
      * output read the whole weight, half of it just written by the other core, at every step. The
      * benchmark MLP (784→200), epochs alternated in one JVM (docs/PERFORMANCE.md, section 18): batch
      * 256 near 0.943 paired, with the vCPUs far apart 0.672 (0.360 → 0.241 s); 512 near level, far
-     * 0.863; 1024 near 1.03 (slower: not looked into; 1024 rows is 16 times a batch-64 step's work
-     * for the same weight to share); AVX2's dense paths level at 256 and 1024.
+     * 0.863; 1024 near 1.01–1.04 and far 0.96–0.99 (about level, so the rows stay split there);
+     * AVX2's dense paths level at 256 and 1024.
      */
     static final int WHOLE_BATCH_ROWS = 512;
 
