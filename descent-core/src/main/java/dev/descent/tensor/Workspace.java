@@ -34,6 +34,8 @@ public final class Workspace implements AutoCloseable {
      */
     private float[][] arrays = emptySlots(64);
     private int next;
+    /** Whether it is open (on its thread); {@link #previous} is then the workspace it shadows, or null. */
+    private boolean isOpen;
     private Workspace previous;
 
     /** An empty workspace; its arrays are made by the first repetition. */
@@ -44,21 +46,29 @@ public final class Workspace implements AutoCloseable {
      * Opens this workspace on the calling thread (until {@link #close()}), handing out its arrays from the
      * first again: whatever an earlier repetition's tensors hold is overwritten from now on.
      *
-     * @throws IllegalStateException if it is open already
+     * @throws IllegalStateException if it is open already, also under another workspace opened since
      */
     public Workspace open() {
-        if (previous != null || OPEN.get() == this) {
+        if (isOpen) {
             throw new IllegalStateException("workspace already open");
         }
+        isOpen = true;
         previous = OPEN.get();
         next = 0;
         OPEN.set(this);
         return this;
     }
 
-    /** Closes it: the thread's ops allocate as before (or from the workspace open before this one). */
+    /**
+     * Closes it: the thread's ops allocate as before (or from the workspace open before this one).
+     * Closing a workspace that is not open does nothing.
+     */
     @Override
     public void close() {
+        if (!isOpen) {
+            return;
+        }
+        isOpen = false;
         if (previous != null) {
             OPEN.set(previous);
             previous = null;

@@ -97,5 +97,18 @@ class WorkspaceTest {
                 assertThat(again).isNotNull();
             }
         }).isInstanceOf(IllegalStateException.class);
+        // Re-opened under another workspace opened since: refused too, and the inner one still restores the outer.
+        try (Workspace o = outer.open()) {
+            try (Workspace i = inner.open()) {
+                assertThatThrownBy(outer::open).isInstanceOf(IllegalStateException.class);
+            }
+            assertThat(v.mul(2f).data()).isSameAs(outerFirst);
+        }
+        // A workspace closed when it is not open leaves the open one in place.
+        try (Workspace o = outer.open()) {
+            inner.close();
+            assertThat(v.mul(2f).data()).isSameAs(outerFirst);
+        }
+        assertThat(v.mul(2f).data()).isNotSameAs(outerFirst);
     }
 }
