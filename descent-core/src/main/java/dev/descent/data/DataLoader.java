@@ -12,9 +12,10 @@ import dev.descent.tensor.kernel.SparseRows;
  * generator that advances with every pass, so epoch k's order depends on the seed and k. Each
  * {@link #iterator()} is one pass (an epoch).
  *
- * <p>With {@code reuseBuffers}, every batch of a pass is written into the same arrays: no
- * allocation per batch, but a batch is only valid until the next is drawn (what a training loop
- * needs). Without it, each batch owns its arrays.
+ * <p>With {@code reuseBuffers}, the batches of a pass are written into two sets of arrays in turn: no
+ * allocation per batch, and a batch stays valid while the next one is drawn, until the one after it
+ * (a training loop draws its next batch during the current step). Without it, each batch owns its
+ * arrays.
  */
 public final class DataLoader implements Iterable<Batch> {
 
@@ -117,11 +118,12 @@ public final class DataLoader implements Iterable<Batch> {
         private final int[] order;
         private final int batches = numBatches();
         private int next;
-        private float[] xBuf;
-        private int[] yBuf;
+        /** The two sets of arrays that batches use in turn when buffers are reused (see the class comment). */
+        private final float[][] xBufs = new float[2][];
+        private final int[][] yBufs = new int[2][];
         /** The data set's listing, when batches carry their part of it; else null. */
         private final SparseRows listing;
-        private SparseRows rowsBuf;
+        private final SparseRows[] rowsBufs = new SparseRows[2];
 
         Pass(int[] order, SparseRows listing) {
             this.order = order;
@@ -140,19 +142,20 @@ public final class DataLoader implements Iterable<Batch> {
             }
             int from = next * batchSize;
             int count = Math.min(batchSize, order.length - from);
+            int set = next & 1;
             next++;
             int row = dataset.exampleNumel();
             float[] x;
             int[] y;
-            if (reuseBuffers && xBuf != null && yBuf.length == count) {
-                x = xBuf;
-                y = yBuf;
+            if (reuseBuffers && xBufs[set] != null && yBufs[set].length == count) {
+                x = xBufs[set];
+                y = yBufs[set];
             } else {
                 x = new float[count * row];
                 y = new int[count];
                 if (reuseBuffers) {
-                    xBuf = x;
-                    yBuf = y;
+                    xBufs[set] = x;
+                    yBufs[set] = y;
                 }
             }
             int[] es = dataset.exampleShape();
@@ -163,9 +166,9 @@ public final class DataLoader implements Iterable<Batch> {
                 for (int k = 0; k < count; k++) {
                     y[k] = dataset.label(order[from + k]);
                 }
-                SparseRows rows = listing.select(order, from, count, reuseBuffers ? rowsBuf : null);
+                SparseRows rows = listing.select(order, from, count, reuseBuffers ? rowsBufs[set] : null);
                 if (reuseBuffers) {
-                    rowsBuf = rows;
+                    rowsBufs[set] = rows;
                 }
                 float[] into = x;
                 int[] labels = y;

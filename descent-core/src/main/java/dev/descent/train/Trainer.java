@@ -13,6 +13,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.schedule.LrScheduler;
 import dev.descent.optim.schedule.ReduceLrOnPlateau;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.kernel.Parallel;
 
 /**
  * The tutorial's training loop: for every epoch, for every shuffled batch — zero the gradients,
@@ -52,7 +53,9 @@ public final class Trainer {
     private double trainSeconds;
     private long examples;
     private volatile boolean stopRequested;
-    /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
+    /** The epoch's next batch, drawn during the current step (or null: drawn when needed). */
+    private Batch ahead;
+        /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
     private boolean gradsZeroed;
 
     /**
@@ -228,16 +231,28 @@ public final class Trainer {
                 }
             }
             Iterator<Batch> it = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));
-            while (it.hasNext()) {
+            ahead = null;
+            while (ahead != null || it.hasNext()) {
                 if (stopRequested) {
                     return result(TrainResult.Stop.INTERRUPTED, "interrupted at step " + step + " (epoch " + (epoch + 1) + ")");
                 }
                 long t0 = System.nanoTime();
                 optimizer.train();
-                Batch b = it.next();
-                // A step that starts an accumulation finds the gradients zero: zeroed above before the
-                // first, and by the previous step's update after it.
-                BatchStep.Outcome o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0);
+                Batch b = ahead != null ? ahead : it.next();
+                ahead = null;
+                // The next batch is drawn while the first layer's forward keeps the other thread busy
+                // (Parallel.whileWaiting); the loader's buffers alternate, so it leaves this one intact.
+                if (it.hasNext()) {
+                    Parallel.whileWaiting(() -> ahead = it.next());
+                }
+                BatchStep.Outcome o;
+                try {
+                    // A step that starts an accumulation finds the gradients zero: zeroed above before the
+                    // first, and by the previous step's update after it.
+                    o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0);
+                } finally {
+                    Parallel.whileWaiting(null);
+                }
                 gradsZeroed = false;
                 float lv = o.loss();
                 if (!Float.isFinite(lv)) {
@@ -251,7 +266,8 @@ public final class Trainer {
                 // The run's last step updates even inside an accumulation; asked only then, because a
                 // warm-up never reaches its last epoch: code compiled without that comparison ever
                 // true was thrown away at the first step of a run's last epoch (of a one-epoch run, its first).
-                boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && !it.hasNext());
+                boolean last = ahead == null && !it.hasNext();
+                boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && last);
                 if (update) {
                     // The update leaves the gradients at zero for the next step (one pass over memory fewer).
                     optimizer.stepAndZeroGrad();
@@ -270,7 +286,7 @@ public final class Trainer {
                 Evaluation ev = null;
                 // Every valFreq steps, and once more at the end of each epoch, so that every curve ends
                 // on a validation point whatever the frequency.
-                if (val != null && cfg.valFreq() > 0 && (step % cfg.valFreq() == 0 || !it.hasNext())) {
+                if (val != null && cfg.valFreq() > 0 && (step % cfg.valFreq() == 0 || last)) {
                     ev = validate();
                 }
                 TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,

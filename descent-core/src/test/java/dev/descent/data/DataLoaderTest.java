@@ -86,12 +86,26 @@ class DataLoaderTest {
 
     @Test
     void dropLastAndOrderedAndReusedBuffers() {
-        DataLoader loader = new DataLoader(numbered(10), 4, false, true, true, null);
+        DataLoader loader = new DataLoader(numbered(14), 4, false, true, true, null);
         List<Batch> batches = new ArrayList<>();
-        loader.forEach(batches::add);
-        assertThat(batches).hasSize(2);
-        assertThat(batches.get(1).x().data()).as("reused buffer").isSameAs(batches.get(0).x().data());
-        assertThat(ids(batches.get(1))).containsExactly(4, 5, 6, 7);
+        List<List<Integer>> seen = new ArrayList<>();
+        java.util.Iterator<Batch> it = loader.iterator();
+        Batch previous = null;
+        while (it.hasNext()) {
+            Batch b = it.next();
+            if (previous != null) {
+                // Drawing a batch leaves the one before it intact (a trainer draws the next during a step).
+                assertThat(ids(previous)).isEqualTo(seen.get(seen.size() - 1));
+            }
+            batches.add(b);
+            seen.add(ids(b));
+            previous = b;
+        }
+        assertThat(batches).hasSize(3);
+        assertThat(seen).containsExactly(List.of(0, 1, 2, 3), List.of(4, 5, 6, 7), List.of(8, 9, 10, 11));
+        assertThat(batches.get(1).x().data()).as("the other set of buffers").isNotSameAs(batches.get(0).x().data());
+        assertThat(batches.get(2).x().data()).as("reused buffer").isSameAs(batches.get(0).x().data());
+        assertThat(batches.get(2).y()).as("reused labels").isSameAs(batches.get(0).y());
         assertThatThrownBy(() -> DataLoader.ordered(numbered(3), 0)).hasMessageContaining("batch_size=0");
     }
 
@@ -161,5 +175,31 @@ class DataLoaderTest {
         }
         // Without asking for them, batches are dense as before.
         assertThat(DataLoader.ordered(data, 8).iterator().next().rows()).isEmpty();
+    }
+
+    @Test
+    void aBatchWithListedRowsInReusedBuffersStaysIntactWhileTheNextIsDrawn() {
+        TensorDataset data = sparse();
+        List<int[]> labels = new ArrayList<>();
+        List<float[]> inputs = new ArrayList<>();
+        for (Batch b : new DataLoader(data, 4, true, false, false, new Generator(7))) {
+            labels.add(b.y().clone());
+            inputs.add(b.x().data().clone());
+        }
+        var it = new DataLoader(data, 4, true, false, true, new Generator(7)).iterator(0, true);
+        Batch previous = null;
+        for (int i = 0; it.hasNext(); i++) {
+            Batch b = it.next();
+            if (previous != null) {
+                float[] want = inputs.get(i - 1);
+                assertThat(previous.y()).isEqualTo(labels.get(i - 1));
+                // Listed where the kernels list (AVX-512); elsewhere the batches are dense.
+                assertThat(previous.rows().isPresent()).isEqualTo(data.sparseRows().isPresent());
+                previous.rows().ifPresent(r -> assertThat(r.nonZeros())
+                        .isEqualTo(IntStream.range(0, want.length).filter(j -> want[j] != 0f).count()));
+                assertThat(previous.x().data()).isEqualTo(want);
+            }
+            previous = b;
+        }
     }
 }

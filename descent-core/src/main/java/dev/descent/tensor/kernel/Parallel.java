@@ -25,6 +25,9 @@ public final class Parallel {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile Job current;
+    /** {@link #whileWaiting}'s work and the thread that registered it (only that thread reads or writes them in earnest). */
+    private static Runnable idle;
+    private static Thread idleOwner;
     private static Thread[] workers = new Thread[0];
     private static int threads = defaultThreads();
 
@@ -105,13 +108,45 @@ public final class Parallel {
                 LockSupport.unpark(w);
             }
             job.work();
+            Throwable idleError = workWhileWaiting(job);
             while (job.done.get() < tasks) {
                 Thread.onSpinWait();
             }
             current = null;
             job.rethrow();
+            Job.rethrow(idleError);
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    /**
+     * Registers work for the calling thread to do once, at its next hand-off, in the time it would
+     * otherwise spend waiting for the other threads to finish their tasks; {@code null} withdraws it.
+     * It runs only if, when the caller's own tasks are done, some other thread is still busy (else it
+     * stays registered for a later hand-off), and only on the thread that registered it. For work the
+     * caller would otherwise do alone while the workers wait, independent of the hand-off's results:
+     * the trainer draws its next batch this way during the first layer's forward, whose caller finishes
+     * its share before the other thread (docs/PERFORMANCE.md, section 19). An exception it throws is
+     * rethrown by {@link #run} once the hand-off is complete.
+     */
+    public static void whileWaiting(Runnable work) {
+        idle = work;
+        idleOwner = work == null ? null : Thread.currentThread();
+    }
+
+    /** {@link #whileWaiting}'s work, if it is this thread's and the job's other tasks are still running; what it threw, or null. */
+    private static Throwable workWhileWaiting(Job job) {
+        Runnable work = idle;
+        if (work == null || idleOwner != Thread.currentThread() || job.done.get() >= job.tasks) {
+            return null;
+        }
+        whileWaiting(null);
+        try {
+            work.run();
+            return null;
+        } catch (Throwable e) {
+            return e;
         }
     }
 
@@ -175,7 +210,10 @@ public final class Parallel {
         }
 
         void rethrow() {
-            Throwable e = error;
+            rethrow(error);
+        }
+
+        static void rethrow(Throwable e) {
             if (e instanceof RuntimeException re) {
                 throw re;
             }
