@@ -25,9 +25,8 @@ public final class Parallel {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile Job current;
-    /** {@link #whileWaiting}'s work and the thread that registered it (only that thread reads or writes them in earnest). */
-    private static Runnable idle;
-    private static Thread idleOwner;
+    /** Each thread's {@link #whileWaiting} work: one thread's registration can neither run on nor withdraw another's. */
+    private static final ThreadLocal<Runnable> IDLE = new ThreadLocal<>();
     private static Thread[] workers = new Thread[0];
     private static int threads = defaultThreads();
 
@@ -124,24 +123,31 @@ public final class Parallel {
      * Registers work for the calling thread to do once, at its next hand-off, in the time it would
      * otherwise spend waiting for the other threads to finish their tasks; {@code null} withdraws it.
      * It runs only if, when the caller's own tasks are done, some other thread is still busy (else it
-     * stays registered for a later hand-off), and only on the thread that registered it. For work the
+     * stays registered for a later hand-off). Each thread has its own: it runs only on the thread that
+     * registered it, and only that thread withdraws or replaces it. For work the
      * caller would otherwise do alone while the workers wait, independent of the hand-off's results:
      * the trainer draws its next batch this way during the first layer's forward, whose caller finishes
      * its share before the other thread (docs/PERFORMANCE.md, section 19). An exception it throws is
      * rethrown by {@link #run} once the hand-off is complete.
      */
     public static void whileWaiting(Runnable work) {
-        idle = work;
-        idleOwner = work == null ? null : Thread.currentThread();
+        if (work == null) {
+            IDLE.remove();
+        } else {
+            IDLE.set(work);
+        }
     }
 
-    /** {@link #whileWaiting}'s work, if it is this thread's and the job's other tasks are still running; what it threw, or null. */
+    /** This thread's {@link #whileWaiting} work, if the job's other tasks are still running; what it threw, or null. */
     private static Throwable workWhileWaiting(Job job) {
-        Runnable work = idle;
-        if (work == null || idleOwner != Thread.currentThread() || job.done.get() >= job.tasks) {
+        if (job.done.get() >= job.tasks) {
             return null;
         }
-        whileWaiting(null);
+        Runnable work = IDLE.get();
+        if (work == null) {
+            return null;
+        }
+        IDLE.remove();
         try {
             work.run();
             return null;

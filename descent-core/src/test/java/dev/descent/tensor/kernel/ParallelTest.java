@@ -110,14 +110,20 @@ class ParallelTest {
     }
 
     @Test
-    void onlyTheThreadThatRegisteredItRunsIt() throws InterruptedException {
+    void eachThreadHasItsOwn() throws InterruptedException {
         Parallel.setThreads(2);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Thread other = new Thread(() -> Parallel.whileWaiting(() -> log.add("ran")));
+        Parallel.whileWaiting(() -> log.add("mine"));
+        // Another thread registers and withdraws its own: this thread's stays, and runs here alone.
+        Thread other = new Thread(() -> {
+            Parallel.whileWaiting(() -> log.add("other's"));
+            Parallel.whileWaiting(null);
+            Parallel.whileWaiting(() -> log.add("other's"));
+        });
         other.start();
         other.join();
         Parallel.run(2, callerWaitsForAWorker(Thread.currentThread(), new AtomicBoolean()));
-        assertThat(log).isEmpty();
+        assertThat(log).containsExactly("mine");
     }
 
     @Test
