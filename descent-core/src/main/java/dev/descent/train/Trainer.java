@@ -55,6 +55,10 @@ public final class Trainer {
     private volatile boolean stopRequested;
     /** The epoch's next batch, drawn during the current step (or null: drawn when needed). */
     private Batch ahead;
+    /** The epoch's batches, which {@link #drawAhead} draws from. */
+    private Iterator<Batch> pass;
+    /** Draws {@link #ahead}: one object for the run rather than a lambda per step. */
+    private final Runnable drawAhead = () -> ahead = pass.next();
         /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
     private boolean gradsZeroed;
 
@@ -231,6 +235,7 @@ public final class Trainer {
                 }
             }
             Iterator<Batch> it = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));
+            pass = it;
             ahead = null;
             while (ahead != null || it.hasNext()) {
                 if (stopRequested) {
@@ -243,7 +248,7 @@ public final class Trainer {
                 // The next batch is drawn while the first layer's forward keeps the other thread busy
                 // (Parallel.whileWaiting); the loader's buffers alternate, so it leaves this one intact.
                 if (it.hasNext()) {
-                    Parallel.whileWaiting(() -> ahead = it.next());
+                    Parallel.whileWaiting(drawAhead);
                 }
                 BatchStep.Outcome o;
                 try {
