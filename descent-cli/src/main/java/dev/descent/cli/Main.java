@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
  * The {@code descent} program: one picocli class per command. Exit codes, the same for every command
  * and listed in every {@code --help}: {@value #EXIT_OK} success, {@value #EXIT_INTERNAL} internal
  * error, {@value #EXIT_USAGE} bad input or usage (one line on stderr saying what was wrong),
- * {@value #EXIT_DIVERGED} the run diverged (non-finite loss), {@value #EXIT_INTERRUPTED} interrupted.
+ * {@value #EXIT_DIVERGED} the run diverged (non-finite loss), {@value #EXIT_INTERRUPTED} interrupted by Ctrl-C,
+ * {@value #EXIT_TERMINATED} stopped by SIGTERM.
  * Bad input is an {@link InputException} thrown where outside input enters; any other exception is
  * an internal error. Stack traces are shown only with {@code --debug} or {@code DESCENT_DEBUG=1}.
  */
@@ -36,8 +37,14 @@ public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** Exit code for a training run whose loss became non-finite. */
     public static final int EXIT_DIVERGED = 3;
-    /** Exit code for a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+    /** Exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
     public static final int EXIT_INTERRUPTED = 130;
+    /**
+     * Exit code for a run stopped by SIGTERM (128 + SIGTERM). The JVM sets it itself: a shutdown that a
+     * signal started ends with that signal's code once the command's shutdown hook has let it write its
+     * checkpoint and summary, whatever code the command returns.
+     */
+    public static final int EXIT_TERMINATED = 143;
 
     /** The exit codes as every {@code --help} lists them. */
     static final Map<String, String> EXIT_CODES = exitCodes();
@@ -88,7 +95,8 @@ public final class Main implements Runnable {
         m.put(EXIT_INTERNAL + "", "internal error (with --debug, the stack trace)");
         m.put(EXIT_USAGE + "", "bad input or usage: one line on stderr says what was wrong");
         m.put(EXIT_DIVERGED + "", "the run diverged (non-finite loss)");
-        m.put(EXIT_INTERRUPTED + "", "interrupted (Ctrl-C or SIGTERM; a checkpoint is kept where the command resumes)");
+        m.put(EXIT_INTERRUPTED + "", "interrupted by Ctrl-C (a checkpoint is kept where the command resumes)");
+        m.put(EXIT_TERMINATED + "", "stopped by SIGTERM (as 130: a checkpoint is kept where the command resumes)");
         return m;
     }
 

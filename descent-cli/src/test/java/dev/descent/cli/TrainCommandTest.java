@@ -180,6 +180,7 @@ class TrainCommandTest {
         }
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("the exit code --help gives for SIGTERM").isEqualTo(Main.EXIT_TERMINATED);
         String log = Files.readString(tmp.resolve("sig.log"));
         assertThat(log).doesNotContain("Exception");
         assertThat(Checkpoint.load(run.resolve("model.safetensors")).spec().hiddenDims()).containsExactly(16);
