@@ -59,7 +59,7 @@ public final class Trainer {
     private Iterator<Batch> pass;
     /** Draws {@link #ahead}: one object for the run rather than a lambda per step. */
     private final Runnable drawAhead = () -> ahead = pass.next();
-        /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
+    /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
     private boolean gradsZeroed;
 
     /**
@@ -234,20 +234,19 @@ public final class Trainer {
                     loader.generator().setState(epochStartGen);
                 }
             }
-            Iterator<Batch> it = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));
-            pass = it;
+            pass = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));
             ahead = null;
-            while (ahead != null || it.hasNext()) {
+            while (ahead != null || pass.hasNext()) {
                 if (stopRequested) {
                     return result(TrainResult.Stop.INTERRUPTED, "interrupted at step " + step + " (epoch " + (epoch + 1) + ")");
                 }
                 long t0 = System.nanoTime();
                 optimizer.train();
-                Batch b = ahead != null ? ahead : it.next();
+                Batch b = ahead != null ? ahead : pass.next();
                 ahead = null;
                 // The next batch is drawn while the first layer's forward keeps the other thread busy
                 // (Parallel.whileWaiting); the loader's buffers alternate, so it leaves this one intact.
-                if (it.hasNext()) {
+                if (pass.hasNext()) {
                     Parallel.whileWaiting(drawAhead);
                 }
                 BatchStep.Outcome o;
@@ -271,7 +270,7 @@ public final class Trainer {
                 // The run's last step updates even inside an accumulation; asked only then, because a
                 // warm-up never reaches its last epoch: code compiled without that comparison ever
                 // true was thrown away at the first step of a run's last epoch (of a one-epoch run, its first).
-                boolean last = ahead == null && !it.hasNext();
+                boolean last = ahead == null && !pass.hasNext();
                 boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && last);
                 if (update) {
                     // The update leaves the gradients at zero for the next step (one pass over memory fewer).
