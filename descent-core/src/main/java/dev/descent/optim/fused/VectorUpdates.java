@@ -77,8 +77,10 @@ final class VectorUpdates implements FusedUpdates {
     @Override
     public void adam(float[] g, float[] m, float[] v, float[] vmax, float[] out, int n, float beta1, float beta2, float eps,
                      float bc2Sqrt, float rate) {
+        ConstantDivisor bc2 = ConstantDivisor.of(bc2Sqrt);
         Split.run(n, (from, to) -> {
             float c1 = 1 - beta1, c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
+            FloatVector r = bc2 == null ? null : FloatVector.broadcast(S, bc2.reciprocal()), negC = FloatVector.broadcast(S, -bc2Sqrt);
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
                 FloatVector gv = FloatVector.fromArray(S, g, i);
@@ -91,7 +93,9 @@ final class VectorUpdates implements FusedUpdates {
                     vv.intoArray(vmax, i);
                 }
                 FloatVector p = FloatVector.fromArray(S, out, i);
-                step(out, i, p, rate, direction(mv, vv.sqrt().div(bc2Sqrt).add(eps), p, floor));
+                FloatVector root = vv.sqrt();
+                FloatVector scaled = bc2 != null ? bc2.divideRoot(root, r, negC) : root.div(bc2Sqrt);
+                step(out, i, p, rate, direction(mv, scaled.add(eps), p, floor));
             }
             ScalarUpdates.adam(g, m, v, vmax, out, i, to, beta1, beta2, eps, bc2Sqrt, rate);
         });
