@@ -30,6 +30,14 @@ import jdk.incubator.vector.VectorOperators;
  */
 record ConstantDivisor(float c, float reciprocal) {
 
+    /**
+     * Whether Adam's loop divides this way: with 16 lanes only. With AVX-512 the divider bounds the loop,
+     * and the correction's four operations go to the other units (the benchmark's step, epochs alternated
+     * in one JVM, near: each thread's share of Adam 71.5 → 69.2 and 71.7 → 64.8 µs; distant: 135 → 130 and
+     * 125 → 121 µs). With AVX2's 8 lanes the division costs less and they made it slower (101 → 118 µs).
+     */
+    static final boolean PAYS = FloatVector.SPECIES_PREFERRED.length() >= 16;
+
     /** The range of divisors for which {@link #divideRoot} is exact for every x it accepts (see the class comment). */
     static final float MIN = 0x1p-20f, MAX = 0x1p20f;
 

@@ -77,9 +77,10 @@ final class VectorUpdates implements FusedUpdates {
     @Override
     public void adam(float[] g, float[] m, float[] v, float[] vmax, float[] out, int n, float beta1, float beta2, float eps,
                      float bc2Sqrt, float rate) {
-        ConstantDivisor bc2 = ConstantDivisor.of(bc2Sqrt);
+        ConstantDivisor bc2 = ConstantDivisor.PAYS ? ConstantDivisor.of(bc2Sqrt) : null;
         Split.run(n, (from, to) -> {
             float c1 = 1 - beta1, c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
+            // sqrt(v) / bc2Sqrt by the divisor's reciprocal, where that pays (ConstantDivisor): the same bits.
             FloatVector r = bc2 == null ? null : FloatVector.broadcast(S, bc2.reciprocal()), negC = FloatVector.broadcast(S, -bc2Sqrt);
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
