@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fused updates on the incubating Vector API: each loop body is its formula in
- * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA), and the tail of
- * every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
+ * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA, except in Adam's
+ * division by its bias correction, which {@link ConstantDivisor} rounds exactly as the division), and
+ * the tail of every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
  * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains.
  */
 final class VectorUpdates implements FusedUpdates {
