@@ -17,13 +17,13 @@ import jdk.incubator.vector.VectorOperators;
  *   e  = RN(x − q₀·c)      exact
  *   q  = RN(q₀ + e·r)      = RN(x/c)
  * </pre>
- * It holds without underflow or overflow anywhere, so it is used only for divisors in [2⁻²⁰, 2²⁰]
- * ({@link #of} declines others) and for x that are +0 or at least 2⁻⁷⁵ (square roots of floats);
- * a vector with a lane that is −0 (whose sign the last sum would lose), infinite or NaN (the root of an
- * overflowed or NaN second moment, where ∞ − ∞ would make a NaN of an ∞) is divided as before. The tests check it against the division for
- * every significand of x in two binades, over many divisors; offline it held for 1.6·10¹¹ pairs (the
- * bias corrections of β₂ = 0.999 until they round to 1, those of other β₂, random divisors and divisors
- * with significands near all ones and near one).
+ * It holds where nothing underflows or overflows, so it is used only for divisors in [2⁻²⁰, 2²⁰]
+ * ({@link #of} declines others) and for square roots of floats: +0 or in [2⁻⁷⁵, 2⁶⁴]. A vector with a
+ * lane that is −0 (whose sign the last sum would lose), infinite or NaN (the root of an overflowed or
+ * NaN second moment, where ∞ − ∞ would make a NaN of an ∞) is divided as before. The tests check it
+ * against the division for every significand of x in two binades, over many divisors; offline it held
+ * for 1.6·10¹¹ pairs (the bias corrections of β₂ = 0.999 until they round to 1, those of other β₂,
+ * random divisors and divisors with significands near all ones and near one).
  *
  * @param c          the divisor
  * @param reciprocal {@code RN(1/c)}
@@ -32,7 +32,7 @@ record ConstantDivisor(float c, float reciprocal) {
 
     /**
      * Whether Adam's loop divides this way: with 16 lanes only. With AVX-512 the divider bounds the loop,
-     * and the correction's four operations go to the other units (the benchmark's step, epochs alternated
+     * and the correction's three operations and its lane test go to the other units (the benchmark's step, epochs alternated
      * in one JVM, near: each thread's share of Adam 71.5 → 69.2 and 71.7 → 64.8 µs; distant: 135 → 130 and
      * 125 → 121 µs). With AVX2's 8 lanes the division costs less and they made it slower (101 → 118 µs).
      */
@@ -50,8 +50,8 @@ record ConstantDivisor(float c, float reciprocal) {
     }
 
     /**
-     * {@code x / c} in every lane, bit for bit, for x +0 or at least 2⁻⁷⁵ (the square roots of floats),
-     * −0, or not finite; {@code r} and {@code negC} are {@link #reciprocal} and {@code −c} broadcast, made
+     * {@code x / c} in every lane, bit for bit, for x the square root of a float (+0, −0, in [2⁻⁷⁵, 2⁶⁴],
+     * ∞ or NaN); {@code r} and {@code negC} are {@link #reciprocal} and {@code −c} broadcast, made
      * once before the caller's loop.
      */
     FloatVector divideRoot(FloatVector x, FloatVector r, FloatVector negC) {
