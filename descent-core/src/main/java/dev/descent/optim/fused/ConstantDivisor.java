@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorOperators;
  * ({@link #of} declines others) and for square roots of floats: +0 or in [2⁻⁷⁵, 2⁶⁴]. A vector with a
  * lane that is −0 (whose sign the last sum would lose), infinite or NaN (the root of an overflowed or
  * NaN second moment, where ∞ − ∞ would make a NaN of an ∞) is divided as before. The tests check it
- * against the division for every significand of x in two binades, over many divisors; offline it held
+ * against the division for every significand of x in four binades, over many divisors; offline it held
  * for 1.6·10¹¹ pairs (the bias corrections of β₂ = 0.999 until they round to 1, those of other β₂,
  * random divisors and divisors with significands near all ones and near one).
  *

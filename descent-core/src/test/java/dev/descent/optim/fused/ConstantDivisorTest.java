@@ -36,11 +36,12 @@ class ConstantDivisorTest {
 
     /**
      * Every significand of x in the binades [1, 2) and [2⁻⁴⁰, 2⁻³⁹), so that x/c falls on both sides
-     * of 1 for every divisor: each lane bit for bit the division's. (Multiplying by the reciprocal
+     * of 1 for every divisor, and in the ends of the range of square roots, [2⁻⁷⁵, 2⁻⁷⁴) and [2⁶³, 2⁶⁴):
+     * each lane bit for bit the division's. (Multiplying by the reciprocal
      * alone, without the correction, differs from the division for most of these divisors.)
      */
     @Test
-    void everyQuotientOfTwoBinadesIsTheDivisionsBitForBit() {
+    void everyQuotientOfFourBinadesIsTheDivisionsBitForBit() {
         int lanes = S.length();
         IntVector iota = IntVector.zero(I).addIndex(1);
         for (float c : divisors()) {
@@ -49,7 +50,7 @@ class ConstantDivisorTest {
             FloatVector r = FloatVector.broadcast(S, d.reciprocal()), negC = FloatVector.broadcast(S, -c);
             long wrong = 0;
             int first = -1;
-            for (int exponent : new int[] {127, 127 - 40}) {
+            for (int exponent : new int[] {127, 127 - 40, 127 - 75, 127 + 63}) {
                 for (int m = 0; m < 1 << 23; m += lanes) {
                     FloatVector x = iota.add((exponent << 23) | m).reinterpretAsFloats();
                     IntVector got = d.divideRoot(x, r, negC).reinterpretAsInts(), want = x.div(c).reinterpretAsInts();
