@@ -7,9 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fused updates on the incubating Vector API: each loop body is its formula in
- * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA, except in Adam's
- * division by its bias correction, which {@link ConstantDivisor} rounds exactly as the division), and
- * the tail of every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
+ * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA), and the tail of
+ * every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
  * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains.
  */
 final class VectorUpdates implements FusedUpdates {
@@ -78,11 +77,8 @@ final class VectorUpdates implements FusedUpdates {
     @Override
     public void adam(float[] g, float[] m, float[] v, float[] vmax, float[] out, int n, float beta1, float beta2, float eps,
                      float bc2Sqrt, float rate) {
-        ConstantDivisor bc2 = ConstantDivisor.PAYS ? ConstantDivisor.of(bc2Sqrt) : null;
         Split.run(n, (from, to) -> {
             float c1 = 1 - beta1, c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
-            // sqrt(v) / bc2Sqrt by the divisor's reciprocal, where that pays (ConstantDivisor): the same bits.
-            FloatVector r = bc2 == null ? null : FloatVector.broadcast(S, bc2.reciprocal()), negC = FloatVector.broadcast(S, -bc2Sqrt);
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
                 FloatVector gv = FloatVector.fromArray(S, g, i);
@@ -95,9 +91,7 @@ final class VectorUpdates implements FusedUpdates {
                     vv.intoArray(vmax, i);
                 }
                 FloatVector p = FloatVector.fromArray(S, out, i);
-                FloatVector root = vv.sqrt();
-                FloatVector scaled = bc2 != null ? bc2.divideRoot(root, r, negC) : root.div(bc2Sqrt);
-                step(out, i, p, rate, direction(mv, scaled.add(eps), p, floor));
+                step(out, i, p, rate, direction(mv, vv.sqrt().div(bc2Sqrt).add(eps), p, floor));
             }
             ScalarUpdates.adam(g, m, v, vmax, out, i, to, beta1, beta2, eps, bc2Sqrt, rate);
         });
