@@ -99,6 +99,13 @@ class ParallelTest {
                 while (!workerDone.get() && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
+                // The worker counts its task done just after its body returns: leave it ample time to,
+                // so that the caller finds nobody busy (without this the test could fail whenever the
+                // worker's vCPU was descheduled in those few instructions).
+                long grace = System.nanoTime() + 50_000_000L;
+                while (System.nanoTime() < grace) {
+                    Thread.onSpinWait();
+                }
             } else {
                 workerDone.set(true);
             }
