@@ -27,6 +27,12 @@ final class ConsoleProgress implements TrainListener {
         this.bar = terminal;
     }
 
+    /** Reads the report, the history and the trainer's counters only. */
+    @Override
+    public boolean readsModel(StepReport report) {
+        return false;
+    }
+
     @Override
     public void onStart(Trainer trainer) {
         if (bar) {

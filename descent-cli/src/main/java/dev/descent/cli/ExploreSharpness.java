@@ -143,6 +143,12 @@ final class ExploreSharpness extends ExploreTopic {
             this.steps = steps;
         }
 
+        /** Reads the history only. */
+        @Override
+        public boolean readsModel(StepReport report) {
+            return false;
+        }
+
         @Override
         public void onStep(Trainer trainer, StepReport r) {
             if (steps >= 400 && r.step() % (steps / 4) == 0 && r.step() < steps) {

@@ -364,12 +364,23 @@ final class TrainingSession {
             this.opt = opt;
         }
 
+        /** Reads the model and the optimizer at the steps it saves them. */
+        @Override
+        public boolean readsModel(StepReport r) {
+            return saves(r);
+        }
+
         @Override
         public void onStep(Trainer trainer, StepReport r) {
-            boolean epochEnd = r.batchInEpoch() == r.batchesPerEpoch();
-            if ((r.validation() != null || epochEnd) && r.updated() && Float.isFinite(r.loss())) {
+            if (saves(r)) {
                 dir.checkpoint(model, opt, trainer);
             }
+        }
+
+        /** After each validation and at each epoch's end, when the optimizer has just stepped and the loss is finite. */
+        private static boolean saves(StepReport r) {
+            boolean epochEnd = r.batchInEpoch() == r.batchesPerEpoch();
+            return (r.validation() != null || epochEnd) && r.updated() && Float.isFinite(r.loss());
         }
     }
 }

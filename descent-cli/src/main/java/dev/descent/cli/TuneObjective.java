@@ -77,6 +77,12 @@ final class TuneObjective implements MultiObjective {
         argv.add(run.toString());
         boolean[] pruned = {false};
         TrainListener pruning = new TrainListener() {
+            /** Reads the report's validation only. */
+            @Override
+            public boolean readsModel(StepReport report) {
+                return false;
+            }
+
             @Override
             public void onStep(Trainer trainer, StepReport r) {
                 // Only the scheduled validations are reports; the extra one at an epoch's end is not.

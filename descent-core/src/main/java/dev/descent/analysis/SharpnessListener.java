@@ -95,6 +95,12 @@ public final class SharpnessListener implements TrainListener {
         }
     }
 
+    /** Reads the model at the steps it measures. */
+    @Override
+    public boolean readsModel(StepReport report) {
+        return report.step() % settings.every() == 0;
+    }
+
     @Override
     public void measure(Trainer trainer, StepReport report) {
         if (report.step() % settings.every() == 0) {

@@ -82,6 +82,12 @@ public record ClassifierProblem(String name, String description, Supplier<IdxIma
         List<Integer> steps = new ArrayList<>();
         List<Double> seconds = new ArrayList<>(), acc = new ArrayList<>();
         TrainListener evals = new TrainListener() {
+            /** Reads the report and the trainer's counters only. */
+            @Override
+            public boolean readsModel(StepReport report) {
+                return false;
+            }
+
             @Override
             public void onStep(Trainer t, StepReport r) {
                 if (r.validation() != null) {

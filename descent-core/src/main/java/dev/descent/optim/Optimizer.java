@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.descent.optim.transform.Chain;
 import dev.descent.optim.transform.ParamState;
@@ -215,6 +216,46 @@ public final class Optimizer<O> {
     public ParamState state(Tensor param) {
         Slot<O> s = byTensor.get(param);
         return s == null ? null : s.state();
+    }
+
+    /**
+     * Whether every link of the chain treats a parameter's elements independently
+     * ({@link dev.descent.optim.transform.Transform#elementwise()}: SGD, Adam, AdamW, RMSprop, Lion and
+     * the shared links, clipping by value but not by global norm): a caller may then store a
+     * parameter's elements in another order between steps, with {@link #rearrangeState}.
+     */
+    public boolean elementwise() {
+        return chain.elementwise();
+    }
+
+    /**
+     * Rearranges a parameter's state as its caller rearranges the parameter's own elements (and
+     * gradient): {@code rearrange} is applied, in place, to every buffer of its state that exists (none
+     * before its first update; the buffers made later start from zeros or from the parameter, so they
+     * are born in its current order). The data-parallel training step keeps its first layer's weight
+     * transposed between steps this way, and puts everything back before anyone else reads it. Only for
+     * {@link #elementwise()} chains, whose buffers hold one value per element and whose steps are then
+     * the same, element for element, in either order.
+     *
+     * @throws IllegalStateException    when the chain is not element-wise
+     * @throws IllegalArgumentException when {@code param} is not one of this optimizer's parameters
+     */
+    public void rearrangeState(Tensor param, Consumer<float[]> rearrange) {
+        if (!elementwise()) {
+            throw new IllegalStateException(chain.name() + ": its state cannot be rearranged (a link is not element-wise)");
+        }
+        Slot<O> s = byTensor.get(param);
+        if (s == null) {
+            throw new IllegalArgumentException(chain.name() + ": rearrangeState: not a parameter of this optimizer");
+        }
+        ParamState st = s.state();
+        if (st != null) {
+            for (int i = 0; i < st.bufferCount(); i++) {
+                if (st.hasBuffer(i)) {
+                    rearrange.accept(st.buffer(i));
+                }
+            }
+        }
     }
 
     /** A deep copy of everything needed to resume bit-exactly. */

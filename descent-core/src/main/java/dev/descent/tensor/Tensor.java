@@ -227,6 +227,14 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * The live gradient buffer, allocated with zeros first if none has been computed: for a caller
+     * whose own kernels write a parameter's gradient (the data-parallel training step's first layer).
+     */
+    public float[] ensureGrad() {
+        return gradBuffer();
+    }
+
     /** Sets the gradient buffer to zero (keeping it allocated). */
     public void zeroGrad() {
         if (grad != null) {

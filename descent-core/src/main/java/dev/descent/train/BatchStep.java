@@ -8,10 +8,12 @@ import java.util.Optional;
 import dev.descent.data.Batch;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.Module;
+import dev.descent.optim.Optimizer;
 import dev.descent.tensor.F;
 import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.Workspace;
+import dev.descent.tensor.kernel.InputMajor;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
 import dev.descent.tensor.kernel.SparseInput;
@@ -58,6 +60,17 @@ import dev.descent.tensor.kernel.SparseRows;
  * the mean over the batch. Each shard's forward and backward, and the first layer's whole-batch
  * output, take their arrays from a {@link Workspace} of their own, the previous step's, still in the
  * caches, rather than fresh memory; nothing the step computes is kept past the next step.
+ *
+ * <p>On a listed input with the whole-batch forward (AVX-512), and with an element-wise optimizer and no
+ * gradient accumulation, the first layer's weight is kept input-major, [in, out], between steps
+ * ({@link InputMajorLayout}): its forward and weight gradient ({@link InputMajor}) then read and write it
+ * as stored, without the transposing copy of the weight (21–23 µs a thread at batch 64) and the
+ * transposed write-back of the gradient (16–18 µs), and the threads split it by bands of inputs (784
+ * pixels: 0–391 and 392–783) instead of by outputs: each thread computes the whole batch's output over its
+ * band, the shards add the two partial sums and the bias, and each thread writes its band's rows of the
+ * gradient, the half of the weight its core then updates. Bit-identical for any thread count; against the
+ * model's layout the forward's sums run in two bands, so the last bits differ. Batch 64, one JVM, epochs
+ * alternated (docs/PERFORMANCE.md, section 21): 0.28 → 0.25–0.26 s near, paired 0.87–0.91.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
  * loop: forward, mean loss, backward (each product split across the threads by columns). Which path
@@ -137,11 +150,18 @@ final class BatchStep {
 
     /** The first layer's whole-batch output, the same array from step to step (see {@link Workspace}). */
     private final Workspace firstLayerSpace = new Workspace();
+    /** Where the first layer's weight is stored between steps (see the class comment). */
+    private final InputMajorLayout layout;
+    /** Held input-major, the first layer's output for the whole batch from each band of inputs: [n, h1] each. */
+    private float[] firstBand = new float[0];
+    private float[] secondBand = new float[0];
 
-    BatchStep(Module model) {
+    /** The step of {@code model}, whose parameters {@code optimizer} updates (null: none known). */
+    BatchStep(Module model, Optimizer<?> optimizer) {
         this.model = model;
         this.mlp = SHARDED && model instanceof Mlp m ? m : null;
         this.params = model.parameters();
+        this.layout = mlp != null && !params.isEmpty() ? new InputMajorLayout(params.get(0), optimizer) : null;
         if (mlp != null) {
             for (int i = 0; i < params.size(); i++) {
                 Tensor p = params.get(i);
@@ -157,17 +177,21 @@ final class BatchStep {
      * the loss scaled by 1/{@code k}.
      */
     Outcome run(Batch b, Loss loss, float[] weights, int k) {
-        return run(b, loss, weights, k, false);
+        return run(b, loss, weights, k, false, false);
     }
 
     /**
      * As {@link #run(Batch, Loss, float[], int)}; {@code gradsZero} says the parameters' gradients are
      * zero (the first batch of an accumulation, after the trainer's zeroing or update): the first
-     * layer's weight gradient is then written without first being checked for zero.
+     * layer's weight gradient is then written without first being checked for zero. With
+     * {@code mayHoldLayout} the step may leave the first layer's weight input-major for the next
+     * ({@link InputMajorLayout}; the caller {@link #restoreLayout restores} it before anything else
+     * reads the model); without, it runs in the model's layout.
      */
-    Outcome run(Batch b, Loss loss, float[] weights, int k, boolean gradsZero) {
+    Outcome run(Batch b, Loss loss, float[] weights, int k, boolean gradsZero, boolean mayHoldLayout) {
         int n = b.size();
         if (mlp == null || loss != Loss.NLL || n < MIN_SHARDED_BATCH) {
+            restoreLayout(gradsZero);
             Tensor out = loss.output(model, b.x());
             Tensor mean = loss.mean(out, b.y(), weights);
             (k > 1 ? mean.mul(1f / k) : mean).backward();
@@ -201,20 +225,37 @@ final class BatchStep {
         if (sx != null) {
             listed = sx;
         }
+        // Input-major, the first layer's forward and weight gradient read and write the weight as stored
+        // (InputMajor); a step of a fresh gradient (no accumulation) on the listed input, with the whole
+        // batch's forward, the layout allows. Otherwise the weight goes back to the model's layout first.
+        boolean inputMajor = mayHoldLayout && layout.usable() && whole && sx != null && gradsZero && k == 1;
+        if (inputMajor) {
+            layout.take();
+        } else {
+            layout.restore(gradsZero);
+        }
         // Both shards list their rows (no short circuit), or both read the dense batch.
         boolean shardsListed = !whole && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
         // Gathered here, on the caller, whenever a product will read the dense batch.
         Tensor x = sx == null || (!whole && !shardsListed) ? b.x().view(n, in) : null;
-        float[] z = whole ? firstLayer(sx, x, w, bias) : null;
-        shards[0].prepare(b, 0, half, shardsListed);
-        shards[1].prepare(b, half, n, shardsListed);
+        float[] z = inputMajor ? firstLayerByBands(sx, w, n, in, h1) : whole ? firstLayer(sx, x, w, bias) : null;
+        // Input-major, each shard adds its rows of the two bands' sums and the bias.
+        float[] second = inputMajor ? secondBand : null, biasData = inputMajor && bias != null ? bias.data() : null;
+        shards[0].prepare(b, 0, half, shardsListed, second, biasData);
+        shards[1].prepare(b, half, n, shardsListed, second, biasData);
         if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
             firstOutGrad = new float[n * h1];
         }
         // Each shard leaves its rows of the first layer's output gradient here, on its own thread.
         float[] dzAll = w0.requiresGrad() ? firstOutGrad : null;
         Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale, dzAll));
-        if (dzAll != null) {
+        if (dzAll != null && inputMajor) {
+            // Each thread its band of the weight's rows (fresh: the gradient is zero, in this layout too).
+            SparseInput listedInput = sx;
+            float[] g = w0.ensureGrad();
+            int band = layout.band();
+            Parallel.run(2, t -> InputMajor.weightGrad(dzAll, listedInput, t == 0 ? 0 : band, t == 0 ? band : in, g));
+        } else if (dzAll != null) {
             Tensor dz = Tensor.of(dzAll, n, h1);
             if (sx != null) {
                 F.linearWeightGrad(dz, sx, w0, gradsZero);
@@ -224,6 +265,36 @@ final class BatchStep {
         }
         reduceGradients();
         return new Outcome((float) ((shards[0].lossSum + shards[1].lossSum) / total), shards[0].correct + shards[1].correct);
+    }
+
+    /**
+     * Input-major, the first layer's output for the whole batch in two partial sums, one per band of
+     * inputs, each thread one ({@link #firstBand}, {@link #secondBand}; the bias is added by the shards).
+     */
+    private float[] firstLayerByBands(SparseInput sx, Tensor w, int n, int in, int h1) {
+        if (firstBand.length != n * h1) {
+            firstBand = new float[n * h1];
+            secondBand = new float[n * h1];
+        }
+        float[] wt = w.data(), a = firstBand, c = secondBand;
+        int band = layout.band();
+        Parallel.run(2, t -> InputMajor.forward(sx, t == 0 ? 0 : band, t == 0 ? band : in, wt, h1, t == 0 ? a : c));
+        return firstBand;
+    }
+
+    /**
+     * Puts the first layer's weight back in the model's layout, if the step holds it input-major
+     * ({@link InputMajorLayout}); its gradient too, unless {@code gradsZero} says the gradients are zero.
+     */
+    void restoreLayout(boolean gradsZero) {
+        if (layout != null) {
+            layout.restore(gradsZero);
+        }
+    }
+
+    /** Where the first layer's weight is kept between steps, or null on the plain loop's models. */
+    InputMajorLayout layout() {
+        return layout;
     }
 
     /** The first layer's output for the whole batch (listed, or dense), into the array of the previous step's. */
@@ -298,6 +369,9 @@ final class BatchStep {
         private SparseRows ownRows;
         private SparseInput input;
         private SparseInput recycled;
+        /** Input-major: the second band's partial sums [n, h1] to add to the first's, and the bias (or null). */
+        private float[] secondBand;
+        private float[] biasData;
         /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
         Tensor firstOut;
         /** The arrays of this shard's forward and backward, the same from step to step. */
@@ -318,7 +392,9 @@ final class BatchStep {
             return input != null;
         }
 
-        void prepare(Batch b, int from, int to, boolean listedRows) {
+        void prepare(Batch b, int from, int to, boolean listedRows, float[] secondBand, float[] biasData) {
+            this.secondBand = secondBand;
+            this.biasData = biasData;
             if (y.length != to - from) {
                 y = new int[to - from];
             }
@@ -331,7 +407,7 @@ final class BatchStep {
 
         /**
          * Forward from the first layer's output, loss and backward: this shard's rows of {@code all}
-         * [n, h1], or when that is null, {@code x·wᵀ + bias} for its own rows of the batch; the
+         * [n, h1] (plus, input-major, the second band's and the bias: {@link #prepare}), or when that is null, {@code x·wᵀ + bias} for its own rows of the batch; the
          * gradient of those rows is copied into its rows of {@code firstOutGrad} [n, h1] (unless null).
          */
         void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
@@ -347,7 +423,11 @@ final class BatchStep {
                 if (z.length != rows * h1) {
                     z = new float[rows * h1];
                 }
-                System.arraycopy(all, from * h1, z, 0, z.length);
+                if (secondBand != null) {
+                    InputMajor.addPartials(all, secondBand, biasData, from, from + rows, h1, z);
+                } else {
+                    System.arraycopy(all, from * h1, z, 0, z.length);
+                }
             } else if (input != null) {
                 z = F.linear(input, w, bias).data();
             } else {

@@ -325,6 +325,12 @@ public final class KernelWarmup implements AutoCloseable {
             return jitTimed ? jit.getTotalCompilationTime() : 0;
         }
 
+        /** Times the steps and reads the JIT's counters only. */
+        @Override
+        public boolean readsModel(StepReport report) {
+            return false;
+        }
+
         @Override
         public void onStep(Trainer t, StepReport r) {
             steps = stepsBefore + r.step();

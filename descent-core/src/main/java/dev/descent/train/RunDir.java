@@ -352,6 +352,12 @@ public final class RunDir {
             this.extra = List.copyOf(extra);
         }
 
+        /** Reads the report, the history and the trainer's counters only. */
+        @Override
+        public boolean readsModel(StepReport report) {
+            return false;
+        }
+
         static String header(List<String> extra) {
             StringBuilder b = new StringBuilder("step,epoch,train_loss,train_acc,val_loss,val_acc");
             extra.forEach(c -> b.append(',').append(c));

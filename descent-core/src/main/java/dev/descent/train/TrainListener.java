@@ -15,6 +15,18 @@ public interface TrainListener {
     default void measure(Trainer trainer, StepReport report) {
     }
 
+    /**
+     * Whether {@link #measure} or {@link #onStep} reads the model's parameters or the optimizer's state
+     * at this step (directly, or through a checkpoint): the trainer then puts everything in the model's
+     * own layout first ({@code InputMajorLayout}: between steps the data-parallel step may keep the first
+     * layer's weight, its gradient and its optimizer state transposed), and runs the next step in it. True
+     * unless a listener knows better; a listener that reads only the report, the history or the
+     * trainer's counters says false, so that the step keeps its layout.
+     */
+    default boolean readsModel(StepReport report) {
+        return true;
+    }
+
     /** Called after every batch (and its validation, when one ran at this step). */
     default void onStep(Trainer trainer, StepReport report) {
     }

@@ -61,6 +61,12 @@ public final class Trainer {
     private final Runnable drawAhead = () -> ahead = pass.next();
     /** Whether every gradient is already zero (the last update zeroed them), so the next step need not. */
     private boolean gradsZeroed;
+    /**
+     * The last step after which something outside the step read the model (a validation, a listener):
+     * the step after it runs in the model's layout ({@link BatchStep#run}), so that a reader at every
+     * step never has the first layer's weight moved back and forth ({@link InputMajorLayout}).
+     */
+    private int modelReadAt = -1;
 
     /**
      * A trainer of {@code model} with {@code optimizer} on the batches of {@code loader}.
@@ -79,7 +85,7 @@ public final class Trainer {
         this.val = val;
         this.cfg = cfg;
         this.listeners = List.copyOf(listeners);
-        this.batchStep = new BatchStep(model);
+        this.batchStep = new BatchStep(model, optimizer);
     }
 
     /**
@@ -198,7 +204,13 @@ public final class Trainer {
     /** Runs (or continues) the loop until all epochs are done or it stops early. */
     public TrainResult fit() {
         listeners.forEach(l -> l.onStart(this));
-        TrainResult result = loop();
+        TrainResult result;
+        try {
+            result = loop();
+        } finally {
+            // However the loop ended, the model leaves in its own layout.
+            batchStep.restoreLayout(gradsZeroed);
+        }
         optimizer.eval();
         listeners.forEach(l -> l.onEnd(this, result));
         return result;
@@ -253,7 +265,7 @@ public final class Trainer {
                 try {
                     // A step that starts an accumulation finds the gradients zero: zeroed above before the
                     // first, and by the previous step's update after it.
-                    o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0);
+                    o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0, modelReadAt != step);
                 } finally {
                     Parallel.whileWaiting(null);
                 }
@@ -295,6 +307,10 @@ public final class Trainer {
                 }
                 TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
                         optimizer.paramGroups().get(0).lr(), ev, examples / Math.max(trainSeconds, 1e-9), update);
+                if (readsModel(r)) {
+                    batchStep.restoreLayout(gradsZeroed);
+                    modelReadAt = step;
+                }
                 listeners.forEach(l -> l.measure(this, r));
                 listeners.forEach(l -> l.onStep(this, r));
                 if (ev != null && cfg.earlyStoppingPatience() > 0 && badValidations >= cfg.earlyStoppingPatience()) {
@@ -306,7 +322,24 @@ public final class Trainer {
         return result(TrainResult.Stop.COMPLETED, "");
     }
 
+    /** The data-parallel step (for tests of the layout it keeps). */
+    BatchStep batchStep() {
+        return batchStep;
+    }
+
+    /** Whether a listener reads the model at this step ({@link TrainListener#readsModel}). */
+    private boolean readsModel(TrainListener.StepReport r) {
+        for (TrainListener l : listeners) {
+            if (l.readsModel(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Evaluation validate() {
+        batchStep.restoreLayout(gradsZeroed);
+        modelReadAt = step;
         optimizer.eval();
         Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights(), cfg.loss());
         history.addValidation(step, (float) ev.loss(), (float) ev.accuracy());

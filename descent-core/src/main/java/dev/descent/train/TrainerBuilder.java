@@ -121,6 +121,12 @@ public final class TrainerBuilder {
         if (log != null) {
             PrintStream out = log;
             all.add(new TrainListener() {
+                /** Prints log lines only. */
+                @Override
+                public boolean readsModel(StepReport report) {
+                    return false;
+                }
+
                 @Override
                 public void onLog(String line) {
                     out.println(line);

@@ -65,7 +65,7 @@ class BatchStepTest {
         float[] weights = {1f, 0.5f, 2f, 1.5f};
         Mlp sharded = Mlp.of(20, List.of(h1, 8), 4, 11), plain = Mlp.of(20, List.of(h1, 8), 4, 11);
         for (int rep = 0; rep < 2; rep++) { // twice: gradients accumulate, and shard 1's are reset between steps
-            BatchStep.Outcome o = new BatchStep(sharded).run(b, Loss.NLL, weights, 2);
+            BatchStep.Outcome o = new BatchStep(sharded, null).run(b, Loss.NLL, weights, 2);
             Tensor logp = plain.forward(b.x());
             Tensor loss = F.nllLoss(logp, b.y(), weights, Reduction.MEAN, F.IGNORE_INDEX);
             loss.mul(0.5f).backward();
@@ -100,7 +100,7 @@ class BatchStepTest {
                 sharded.parameters().get(0).requiresGrad(false);
                 plain.parameters().get(0).requiresGrad(false);
             }
-            BatchStep.Outcome o = new BatchStep(sharded).run(b, Loss.NLL, null, 1);
+            BatchStep.Outcome o = new BatchStep(sharded, null).run(b, Loss.NLL, null, 1);
             Tensor loss = F.nllLoss(plain.forward(b.x()), b.y());
             loss.backward();
             assertThat(o.loss()).as(variant).isCloseTo(loss.item(), within(1e-6f));
@@ -277,7 +277,7 @@ class BatchStepTest {
         for (int n : new int[] {1, BatchStep.MIN_SHARDED_BATCH - 1}) {
             Batch b = batch(new Generator(6), n, 5, 3);
             Mlp m = Mlp.of(5, List.of(4), 3, 2), p = Mlp.of(5, List.of(4), 3, 2);
-            BatchStep.Outcome o = new BatchStep(m).run(b, Loss.NLL, null, 1);
+            BatchStep.Outcome o = new BatchStep(m, null).run(b, Loss.NLL, null, 1);
             Tensor loss = F.nllLoss(p.forward(b.x()), b.y());
             loss.backward();
             assertThat(o.loss()).as("batch %d", n).isEqualTo(loss.item());

@@ -141,6 +141,11 @@ public final class Chain<O> {
         return links.stream().anyMatch(l -> l instanceof ModeSwitch);
     }
 
+    /** Whether every link is {@link Transform#elementwise() element-wise}. */
+    public boolean elementwise() {
+        return links.stream().allMatch(Transform::elementwise);
+    }
+
     /** Validates a group's options with every link. */
     public void validate(O options) {
         for (Transform<O> l : links) {

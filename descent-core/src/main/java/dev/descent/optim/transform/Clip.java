@@ -24,6 +24,11 @@ public sealed interface Clip extends Transform<Object> permits Clip.ByValue, Cli
         }
 
         @Override
+        public boolean elementwise() {
+            return true;
+        }
+
+        @Override
         public void update(Slot<Object> s) {
             float c = (float) value;
             float[] u = s.writableUpdate();

@@ -23,6 +23,12 @@ public interface ElementwiseFusable<O> extends Fusable<O> {
      */
     Runnable prepare(Slot<O> s, float[] out, double eta);
 
+    /** An element-wise pass is element-wise in the sense of {@link Transform#elementwise()}. */
+    @Override
+    default boolean elementwise() {
+        return true;
+    }
+
     @Override
     default void apply(Slot<O> s, float[] out, double eta) {
         prepare(s, out, eta).run();

@@ -57,6 +57,18 @@ public interface Transform<O> {
         return false;
     }
 
+    /**
+     * Whether this link treats a parameter's elements independently: each element of its output, and of
+     * every buffer it keeps (one value per element of the parameter), computed from the same element of
+     * the parameter, the update and its buffers alone, with per-parameter scalars (a step count, bias
+     * corrections) the same for all. A chain of such links gives the same steps whatever order a
+     * parameter's elements are stored in, as long as its state is stored in the same order
+     * ({@code Optimizer.rearrangeState}). False unless a link knows it.
+     */
+    default boolean elementwise() {
+        return false;
+    }
+
     /** Whether this link moves the parameters (only the last link of a chain does). */
     default boolean movesParameters() {
         return false;

@@ -77,6 +77,11 @@ public final class Transforms {
         }
 
         @Override
+        public boolean elementwise() {
+            return true;
+        }
+
+        @Override
         public void update(Slot<Object> s) {
             if (s.group().maximize()) {
                 float[] u = s.writableUpdate();
@@ -120,6 +125,11 @@ public final class Transforms {
             return group.weightDecay() == 0;
         }
 
+        @Override
+        public boolean elementwise() {
+            return true;
+        }
+
         /**
          * θ ← (1 − γλ)·θ, PyTorch's {@code p.mul_(1 - lr * wd)}, before a fused step; nothing when λ = 0.
          * An element-wise {@link FusedUpdates#scale}, so it runs by ranges with the step that follows.
@@ -142,6 +152,11 @@ public final class Transforms {
 
         @Override
         public boolean movesParameters() {
+            return true;
+        }
+
+        @Override
+        public boolean elementwise() {
             return true;
         }
 

@@ -22,6 +22,8 @@ final class NonZeros {
     private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
     /** One compress per vector (AVX-512's vcompressps) rather than lane by lane; AVX2 has no such instruction. */
     private static final boolean COMPRESS = L == 16;
+    /** Ints or floats in a 64-byte cache line. */
+    private static final int LINE = 16;
 
     /** The vector width in floats: listings work in blocks of it. */
     static int lanes() {
@@ -119,32 +121,7 @@ final class NonZeros {
      * the same lists {@link #list} makes from the matrix's columns, without reading the matrix).
      */
     void columnsOf(NonZeros byRow, int rows, int cols) {
-        int total = 0;
-        for (int r = 0; r < rows; r++) {
-            total += byRow.end[r] - byRow.start[r];
-        }
-        ensure(cols, total);
-        int[] cursor = end;
-        java.util.Arrays.fill(cursor, 0, cols, 0);
-        int[] idx = byRow.index;
-        for (int r = 0; r < rows; r++) {
-            for (int q = byRow.start[r], hi = byRow.end[r]; q < hi; q++) {
-                cursor[idx[q]]++;
-            }
-        }
-        for (int p = 0, at = 0; p < cols; p++) {
-            start[p] = at;
-            at += cursor[p];
-            cursor[p] = start[p];
-        }
-        float[] val = byRow.value;
-        for (int r = 0; r < rows; r++) {
-            for (int q = byRow.start[r], hi = byRow.end[r]; q < hi; q++) {
-                int at = cursor[idx[q]]++;
-                index[at] = r;
-                value[at] = val[q];
-            }
-        }
+        columnsOf(byRow, rows, cols, 0, cols);
     }
 
     /** Sets {@code used} to the blocks of {@code blocks} stamped in {@code mark}. */
@@ -158,6 +135,85 @@ final class NonZeros {
                 used[usedCount++] = blk * L;
             }
         }
+    }
+
+    /**
+     * Reads one element of every cache line of rows [0, m)'s lists and returns a sum of what it read
+     * (for the caller to keep, so that the compiler cannot drop the loads): a pass over the rows that
+     * would otherwise wait on each row's first lines in turn starts with them in cache (see
+     * {@link SparseGemm}'s forward, which touches first).
+     */
+    int touch(int m) {
+        int sum = 0;
+        for (int i = 0; i < m; i++) {
+            int lo = start[i], hi = end[i];
+            for (int q = lo; q < hi; q += LINE) {
+                sum += index[q] + Float.floatToRawIntBits(value[q]);
+            }
+            if (hi > lo) {
+                sum += index[hi - 1] + Float.floatToRawIntBits(value[hi - 1]);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The first position q in [lo, hi) of a row's list whose column is at least {@code column} (hi when
+     * none is): the row's columns are ascending.
+     */
+    int lowerBound(int lo, int hi, int column) {
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (index[mid] < column) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Lists columns [c0, c1) of the {@code rows}×{@code columns} matrix that {@code byRow} lists by rows: row
+     * p − c0 of this listing becomes column p, its non-zeros in row order ({@link #columnsOf} on a
+     * band of columns, each row's part of the band found by {@link #lowerBound}).
+     */
+    void columnsOf(NonZeros byRow, int rows, int columns, int c0, int c1) {
+        int cols = c1 - c0, total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += byRow.end[r] - byRow.start[r];
+        }
+        ensure(cols, total);
+        int[] cursor = end, idx = byRow.index;
+        java.util.Arrays.fill(cursor, 0, cols, 0);
+        for (int r = 0; r < rows; r++) {
+            for (int q = byRow.first(r, c0), hi = byRow.before(r, c1, columns); q < hi; q++) {
+                cursor[idx[q] - c0]++;
+            }
+        }
+        for (int p = 0, at = 0; p < cols; p++) {
+            start[p] = at;
+            at += cursor[p];
+            cursor[p] = start[p];
+        }
+        float[] val = byRow.value;
+        for (int r = 0; r < rows; r++) {
+            for (int q = byRow.first(r, c0), hi = byRow.before(r, c1, columns); q < hi; q++) {
+                int at = cursor[idx[q] - c0]++;
+                index[at] = r;
+                value[at] = val[q];
+            }
+        }
+    }
+
+    /** The first position of row r's list at or past column c (its start when c is 0). */
+    int first(int r, int c) {
+        return c == 0 ? start[r] : lowerBound(start[r], end[r], c);
+    }
+
+    /** The position after row r's last non-zero before column c (its end when c is the matrix's column count). */
+    int before(int r, int c, int columns) {
+        return c >= columns ? end[r] : lowerBound(start[r], end[r], c);
     }
 
     /** Whether rows [r0, r1) have no non-zero. */

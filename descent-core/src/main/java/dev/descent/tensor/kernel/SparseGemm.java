@@ -65,9 +65,6 @@ final class SparseGemm {
      */
     static final int MAX_KEPT = 1 << 20;
 
-    /** Ints or floats in a 64-byte cache line. */
-    private static final int LINE = 16;
-
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private SparseGemm() {
@@ -273,7 +270,7 @@ final class SparseGemm {
      * {@link #MAX_CHUNK}, the passes as even as they can be (13 vectors: 7 and 6), since each pass
      * reloads the non-zeros and a pass of few vectors has too few FMA chains to cover the latency.
      */
-    private static int chunk(int left) {
+    static int chunk(int left) {
         return Math.ceilDiv(left, Math.ceilDiv(left, MAX_CHUNK));
     }
 
@@ -456,7 +453,7 @@ final class SparseGemm {
      * width, 1 to {@link #MAX_CHUNK} vectors: the accumulators must be named locals for C2 to keep them
      * in registers (vectors in an array are objects on the heap), and each width compiles on its own.
      */
-    private static void accumulate(int cv, boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col,
+    static void accumulate(int cv, boolean fresh, int[] index, float[] value, int lo, int hi, MemorySegment m, int w, int col,
                                    float[] out, int o) {
         int oc = o + col;
         switch (cv) {
@@ -638,17 +635,7 @@ final class SparseGemm {
          * 9.5–10 µs, the pass 63–67 → 38–43 µs (docs/PERFORMANCE.md, section 17).
          */
         void touch(NonZeros a, int m) {
-            int sum = 0;
-            for (int i = 0; i < m; i++) {
-                int lo = a.start[i], hi = a.end[i];
-                for (int q = lo; q < hi; q += LINE) {
-                    sum += a.index[q] + Float.floatToRawIntBits(a.value[q]);
-                }
-                if (hi > lo) {
-                    sum += a.index[hi - 1] + Float.floatToRawIntBits(a.value[hi - 1]);
-                }
-            }
-            touched += sum;
+            touched += a.touch(m);
         }
 
         /** A's rows listed, and the L-wide blocks of columns any of them uses (A known {@link #sparse}). */
