@@ -13,6 +13,7 @@ import dev.descent.tensor.F;
 import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.Workspace;
+import dev.descent.tensor.kernel.Gemm;
 import dev.descent.tensor.kernel.InputMajor;
 import dev.descent.tensor.kernel.KernelProvider;
 import dev.descent.tensor.kernel.Parallel;
@@ -68,8 +69,10 @@ import dev.descent.tensor.kernel.SparseRows;
  * transposed write-back of the gradient (16–18 µs), and the threads split it by bands of inputs (784
  * pixels: 0–391 and 392–783) instead of by outputs: each thread computes the whole batch's output over its
  * band, the shards add the two partial sums and the bias, and each thread writes its band's rows of the
- * gradient, the half of the weight its core then updates. Bit-identical for any thread count; against the
- * model's layout the forward's sums run in two bands, so the last bits differ. Batch 64, one JVM, epochs
+ * gradient, the half of the weight its core then updates. A step after something outside the step read the
+ * model (a validation, a listener) computes the same two bands from the weight in the model's layout, so
+ * results are the same whichever steps held it, and bit-identical for any thread count; against the step
+ * before the bands (the forward one sum over all inputs) the last bits differ. Batch 64, one JVM, epochs
  * alternated (docs/PERFORMANCE.md, section 21): 0.28 → 0.25–0.26 s near, paired 0.87–0.91.
  *
  * <p>Other models and losses (MSE), and batches below {@link #MIN_SHARDED_BATCH} rows, run the plain
@@ -225,10 +228,12 @@ final class BatchStep {
         if (sx != null) {
             listed = sx;
         }
-        // Input-major, the first layer's forward and weight gradient read and write the weight as stored
-        // (InputMajor); a step of a fresh gradient (no accumulation) on the listed input, with the whole
-        // batch's forward, the layout allows. Otherwise the weight goes back to the model's layout first.
-        boolean inputMajor = mayHoldLayout && layout.usable() && whole && sx != null && gradsZero && k == 1;
+        // A step on the listed input with the whole batch's forward, and no accumulation, computes the first
+        // layer's output in two bands of inputs; it then keeps the weight input-major when the caller lets it
+        // (InputMajor's kernels read and write it as stored) and otherwise computes the same bands from the
+        // weight in the model's layout: the same bits either way, so results never depend on which steps held it.
+        boolean banded = layout.usable() && whole && sx != null && gradsZero && k == 1;
+        boolean inputMajor = banded && mayHoldLayout;
         if (inputMajor) {
             layout.take();
         } else {
@@ -238,9 +243,9 @@ final class BatchStep {
         boolean shardsListed = !whole && sx != null && shards[0].listRows(rows.get(), 0, half, iota(n)) & shards[1].listRows(rows.get(), half, n, iota(n));
         // Gathered here, on the caller, whenever a product will read the dense batch.
         Tensor x = sx == null || (!whole && !shardsListed) ? b.x().view(n, in) : null;
-        float[] z = inputMajor ? firstLayerByBands(sx, w, n, in, h1) : whole ? firstLayer(sx, x, w, bias) : null;
-        // Input-major, each shard adds its rows of the two bands' sums and the bias.
-        float[] second = inputMajor ? secondBand : null, biasData = inputMajor && bias != null ? bias.data() : null;
+        float[] z = banded ? firstLayerByBands(sx, w, n, in, h1) : whole ? firstLayer(sx, x, w, bias) : null;
+        // In bands, each shard adds its rows of the two bands' sums and the bias.
+        float[] second = banded ? secondBand : null, biasData = banded && bias != null ? bias.data() : null;
         shards[0].prepare(b, 0, half, shardsListed, second, biasData);
         shards[1].prepare(b, half, n, shardsListed, second, biasData);
         if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
@@ -268,17 +273,23 @@ final class BatchStep {
     }
 
     /**
-     * Input-major, the first layer's output for the whole batch in two partial sums, one per band of
-     * inputs, each thread one ({@link #firstBand}, {@link #secondBand}; the bias is added by the shards).
+     * The first layer's output for the whole batch in two partial sums, one per band of inputs
+     * ({@link #firstBand}, {@link #secondBand}; the bias is added by the shards): with the weight held
+     * input-major, each thread one band; in the model's layout, each thread both bands of its outputs
+     * ({@link Gemm#ntBands}), bit for bit the same.
      */
     private float[] firstLayerByBands(SparseInput sx, Tensor w, int n, int in, int h1) {
         if (firstBand.length != n * h1) {
             firstBand = new float[n * h1];
             secondBand = new float[n * h1];
         }
-        float[] wt = w.data(), a = firstBand, c = secondBand;
+        float[] wd = w.data(), a = firstBand, c = secondBand;
         int band = layout.band();
-        Parallel.run(2, t -> InputMajor.forward(sx, t == 0 ? 0 : band, t == 0 ? band : in, wt, h1, t == 0 ? a : c));
+        if (layout.held()) {
+            Parallel.run(2, t -> InputMajor.forward(sx, t == 0 ? 0 : band, t == 0 ? band : in, wd, h1, t == 0 ? a : c));
+        } else {
+            Gemm.ntBands(sx, h1, wd, 0, band, a, c);
+        }
         return firstBand;
     }
 

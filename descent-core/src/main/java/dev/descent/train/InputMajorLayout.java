@@ -14,7 +14,10 @@ import dev.descent.tensor.kernel.InputMajor;
  *
  * <p>Nothing outside the step may read the weight while it is held: the trainer {@link #restore restores}
  * it before validating, before listeners that read the model ({@link TrainListener#readsModel}), and when
- * the run ends however it ends; the step takes it again when it next runs input-major. Each move
+ * the run ends however it ends; the step takes it again when it next runs input-major. Which steps hold
+ * it changes no result: a step that may not hold it computes the same two bands of inputs from the
+ * weight in the model's layout ({@link dev.descent.tensor.kernel.Gemm#ntBands}), bit for bit, so that
+ * validation frequency, listeners and resuming leave training as it was. Each move
  * transposes the weight, its gradient when it is not zero, and its optimizer buffers (Adam: three arrays
  * of the benchmark's 156,800 floats, 0.2–0.25 ms; on both threads by bands of rows it took as long).
  *

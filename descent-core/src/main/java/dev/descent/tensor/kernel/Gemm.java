@@ -68,6 +68,21 @@ public final class Gemm {
         nt(a, n, b, bOff, java.util.Objects.requireNonNull(bias, "bias"), c, cOff, false);
     }
 
+    /**
+     * {@code C₀ = A[:, 0:band)·B[:, 0:band)ᵀ} and {@code C₁ = A[:, band:k)·B[:, band:k)ᵀ} for A [m, k]
+     * listed by its non-zeros and B [n, k]: a first layer's output in the two bands of inputs that
+     * {@link InputMajor#forward} computes from the weight stored input-major, bit for bit, here from the
+     * weight in its own layout (C₀ and C₁ [m, n] are written, not read). As
+     * {@link #nt(SparseInput, int, float[], int, float[], int, boolean)}, split across the threads by
+     * columns.
+     */
+    public static void ntBands(SparseInput a, int n, float[] b, int bOff, int band, float[] c0, float[] c1) {
+        Kernels kx = KernelProvider.kernels();
+        int m = a.rows(), k = a.cols(), tasks = Math.max(1, columnTasks(kx, m, n, k));
+        int[] cuts = cuts(n, tasks, kx.splitWidth());
+        Parallel.run(tasks, t -> SparseGemm.ntBands(m, cuts[t + 1] - cuts[t], k, a.byRow(), b, bOff + cuts[t] * k, k, band, c0, c1, cuts[t], n));
+    }
+
     private static void nt(SparseInput a, int n, float[] b, int bOff, float[] bias, float[] c, int cOff, boolean accumulate) {
         Kernels kx = KernelProvider.kernels();
         int m = a.rows(), k = a.cols(), tasks = Math.max(1, columnTasks(kx, m, n, k));

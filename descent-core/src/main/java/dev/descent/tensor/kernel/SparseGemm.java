@@ -119,6 +119,32 @@ final class SparseGemm {
     }
 
     /**
+     * The product of {@link #nt(int, int, int, NonZeros, float[], int, int, float[], int, int)} in two
+     * bands of A's columns, each from zero: {@code C₀ = A[:, 0:band)·B[:, 0:band)ᵀ} and
+     * {@code C₁ = A[:, band:k)·B[:, band:k)ᵀ} (C₀ and C₁ written, not read). Each element of each band
+     * is the FMA chain {@link InputMajor#forward} computes for it from the weight stored input-major, so
+     * a step gives the same bits whichever layout its weight is in.
+     */
+    static void ntBands(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, int band, float[] c0, float[] c1, int cOff, int ldc) {
+        Scratch s = SCRATCH.get();
+        int vectors = Math.ceilDiv(n, L), w = vectors * L;
+        MemorySegment table = s.table(k * w);
+        s.touch(a, m);
+        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, table, w);
+        float[] row = s.row(w);
+        for (int i = 0; i < m; i++) {
+            int lo = a.start[i], mid = a.before(i, band, k), hi = a.end[i], ci = cOff + i * ldc;
+            for (int part = 0; part < 2; part++) {
+                for (int v0 = 0, cv; v0 < vectors; v0 += cv) {
+                    cv = chunk(vectors - v0);
+                    accumulate(cv, true, a.index, a.value, part == 0 ? lo : mid, part == 0 ? mid : hi, table, w, v0 * L, row, 0);
+                }
+                System.arraycopy(row, 0, part == 0 ? c0 : c1, ci, n);
+            }
+        }
+    }
+
+    /**
      * {@code C[m,n] += A[k,m]ᵀ·B[k,n]} (A(i, p) = a[aOff + p·lda + i]) when C is zero and B sparse
      * enough; returns false, having changed nothing, otherwise. {@code cZero} says the caller knows C
      * to be zero; else it is checked.

@@ -100,6 +100,29 @@ class InputMajorTest {
         }
     }
 
+    /** The same bands from the weight in the model's layout ([out, in]), on one, two and three threads, bit for bit. */
+    @ParameterizedTest(name = "{0}x{1} -> {2}, {3} threads")
+    @CsvSource({"64,784,200,2", "64,784,200,1", "64,784,200,3", "17,784,200,2", "64,784,16,2", "33,100,17,2", "512,784,200,2"})
+    void theModelLayoutsBandsAreTheSameBits(int rows, int in, int out, int threads) {
+        assumeTrue(InputMajor.supports(out));
+        int saved = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            Generator g = new Generator(rows * 13L + in * 5L + out);
+            float[] x = input(g, rows, in), wt = gaussian(g, in * out);
+            SparseInput sx = listed(x, rows, in);
+            int band = InputMajor.band(in, out);
+            float[] first = new float[rows * out], second = new float[rows * out], c0 = new float[rows * out], c1 = new float[rows * out];
+            InputMajor.forward(sx, 0, band, wt, out, first);
+            InputMajor.forward(sx, band, in, wt, out, second);
+            Gemm.ntBands(sx, out, transposed(wt, in, out), 0, band, c0, c1);
+            assertThat(c0).isEqualTo(first);
+            assertThat(c1).isEqualTo(second);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     @ParameterizedTest(name = "{0}x{1} -> {2}")
     @CsvSource({"64,784,200", "17,784,200", "64,784,16", "64,784,40", "33,100,17", "512,784,200"})
     void theWeightGradientOfEachBandIsTheModelLayoutsTransposed(int rows, int in, int out) {
