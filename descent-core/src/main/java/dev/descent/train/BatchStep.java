@@ -155,7 +155,7 @@ final class BatchStep {
     private final Workspace firstLayerSpace = new Workspace();
     /** Where the first layer's weight is stored between steps (see the class comment). */
     private final InputMajorLayout layout;
-    /** Held input-major, the first layer's output for the whole batch from each band of inputs: [n, h1] each. */
+    /** In bands of inputs, the first layer's output for the whole batch from each band: [n, h1] each. */
     private float[] firstBand = new float[0];
     private float[] secondBand = new float[0];
 
@@ -380,7 +380,7 @@ final class BatchStep {
         private SparseRows ownRows;
         private SparseInput input;
         private SparseInput recycled;
-        /** Input-major: the second band's partial sums [n, h1] to add to the first's, and the bias (or null). */
+        /** In bands of inputs: the second band's partial sums [n, h1] to add to the first's, and the bias (or null). */
         private float[] secondBand;
         private float[] biasData;
         /** The shard's rows of the first layer's output: a leaf, holding their gradient after backward. */
@@ -418,8 +418,9 @@ final class BatchStep {
 
         /**
          * Forward from the first layer's output, loss and backward: this shard's rows of {@code all}
-         * [n, h1] (plus, input-major, the second band's and the bias: {@link #prepare}), or when that is null, {@code x·wᵀ + bias} for its own rows of the batch; the
-         * gradient of those rows is copied into its rows of {@code firstOutGrad} [n, h1] (unless null).
+         * [n, h1] (in bands of inputs, plus the second band's and the bias: {@link #prepare}), or when
+         * that is null, {@code x·wᵀ + bias} for its own rows of the batch; the gradient of those rows is
+         * copied into its rows of {@code firstOutGrad} [n, h1] (unless null).
          */
         void run(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
             try (Workspace ws = space.open()) {
