@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainListener;
 import dev.descent.train.TrainResult;
-import dev.descent.train.Trainer;
 import dev.descent.tune.MultiObjective;
 import dev.descent.tune.SearchSpace;
 import dev.descent.tune.Study;
@@ -76,25 +75,17 @@ final class TuneObjective implements MultiObjective {
         argv.add("--out");
         argv.add(run.toString());
         boolean[] pruned = {false};
-        TrainListener pruning = new TrainListener() {
-            /** Reads the report's validation only. */
-            @Override
-            public boolean readsModel(StepReport report) {
-                return false;
-            }
-
-            @Override
-            public void onStep(Trainer trainer, StepReport r) {
-                // Only the scheduled validations are reports; the extra one at an epoch's end is not.
-                if (r.validation() != null && r.step() % every == 0 && !pruned[0] && objectives.prunable()) {
-                    trial.report(r.step() / every, objectives.metrics().get(objectives.pruneOn()).of(r.validation()));
-                    if (trial.shouldPrune()) {
-                        pruned[0] = true;
-                        trainer.requestStop();
-                    }
+        // Reads the report's validation only. Only the scheduled validations are reports; the extra
+        // one at an epoch's end is not.
+        TrainListener pruning = TrainListener.watching((trainer, r) -> {
+            if (r.validation() != null && r.step() % every == 0 && !pruned[0] && objectives.prunable()) {
+                trial.report(r.step() / every, objectives.metrics().get(objectives.pruneOn()).of(r.validation()));
+                if (trial.shouldPrune()) {
+                    pruned[0] = true;
+                    trainer.requestStop();
                 }
             }
-        };
+        });
         TrainingSession.Outcome out = TrainingSession.run(data, o.model, o.optimizer, o.optimizer.name(), o.schedule, o.train, RunDir.create(run),
                 null, argv, List.of(pruning), new PrintWriter(Writer.nullWriter()));
         if (pruned[0]) {

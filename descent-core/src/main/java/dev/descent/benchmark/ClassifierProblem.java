@@ -81,22 +81,14 @@ public record ClassifierProblem(String name, String description, Supplier<IdxIma
         TrainConfig cfg = new TrainConfig(budget.epochs(), Integer.MAX_VALUE, every, Math.ceilDiv(val, 1000), 1000, 1, 0, null);
         List<Integer> steps = new ArrayList<>();
         List<Double> seconds = new ArrayList<>(), acc = new ArrayList<>();
-        TrainListener evals = new TrainListener() {
-            /** Reads the report and the trainer's counters only. */
-            @Override
-            public boolean readsModel(StepReport report) {
-                return false;
+        // Reads the report and the trainer's counters only.
+        TrainListener evals = TrainListener.watching((t, r) -> {
+            if (r.validation() != null) {
+                steps.add(r.step());
+                seconds.add(t.state().trainSeconds());
+                acc.add(r.validation().accuracy());
             }
-
-            @Override
-            public void onStep(Trainer t, StepReport r) {
-                if (r.validation() != null) {
-                    steps.add(r.step());
-                    seconds.add(t.state().trainSeconds());
-                    acc.add(r.validation().accuracy());
-                }
-            }
-        };
+        });
         Trainer trainer = new Trainer(model, optimizer.create(model.parameters()), null, null, loader, parts.get(1), cfg, List.of(evals));
         TrainResult r = trainer.fit();
         boolean diverged = r.reason() == TrainResult.Stop.DIVERGED;

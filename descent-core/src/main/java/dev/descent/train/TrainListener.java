@@ -1,5 +1,7 @@
 package dev.descent.train;
 
+import java.util.function.BiConsumer;
+
 /** Callbacks of a training run: progress displays, metric logs, checkpoints. */
 public interface TrainListener {
 
@@ -29,6 +31,25 @@ public interface TrainListener {
 
     /** Called after every batch (and its validation, when one ran at this step). */
     default void onStep(Trainer trainer, StepReport report) {
+    }
+
+    /**
+     * A listener that only watches: {@code onStep} runs after every batch and reads the report, the
+     * history or the trainer's counters, never the model ({@link #readsModel} is false, so the step
+     * keeps its layout).
+     */
+    static TrainListener watching(BiConsumer<Trainer, StepReport> onStep) {
+        return new TrainListener() {
+            @Override
+            public boolean readsModel(StepReport report) {
+                return false;
+            }
+
+            @Override
+            public void onStep(Trainer trainer, StepReport report) {
+                onStep.accept(trainer, report);
+            }
+        };
     }
 
     /** A [TRAIN] or [VALID] line of the tutorial's log. */

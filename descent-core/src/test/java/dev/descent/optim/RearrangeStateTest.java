@@ -13,6 +13,8 @@ import dev.descent.optim.transform.Transforms;
 import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 
+import static dev.descent.testing.Matrices.transposed;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,16 +37,6 @@ class RearrangeStateTest {
                 Arguments.of("RMSprop centered momentum", (Function<List<Tensor>, Optimizer<?>>) p -> RmsProp.create(p, 1e-3, 0,
                         new RmsProp.Options(0.9, 1e-8, 0.5, true))),
                 Arguments.of("SGD nesterov", (Function<List<Tensor>, Optimizer<?>>) p -> Sgd.create(p, 0.1, 0, Sgd.Options.nesterov(0.9))));
-    }
-
-    private static float[] transposed(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
     }
 
     private static void rearrange(float[] a, int rows, int cols) {

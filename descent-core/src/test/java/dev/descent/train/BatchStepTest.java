@@ -151,7 +151,7 @@ class BatchStepTest {
     }
 
     /** {@code n} MNIST-like examples of {@code in} values, 80% of them zero, with 10 classes. */
-    private static TensorDataset sparse(Generator g, int n, int in) {
+    static TensorDataset sparse(Generator g, int n, int in) {
         float[] x = new float[n * in];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {

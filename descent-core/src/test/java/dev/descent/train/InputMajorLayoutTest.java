@@ -41,19 +41,6 @@ class InputMajorLayoutTest {
         System.clearProperty(InputMajorLayout.PROPERTY);
     }
 
-    /** MNIST-like: 80% zeros, 10 classes. */
-    private static TensorDataset sparse(Generator g, int n) {
-        float[] x = new float[n * IN];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = g.nextInt(10);
-            for (int f = 0; f < IN; f++) {
-                x[i * IN + f] = g.nextDouble() < 0.2 ? (float) g.nextDouble() : 0f;
-            }
-        }
-        return new TensorDataset(Tensor.of(x, n, IN), y, 10);
-    }
-
     /** What a run showed its listeners, and what it left. */
     private record Run(List<Boolean> heldAtSteps, List<float[]> readWeights, float[] losses, List<float[]> finalParams, int moves) {
     }
@@ -72,22 +59,12 @@ class InputMajorLayoutTest {
             System.setProperty(InputMajorLayout.PROPERTY, "false");
         }
         try {
-            TensorDataset data = sparse(new Generator(21), ROWS), val = sparse(new Generator(22), 128);
+            TensorDataset data = BatchStepTest.sparse(new Generator(21), ROWS, IN), val = BatchStepTest.sparse(new Generator(22), 128, IN);
             Mlp model = Mlp.of(IN, List.of(200, 100), 10, 3);
             Tensor w = model.parameters().get(0);
             List<Boolean> held = new ArrayList<>();
             List<float[]> reads = new ArrayList<>();
-            TrainListener watcher = new TrainListener() {
-                @Override
-                public boolean readsModel(StepReport r) {
-                    return false;
-                }
-
-                @Override
-                public void onStep(Trainer t, StepReport r) {
-                    held.add(t.batchStep().layout().held());
-                }
-            };
+            TrainListener watcher = TrainListener.watching((t, r) -> held.add(t.batchStep().layout().held()));
             TrainListener reader = new TrainListener() {
                 @Override
                 public boolean readsModel(StepReport r) {

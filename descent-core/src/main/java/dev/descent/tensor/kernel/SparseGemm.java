@@ -85,6 +85,17 @@ final class SparseGemm {
         return true;
     }
 
+    /**
+     * The NT products' table: B's columns that A's rows 0 to m − 1 use, transposed into rows of
+     * {@code w} floats (the rest of the table is not written and never read).
+     */
+    private static MemorySegment usedRowsOfB(Scratch s, int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, int w) {
+        MemorySegment table = s.table(k * w);
+        s.touch(a, m);
+        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, table, w);
+        return table;
+    }
+
     /** {@code C[m,n] += A[m,k]·B[n,k]ᵀ} with A's rows listed (rows 0 to m − 1 of {@code a}). */
     static void nt(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         nt(m, n, k, a, b, bOff, ldb, c, cOff, ldc, null, 0);
@@ -99,9 +110,7 @@ final class SparseGemm {
                    float[] startRow, int startOff) {
         Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
-        MemorySegment table = s.table(k * w);
-        s.touch(a, m);
-        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, table, w);
+        MemorySegment table = usedRowsOfB(s, m, n, k, a, b, bOff, ldb, w);
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, lo = a.start[i], hi = a.end[i];
@@ -128,9 +137,7 @@ final class SparseGemm {
     static void ntBands(int m, int n, int k, NonZeros a, float[] b, int bOff, int ldb, int band, float[] c0, float[] c1, int cOff, int ldc) {
         Scratch s = SCRATCH.get();
         int vectors = Math.ceilDiv(n, L), w = vectors * L;
-        MemorySegment table = s.table(k * w);
-        s.touch(a, m);
-        transposeUsed(b, bOff, ldb, n, k, a.used, a.usedCount, table, w);
+        MemorySegment table = usedRowsOfB(s, m, n, k, a, b, bOff, ldb, w);
         float[] row = s.row(w);
         for (int i = 0; i < m; i++) {
             int lo = a.start[i], mid = a.before(i, band, k), hi = a.end[i], ci = cOff + i * ldc;

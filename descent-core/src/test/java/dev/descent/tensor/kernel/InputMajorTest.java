@@ -7,6 +7,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.descent.tensor.Generator;
 
+import static dev.descent.testing.Matrices.gaussian;
+import static dev.descent.testing.Matrices.sparseInput;
+import static dev.descent.testing.Matrices.transposed;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,42 +23,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class InputMajorTest {
 
-    /** A [rows, cols] input about 20% non-zero, with an all-zero row and an all-zero band of columns. */
-    private static float[] input(Generator g, int rows, int cols) {
-        float[] x = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                boolean blank = (r == rows / 2 && rows > 1) || (c >= 3 && c < 23);
-                if (!blank && g.nextDouble() < 0.2) {
-                    x[r * cols + c] = (float) g.nextGaussian();
-                }
-            }
-        }
-        return x;
-    }
-
-    private static float[] gaussian(Generator g, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) g.nextGaussian();
-        }
-        return x;
-    }
-
     private static SparseInput listed(float[] x, int rows, int cols) {
         Optional<SparseInput> s = SparseInput.of(x, 0, rows, cols, null);
         assumeTrue(s.isPresent(), "the sparse paths run with AVX-512 only");
         return s.get();
-    }
-
-    private static float[] transposed(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
     }
 
     @ParameterizedTest(name = "{0}x{1} -> {2}")
@@ -62,7 +34,7 @@ class InputMajorTest {
     void eachBandIsAPlainLoopOverItsInputs(int rows, int in, int out) {
         assumeTrue(InputMajor.supports(out));
         Generator g = new Generator(rows * 31L + in * 7L + out);
-        float[] x = input(g, rows, in), wt = gaussian(g, in * out);
+        float[] x = sparseInput(g, rows, in, 0.2), wt = gaussian(g, in * out);
         SparseInput sx = listed(x, rows, in);
         int band = InputMajor.band(in, out);
         assertThat(band).isBetween(0, in);
@@ -109,7 +81,7 @@ class InputMajorTest {
         Parallel.setThreads(threads);
         try {
             Generator g = new Generator(rows * 13L + in * 5L + out);
-            float[] x = input(g, rows, in), wt = gaussian(g, in * out);
+            float[] x = sparseInput(g, rows, in, 0.2), wt = gaussian(g, in * out);
             SparseInput sx = listed(x, rows, in);
             int band = InputMajor.band(in, out);
             float[] first = new float[rows * out], second = new float[rows * out], c0 = new float[rows * out], c1 = new float[rows * out];
@@ -128,7 +100,7 @@ class InputMajorTest {
     void theWeightGradientOfEachBandIsTheModelLayoutsTransposed(int rows, int in, int out) {
         assumeTrue(InputMajor.supports(out));
         Generator g = new Generator(rows * 17L + in * 3L + out);
-        float[] x = input(g, rows, in), dy = gaussian(g, rows * out);
+        float[] x = sparseInput(g, rows, in, 0.2), dy = gaussian(g, rows * out);
         SparseInput sx = listed(x, rows, in);
         int band = InputMajor.band(in, out);
         float[] gt = new float[in * out];

@@ -10,6 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.descent.tensor.Generator;
 
+import static dev.descent.testing.Matrices.gaussian;
+import static dev.descent.testing.Matrices.sparseInput;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,32 +30,6 @@ class SparseInputTest {
         Parallel.setThreads(THREADS);
     }
 
-    /**
-     * A [rows, cols] input about {@code density} non-zero, with an all-zero row and an all-zero band
-     * of 20 columns (MNIST's borders), so that empty rows, columns and column blocks are met, and its
-     * last block of 16 columns zero in the first half of the rows (a block only the second thread's rows use).
-     */
-    private static float[] input(Generator g, int rows, int cols, double density) {
-        float[] x = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                boolean blank = (r == rows / 2 && rows > 1) || (c >= 3 && c < 23) || (c >= (cols - 1) / 16 * 16 && r < rows / 2);
-                if (!blank && g.nextDouble() < density) {
-                    x[r * cols + c] = (float) g.nextGaussian();
-                }
-            }
-        }
-        return x;
-    }
-
-    private static float[] gaussian(Generator g, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) g.nextGaussian();
-        }
-        return x;
-    }
-
     private static boolean sparsePaths(int rows) {
         return KernelProvider.kernels() != KernelProvider.scalar() && VectorKernels.sparseBoth(rows);
     }
@@ -63,7 +40,7 @@ class SparseInputTest {
     void bothProductsEqualTheDenseInputsBitForBit(int rows, int cols, int out, int threads) {
         Parallel.setThreads(threads);
         Generator g = new Generator(rows * 131L + cols * 7L + out);
-        float[] x = input(g, rows, cols, 0.22);
+        float[] x = sparseInput(g, rows, cols, 0.22);
         Optional<SparseInput> listed = SparseInput.of(x, 0, rows, cols, null);
         assertThat(listed.isPresent()).as("listed").isEqualTo(sparsePaths(rows));
         assumeTrue(listed.isPresent(), "the sparse paths run with AVX-512 only");
@@ -82,11 +59,11 @@ class SparseInputTest {
     void aBatchOfAKeptListingGivesTheDenseInputsProductsBitForBit(int rows, int cols, int out, int threads) {
         Parallel.setThreads(threads);
         Generator g = new Generator(rows * 17L + cols * 3L + out);
-        float[] x = input(g, rows, cols, 0.22);
+        float[] x = sparseInput(g, rows, cols, 0.22);
         // The data set: 3·rows rows, the input's rows scattered among others at the positions `at`.
         int total = 3 * rows;
         int[] at = g.permutation(total);
-        float[] all = input(g, total, cols, 0.15);
+        float[] all = sparseInput(g, total, cols, 0.15);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(x, r * cols, all, at[r] * cols, cols);
         }
@@ -156,7 +133,7 @@ class SparseInputTest {
     void aKeptListingAndADenseListingShareBuffersWithoutTouchingEachOther() {
         assumeTrue(sparsePaths(64), "the sparse paths run with AVX-512 only");
         Generator g = new Generator(11);
-        float[] all = input(g, 256, 784, 0.2), x = input(g, 64, 784, 0.2), w = gaussian(g, 200 * 784);
+        float[] all = sparseInput(g, 256, 784, 0.2), x = sparseInput(g, 64, 784, 0.2), w = gaussian(g, 200 * 784);
         SparseRows kept = SparseRows.of(all, 0, 256, 784).orElseThrow();
         int[] order = g.permutation(256);
         float[] batch = new float[64 * 784];
@@ -191,7 +168,7 @@ class SparseInputTest {
         assumeTrue(sparsePaths(64), "the sparse paths run with AVX-512 only");
         Generator g = new Generator(17 + lone);
         int rows = 64, cols = 784, out = 200;
-        float[] x = input(g, rows, cols, 0.15);
+        float[] x = sparseInput(g, rows, cols, 0.15);
         for (int r = 0; r < rows; r++) {
             for (int c = 768; c < cols; c++) {
                 x[r * cols + c] = r == lone ? (float) g.nextGaussian() : 0f;
@@ -211,10 +188,10 @@ class SparseInputTest {
     @Test
     void aKeptListingIsMadeOnlyOfASparseMatrixAndSelectsOnlyItsRows() {
         Generator g = new Generator(13);
-        assertThat(SparseRows.of(input(g, 64, 784, 0.45), 0, 64, 784)).isEmpty();
+        assertThat(SparseRows.of(sparseInput(g, 64, 784, 0.45), 0, 64, 784)).isEmpty();
         assertThat(SparseRows.of(new float[0], 0, 0, 784)).isEmpty();
         assumeTrue(sparsePaths(1), "the sparse paths run with AVX-512 only");
-        SparseRows kept = SparseRows.of(input(g, 10, 784, 0.2), 0, 10, 784).orElseThrow();
+        SparseRows kept = SparseRows.of(sparseInput(g, 10, 784, 0.2), 0, 10, 784).orElseThrow();
         assertThat(kept.rows()).isEqualTo(10);
         assertThat(kept.cols()).isEqualTo(784);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.select(new int[] {3, 10}, 0, 2, null))
@@ -222,8 +199,8 @@ class SparseInputTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparseRows.of(new float[100], 0, 10, 784))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         // Too dense a batch of a sparse enough data set is not listed: the step then uses the dense batch.
-        float[] mixed = input(g, 64, 784, 0.02);
-        float[] dense = input(g, 16, 784, 0.9);
+        float[] mixed = sparseInput(g, 64, 784, 0.02);
+        float[] dense = sparseInput(g, 16, 784, 0.9);
         float[] both = Arrays.copyOf(mixed, 80 * 784);
         System.arraycopy(dense, 0, both, 64 * 784, dense.length);
         SparseRows all = SparseRows.of(both, 0, 80, 784).orElseThrow();
@@ -235,7 +212,7 @@ class SparseInputTest {
     @Test
     void aDenseInputIsNotListed() {
         Generator g = new Generator(5);
-        assertThat(SparseInput.of(input(g, 64, 784, 0.45), 0, 64, 784, null)).isEmpty();
+        assertThat(SparseInput.of(sparseInput(g, 64, 784, 0.45), 0, 64, 784, null)).isEmpty();
         assertThat(SparseInput.of(gaussian(g, 64 * 784), 0, 64, 784, null)).isEmpty();
     }
 
@@ -243,7 +220,7 @@ class SparseInputTest {
     void aRecycledListingListsTheNextBatchAsAFreshOneDoes() {
         assumeTrue(sparsePaths(64), "the sparse paths run with AVX-512 only");
         Generator g = new Generator(9);
-        float[] x1 = input(g, 64, 784, 0.3), x2 = input(g, 64, 784, 0.1), w = gaussian(g, 200 * 784);
+        float[] x1 = sparseInput(g, 64, 784, 0.3), x2 = sparseInput(g, 64, 784, 0.1), w = gaussian(g, 200 * 784);
         SparseInput first = SparseInput.of(x1, 0, 64, 784, null).orElseThrow();
         SparseInput recycled = SparseInput.of(x2, 0, 64, 784, first).orElseThrow();
         assertThat(recycled).as("the buffers were reused").isSameAs(first);
