@@ -88,10 +88,13 @@ final class BatchStep {
      * output read the whole weight, half of it just written by the other core, at every step. The
      * benchmark MLP (784→200), epochs alternated in one JVM (docs/PERFORMANCE.md, section 18): batch
      * 256 near 0.943 paired, with the vCPUs far apart 0.672 (0.360 → 0.241 s); 512 near level, far
-     * 0.863; 1024 near 1.01–1.04 and far 0.96–0.99 (about level, so the rows stay split there);
-     * AVX2's dense paths level at 256 and 1024.
+     * 0.863; 1024 near 1.01–1.04 and far 0.96–0.99 (about level then). Since the whole-batch forward
+     * also lets the step keep the weight input-major ({@link InputMajorLayout}), 1024 rows gain too: on
+     * a Zen 5 EPYC with AVX-512 (section 22), fresh JVMs alternated, 0.172–0.178 → 0.146–0.147 s an
+     * epoch, and with 256-bit vectors ({@code -XX:UseAVX=2}) 0.213–0.221 → 0.206–0.211 s. Larger
+     * batches are not listed ({@link dev.descent.tensor.kernel.SparseInput}) and keep their rows split.
      */
-    static final int WHOLE_BATCH_ROWS = 512;
+    static final int WHOLE_BATCH_ROWS = 1024;
 
     /** Batches smaller than this run in one piece: shards of a few rows cost more to hand off than they save. */
     static final int MIN_SHARDED_BATCH = 16;

@@ -52,11 +52,11 @@ class BatchStepTest {
     }
 
     /**
-     * 37 rows: the threads split the first layer by its outputs first; 530, more than
+     * 37 rows: the threads split the first layer by its outputs first; 1030, more than
      * {@link BatchStep#WHOLE_BATCH_ROWS}: each shard computes its rows' first layer.
      */
     @ParameterizedTest(name = "{0} rows")
-    @ValueSource(ints = {37, 530})
+    @ValueSource(ints = {37, 1030})
     void shardedGradientsAndLossMatchThePlainLoopWithWeightsIgnoredTargetsAndAccumulation(int rows) {
         assertThat(BatchStep.wholeBatchForward(rows, 16)).isEqualTo(rows == 37);
         int h1 = 16;
@@ -88,7 +88,7 @@ class BatchStepTest {
 
     /** The first layer's weight gradient is computed once per batch; without a bias, or with that weight frozen, too. */
     @ParameterizedTest(name = "{0} rows")
-    @ValueSource(ints = {40, 530})
+    @ValueSource(ints = {40, 1030})
     void shardsMatchThePlainLoopWithoutBiasAndWithAFrozenFirstWeight(int rows) {
         int h1 = 16;
         Batch b = batch(new Generator(7), rows, 20, 4);

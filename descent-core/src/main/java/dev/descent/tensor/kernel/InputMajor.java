@@ -34,14 +34,14 @@ public final class InputMajor {
     private static final int L = S.length();
 
     /**
-     * Each thread's buffers, made at first use big enough for a batch of 512 rows of 784 inputs at 30%
-     * non-zero and 208 outputs (growing them during a run made C2 throw compiled code away, see
-     * {@link SparseGemm}).
+     * Each thread's buffers, made at first use big enough for a batch of 1024 rows (the largest that
+     * takes the whole-batch forward) of 784 inputs at 30% non-zero and 208 outputs (growing them
+     * during a run made C2 throw compiled code away, see {@link SparseGemm}).
      */
     private static final class Scratch {
         /** The output gradient's rows, laid out as the passes read them, on a 64-byte boundary. */
-        MemorySegment table = Arena.ofAuto().allocate(4L * (1 << 17), 64);
-        final NonZeros columns = new NonZeros(1 << 10, 1 << 17);
+        MemorySegment table = Arena.ofAuto().allocate(4L * (1 << 18), 64);
+        final NonZeros columns = new NonZeros(1 << 10, 1 << 18);
         int touched;
     }
 

@@ -30,7 +30,7 @@ class InputMajorTest {
     }
 
     @ParameterizedTest(name = "{0}x{1} -> {2}")
-    @CsvSource({"64,784,200", "17,784,200", "64,784,16", "64,784,40", "33,100,17", "64,784,128", "64,784,130", "512,784,200"})
+    @CsvSource({"64,784,200", "17,784,200", "64,784,16", "64,784,40", "33,100,17", "64,784,128", "64,784,130", "512,784,200", "1024,784,200"})
     void eachBandIsAPlainLoopOverItsInputs(int rows, int in, int out) {
         assumeTrue(InputMajor.supports(out));
         Generator g = new Generator(rows * 31L + in * 7L + out);
@@ -96,7 +96,7 @@ class InputMajorTest {
     }
 
     @ParameterizedTest(name = "{0}x{1} -> {2}")
-    @CsvSource({"64,784,200", "17,784,200", "64,784,16", "64,784,40", "33,100,17", "512,784,200"})
+    @CsvSource({"64,784,200", "17,784,200", "64,784,16", "64,784,40", "33,100,17", "512,784,200", "1024,784,200"})
     void theWeightGradientOfEachBandIsTheModelLayoutsTransposed(int rows, int in, int out) {
         assumeTrue(InputMajor.supports(out));
         Generator g = new Generator(rows * 17L + in * 3L + out);
