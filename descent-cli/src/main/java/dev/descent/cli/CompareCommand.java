@@ -146,7 +146,7 @@ public final class CompareCommand implements Callable<Integer> {
                 argv.add("--seed=" + train.seed);
                 argv.add("--out=" + dir.path());
                 TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, new SharpnessOptions(), dir, null, argv,
-                        List.of(new ConsoleProgress(out, System.console() != null)), out, warmup::close);
+                        List.of(new ConsoleProgress(out, System.console() != null)), out, TrainingSession.Hooks.beforeFit(warmup::close));
                 runs.get(n).add(seedRun(o, train.seed));
             }
         }

@@ -73,11 +73,16 @@ public final class TrainCommand implements Callable<Integer> {
             // The warm-up goes on with the run's short last batches (of an epoch, of a validation).
             w.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
             o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resume, argv,
-                    List.of(new ConsoleProgress(out, System.console() != null)), out, w::close);
+                    List.of(new ConsoleProgress(out, System.console() != null)), out, new TrainingSession.Hooks(w::close, s -> report(s, dir, out)));
         } catch (RuntimeException | Error e) {
             w.cancel();
             throw e;
         }
+        return exitCode(o.result());
+    }
+
+    /** The run's last lines: how it ended, its speed, its accuracies. */
+    private void report(TrainingSession.Outcome o, RunDir dir, PrintWriter out) {
         TrainResult r = o.result();
         if (!r.message().isEmpty()) {
             out.println(r.message());
@@ -92,7 +97,6 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "validation accuracy %.2f%% (loss %.4f)%n", 100 * o.val().accuracy(), o.val().loss());
         }
         out.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f)%n", 100 * o.test().accuracy(), o.test().loss());
-        return exitCode(r);
     }
 
     /** 0 for a finished run, 3 for a diverged one (with its one line on stderr), 130 for an interrupted one. */

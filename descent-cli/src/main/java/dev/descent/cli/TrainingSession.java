@@ -113,18 +113,29 @@ final class TrainingSession {
      */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
                        RunDir dir, Resume resume, List<String> argv, List<TrainListener> extra, PrintWriter log) {
-        return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log, () -> { });
+        return run(data, m, o, optimizerName, s, t, new SharpnessOptions(), dir, resume, argv, extra, log, Hooks.NONE);
     }
 
     /**
-     * The same, measuring the sharpness as {@code sh} asks.
+     * What a command runs at two moments of {@link #run}.
      *
      * @param beforeFit runs once the model, optimizer and any checkpoint are loaded and checked, just
      *                  before training starts (train waits for its kernel warm-up there, so a damaged
      *                  checkpoint is reported at once)
+     * @param report    runs once the run's files are written, with its outcome, before a Ctrl-C or
+     *                  SIGTERM lets the JVM exit: what it prints is printed however the run ended
      */
+    record Hooks(Runnable beforeFit, java.util.function.Consumer<Outcome> report) {
+        static final Hooks NONE = new Hooks(() -> { }, o -> { });
+
+        static Hooks beforeFit(Runnable beforeFit) {
+            return new Hooks(beforeFit, o -> { });
+        }
+    }
+
+    /** The same, measuring the sharpness as {@code sh} asks, with a command's {@code hooks}. */
     static Outcome run(Data data, ModelOptions m, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t, SharpnessOptions sh,
-                       RunDir dir, Resume resume, List<String> argv, List<TrainListener> extra, PrintWriter log, Runnable beforeFit) {
+                       RunDir dir, Resume resume, List<String> argv, List<TrainListener> extra, PrintWriter log, Hooks hooks) {
         TrainConfig cfg = t.config();
         sh.validate(cfg);
         if (t.threads != null) {
@@ -194,11 +205,12 @@ final class TrainingSession {
         // 60,000 training images, of which the split selects its 50,000: 0.13-0.99 s beside the last of
         // train's kernel warm-up, 0.05 s on its own once compiled; docs/PERFORMANCE.md, section 15).
         trainer.prepareData();
-        beforeFit.run();
+        hooks.beforeFit().run();
         Runtime.getRuntime().addShutdownHook(hook);
-        TrainResult result;
-        Evaluation test, val;
+        Outcome outcome;
         try {
+            TrainResult result;
+            Evaluation test, val;
             result = trainer.fit();
             // Where the VM had the two threads' cores when the run ended: a first epoch measured far
             // apart takes about 1.4 times as long as near (docs/PERFORMANCE.md, sections 8 and 16).
@@ -233,6 +245,10 @@ final class TrainingSession {
             if (trainer.history().steps() > 0) {
                 RunCharts.curves(trainer.history(), cfg.loss()).saveAll(dir.file("curves"));
             }
+            outcome = new Outcome(result, test, val, dir, trainer);
+            // Before the latch: on Ctrl-C the JVM exits as soon as the hook returns.
+            hooks.report().accept(outcome);
+            log.flush();
         } finally {
             written.countDown();
             try {
@@ -241,7 +257,7 @@ final class TrainingSession {
                 // The JVM is exiting (Ctrl-C / SIGTERM): everything above has been written.
             }
         }
-        return new Outcome(result, test, val, dir, trainer);
+        return outcome;
     }
 
     static String describe(MlpSpec s) {
