@@ -13,6 +13,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.schedule.LrScheduler;
 import dev.descent.optim.schedule.ReduceLrOnPlateau;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.Workspace;
 import dev.descent.tensor.kernel.Parallel;
 
 /**
@@ -51,6 +52,8 @@ public final class Trainer {
     private double bestVal = Double.POSITIVE_INFINITY;
     private int badValidations;
     private double trainSeconds;
+    /** The validations' arrays, kept from one validation to the next ({@link Evaluator}). */
+    private final Workspace validationSpace = new Workspace();
     private long examples;
     private volatile boolean stopRequested;
     /** The epoch's next batch, drawn during the current step (or null: drawn when needed). */
@@ -341,7 +344,7 @@ public final class Trainer {
         batchStep.restoreLayout(gradsZeroed);
         modelReadAt = step;
         optimizer.eval();
-        Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights(), cfg.loss());
+        Evaluation ev = Evaluator.evaluate(model, val, cfg.valBatchSize(), cfg.valBatches(), cfg.classWeights(), cfg.loss(), validationSpace);
         history.addValidation(step, (float) ev.loss(), (float) ev.accuracy());
         log(String.format(Locale.ROOT, "[VALID] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step, ev.loss(), 100 * ev.accuracy()));
         if (ev.loss() < bestVal) {
