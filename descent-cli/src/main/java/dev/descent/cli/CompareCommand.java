@@ -18,6 +18,7 @@ import dev.descent.train.Comparison;
 import dev.descent.train.History;
 import dev.descent.train.KernelWarmup;
 import dev.descent.train.RunDir;
+import dev.descent.train.TrainResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,6 +106,9 @@ public final class CompareCommand implements Callable<Integer> {
             // A no-op once the first run has waited for it; stops it when loading or a run failed first.
             warmup.cancel();
         }
+        if (runs == null) {
+            return Main.EXIT_INTERRUPTED;
+        }
         long first = train.seed;
         Map<String, List<History>> histories = new LinkedHashMap<>();
         runs.forEach((n, l) -> histories.put(n, l.stream().map(SeedRun::history).toList()));
@@ -128,7 +132,10 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every optimizer on every seed, each run from the same initial weights, split and batch order; the first run waits for the warm-up. */
+    /**
+     * Every optimizer on every seed, each run from the same initial weights, split and batch order; the
+     * first run waits for the warm-up. Null when a run was interrupted (Ctrl-C, SIGTERM).
+     */
     private Map<String, List<SeedRun>> runAll(List<String> names, IdxImages.TrainTest files, Path root, KernelWarmup warmup, PrintWriter out) {
         long first = train.seed;
         Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
@@ -145,8 +152,18 @@ public final class CompareCommand implements Callable<Integer> {
                 argv.add("--optimizer=" + n);
                 argv.add("--seed=" + train.seed);
                 argv.add("--out=" + dir.path());
+                String what = n + (seeds > 1 ? " seed " + train.seed : "");
+                // On Ctrl-C or SIGTERM the JVM exits once this run's files are written: say so before it does.
+                TrainingSession.Hooks hooks = new TrainingSession.Hooks(warmup::close, o -> {
+                    if (o.result().reason() == TrainResult.Stop.INTERRUPTED) {
+                        out.println("compare: " + o.result().message() + " of " + what + "; no table: the finished runs and this one's checkpoint are under " + root);
+                    }
+                });
                 TrainingSession.Outcome o = TrainingSession.run(d, model, optimizer, n, schedule, train, new SharpnessOptions(), dir, null, argv,
-                        List.of(new ConsoleProgress(out, System.console() != null)), out, TrainingSession.Hooks.beforeFit(warmup::close));
+                        List.of(new ConsoleProgress(out, System.console() != null)), out, hooks);
+                if (o.result().reason() == TrainResult.Stop.INTERRUPTED) {
+                    return null; // the JVM is exiting: no further run, no table
+                }
                 runs.get(n).add(seedRun(o, train.seed));
             }
         }

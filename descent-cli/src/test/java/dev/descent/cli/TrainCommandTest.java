@@ -200,6 +200,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void aCompareInterruptedBySigtermSaysWhereItsRunsAre() throws Exception {
+        Path out = tmp.resolve("cmp-sig");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "compare", "--optimizers", "sgd,adam", "--dataset", data.toString(), "--hidden", "16", "--epochs", "40", "--batch-size", "32",
+                "--val-size", "200", "--val-freq", "5", "--log-freq", "5", "--val-batches", "1", "--out", out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("cmp-sig.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(out.resolve("sgd").resolve("trainer-state.json")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(Main.EXIT_TERMINATED);
+        String log = Files.readString(tmp.resolve("cmp-sig.log"));
+        assertThat(log).doesNotContain("Exception");
+        // Printed before the signal lets the JVM exit, naming the run and where the runs are.
+        assertThat(log).contains("compare: interrupted at step").contains(" of sgd; no table").contains(out.toString());
+        assertThat(out.resolve("adam").resolve("summary.json")).doesNotExist(); // the next optimizer never ran
+    }
+
+    @Test
     void theLinearModelWithGradientDescentAndAPoorSgdSettingBothRun() {
         MainTest.Result linear = train(tmp.resolve("linear"), "--hidden", "", "--optimizer", "gd", "--lr", "0.1");
         assertThat(linear.code()).as(linear.err()).isZero();
