@@ -2,14 +2,12 @@ package dev.descent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
+import dev.descent.io.Directories;
 import picocli.CommandLine.Command;
 
 /**
@@ -30,15 +28,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
             return Main.run(quiet, quiet, "train", "--dataset", dir.toString(), "--epochs", "2", "--val-size", "500",
                     "--out", dir.resolve("run").toString());
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.delete(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            }
+            Directories.deleteTreeQuietly(dir);
         }
     }
 }

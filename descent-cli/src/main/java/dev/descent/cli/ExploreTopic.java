@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.descent.data.IdxImages;
+import dev.descent.io.Directories;
 import dev.descent.train.RunDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -66,7 +67,7 @@ abstract class ExploreTopic implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Some knobs (a pixel, a class) can only be checked against the data: leave no half-written directory.
             if (!existed) {
-                deleteTree(target);
+                Directories.deleteTreeQuietly(target);
             }
             throw e;
         }
@@ -91,15 +92,6 @@ abstract class ExploreTopic implements Callable<Integer> {
         return o;
     }
 
-    private static void deleteTree(Path root) {
-        try (var paths = java.nio.file.Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException ignored) {
-            // Best effort: the error being reported matters more.
-        }
-    }
 
     static void positive(String option, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {

@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -153,15 +154,13 @@ final class TrainingSession {
         LrScheduler sched = s.scheduler(opt, os.lr(), Math.ceilDiv(total, cfg.accumulate()));
         ReduceLrOnPlateau plateau = s.plateau(opt);
 
-        List<TrainListener> listeners = new ArrayList<>(extra);
+        List<TrainListener> watchers = new ArrayList<>(extra);
         SharpnessListener sharp = sh.enabled() ? sh.listener(model, data.train(), cfg, t.seed) : null;
         List<String> columns = sharp == null ? List.of() : SharpnessListener.COLUMNS;
         if (sharp != null) {
-            listeners.add(sharp);
+            watchers.add(sharp);
         }
-        listeners.add(dir.metricsLog(columns));
-        listeners.add(new Checkpointer(dir, model, opt));
-        Trainer trainer = new Trainer(model, opt, sched, plateau, loader, data.val(), cfg, listeners);
+        Trainer trainer = new Trainer(model, opt, sched, plateau, loader, data.val(), cfg, listeners(watchers, dir, columns, model, opt, Integer.MAX_VALUE));
 
         if (resume != null) {
             Mlp saved = resume.model();
@@ -341,12 +340,27 @@ final class TrainingSession {
     }
 
     /**
+     * A run's listeners: the command's {@code watchers}, then the one that writes {@code metrics.csv}
+     * (with the history's measurements named by {@code columns}) and the one that checkpoints, at
+     * most {@code checkpoints} times.
+     */
+    static List<TrainListener> listeners(List<TrainListener> watchers, RunDir dir, List<String> columns, Mlp model, Optimizer<?> opt,
+                                                 int checkpoints) {
+        List<TrainListener> all = new ArrayList<>(watchers);
+        all.add(dir.metricsLog(columns));
+        all.add(new Checkpointer(dir, model, opt, checkpoints));
+        return all;
+    }
+
+    /**
      * Starts compiling this run's training step on synthetic data ({@link KernelWarmup}), to be done
      * while the caller loads the data: until the JIT has compiled it, a first epoch runs several times
      * slower (docs/PERFORMANCE.md, "The first epoch" and section 7). The caller gives it the loaded
      * data's sizes ({@link KernelWarmup#expect}), waits for it ({@link KernelWarmup#close}) just before
      * the first fit, and cancels it if loading fails. It warms the run's own optimizer and validation
-     * settings, from a fresh optimizer spec, so it shares no state with the run.
+     * settings, from a fresh optimizer spec, so it shares no state with the run; and the run's
+     * listeners, of the kinds {@link #run} gives a run (a progress line printing nowhere, the metrics
+     * log, the checkpoints, once per warm-up trainer), writing in the warm-up's scratch directory.
      */
     static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
         return warmup(m, data, o, List.of(optimizerName), s, t);
@@ -359,7 +373,16 @@ final class TrainingSession {
         for (String name : optimizerNames) {
             factories.add(named -> optimizerSpec(o, name, s, t).create(named));
         }
-        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories);
+        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories, warmupListeners());
+    }
+
+    /**
+     * The listeners a warm-up trainer runs: of the kinds {@link #run} gives a run (train's progress,
+     * printing nowhere; the metrics log; the checkpoints, saved once), writing in its scratch directory.
+     */
+    static KernelWarmup.RunListeners warmupListeners() {
+        return (model, opt, scratch) -> listeners(List.of(new ConsoleProgress(new PrintWriter(Writer.nullWriter()), false)), RunDir.create(scratch),
+                List.of(), model, opt, 1);
     }
 
     /** The run's optimizer: the named preset with its options and schedule, and the run's clipping first. */
@@ -368,16 +391,18 @@ final class TrainingSession {
         return t.clipping() != null ? os.prepend(t.clipping()) : os;
     }
 
-    /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only. */
+    /** Checkpoints at every validation and epoch end, at optimizer-step boundaries only, up to a number of times. */
     private static final class Checkpointer implements TrainListener {
         private final RunDir dir;
         private final Mlp model;
         private final Optimizer<?> opt;
+        private int left;
 
-        Checkpointer(RunDir dir, Mlp model, Optimizer<?> opt) {
+        Checkpointer(RunDir dir, Mlp model, Optimizer<?> opt, int saves) {
             this.dir = dir;
             this.model = model;
             this.opt = opt;
+            this.left = saves;
         }
 
         /** Reads the model and the optimizer at the steps it saves them. */
@@ -390,13 +415,14 @@ final class TrainingSession {
         public void onStep(Trainer trainer, StepReport r) {
             if (saves(r)) {
                 dir.checkpoint(model, opt, trainer);
+                left--;
             }
         }
 
         /** After each validation and at each epoch's end, when the optimizer has just stepped and the loss is finite. */
-        private static boolean saves(StepReport r) {
+        private boolean saves(StepReport r) {
             boolean epochEnd = r.batchInEpoch() == r.batchesPerEpoch();
-            return (r.validation() != null || epochEnd) && r.updated() && Float.isFinite(r.loss());
+            return left > 0 && (r.validation() != null || epochEnd) && r.updated() && Float.isFinite(r.loss());
         }
     }
 }

@@ -96,8 +96,10 @@ class TrainCommandTest {
     @Test
     void trainWritesEveryFileOfARunAndEvalReproducesTheAccuracy() throws IOException {
         Path out = tmp.resolve("run");
+        List<Path> scratch = warmupScratch();
         MainTest.Result r = train(out);
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(warmupScratch()).as("the kernel warm-up's scratch directory is gone").containsExactlyInAnyOrderElementsOf(scratch);
         for (String f : List.of("config.json", "metrics.csv", "summary.json", "model.safetensors", "curves.png", "curves.svg")) {
             assertThat(out.resolve(f)).as(f).isNotEmptyFile();
         }
@@ -136,6 +138,12 @@ class TrainCommandTest {
 
         MainTest.Result text = MainTest.run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", data.toString());
         assertThat(text.out()).contains("confusion matrix").contains("worst classes:");
+    }
+
+    private static List<Path> warmupScratch() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("descent-warmup-")).toList();
+        }
     }
 
     @Test

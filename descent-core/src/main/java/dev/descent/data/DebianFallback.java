@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
+import dev.descent.io.Directories;
+
 /**
  * Fetches a Debian package with the ordinary clients: {@code apt-get download NAME} (no root needed;
  * it downloads from whatever archive apt is configured for, into a temporary directory) and
@@ -69,7 +71,7 @@ public final class DebianFallback implements PackageFallback {
             }
             return found;
         } finally {
-            Commands.deleteTree(work);
+            Directories.deleteTreeQuietly(work);
         }
     }
 }

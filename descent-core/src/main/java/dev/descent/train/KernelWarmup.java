@@ -1,7 +1,13 @@
 package dev.descent.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -10,6 +16,7 @@ import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
 import dev.descent.data.TensorDataset;
+import dev.descent.io.Directories;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Optimizer;
@@ -45,8 +52,17 @@ import dev.descent.tensor.Tensor;
  * C2 had compiled for the first one's classes only) compiled during its own first epoch, whose time
  * then counted against it.
  *
- * <p>It owns its model, optimizer, data and generators, and the kernels compute the same values
- * whatever thread runs them, so a run's results are bit-identical with and without a warm-up.
+ * <p>A caller gives the run's listeners too ({@link RunListeners}): each warm-up trainer runs
+ * listeners of the same kinds, writing under a scratch directory of the warm-up's own. The run's
+ * first checkpoint otherwise loaded its classes, linked its lambdas and generated its method
+ * handles' classes at the first validation, and the JIT's compilations that this set off (the
+ * class-file generator's alone took 55 ms of C2) ran on the step's two cores through the next
+ * hundred steps; and the trainer's calls into its listeners, compiled for the warm-up's one
+ * listener, were thrown away at the run's first step (docs/PERFORMANCE.md, section 23).
+ *
+ * <p>It owns its model, optimizer, data, generators and scratch directory, and the kernels compute
+ * the same values whatever thread runs them, so a run's results are bit-identical with and without
+ * a warm-up.
  */
 public final class KernelWarmup implements AutoCloseable {
 
@@ -65,6 +81,23 @@ public final class KernelWarmup implements AutoCloseable {
     /** Batches per synthetic validation, of the run's validation batch size: more than one, as in a real validation. */
     private static final int VAL_BATCHES = 2;
 
+    /**
+     * The listeners a run will have, made again for each warm-up trainer: the same kinds as the
+     * run's, for the warm-up's own model and optimizer, writing only under {@code scratch}, an empty
+     * directory of that trainer's inside the warm-up's scratch directory, which the warm-up deletes
+     * when it ends. A checkpointing listener should save once per trainer: the first save loads and
+     * compiles what the run's first checkpoint would, and later ones would spend the warm-up's time
+     * on the disk.
+     */
+    @FunctionalInterface
+    public interface RunListeners {
+        /** No listeners: the warm-up's trainers have only their own timing listener. */
+        RunListeners NONE = (model, optimizer, scratch) -> List.of();
+
+        /** The listeners for one warm-up trainer of {@code model} and {@code optimizer}, writing under {@code scratch}. */
+        List<TrainListener> create(Mlp model, Optimizer<?> optimizer, Path scratch);
+    }
+
     /** The short last batches of the run's epochs and validations, in examples (0: none). */
     record Tails(int train, int val) {
         static final Tails NONE = new Tails(0, 0);
@@ -75,6 +108,14 @@ public final class KernelWarmup implements AutoCloseable {
     private final int runBatch;
     private final TrainConfig run;
     private final List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers;
+    private final RunListeners runListeners;
+    /** Where the run's listeners write during the warm-up; null when there are none, or no warm-up. */
+    private final Path scratch;
+    /** Trainers made so far, for their scratch directories' names. */
+    private int trainersMade;
+    /** The synthetic examples every trainer's sets are cut from ({@link #synthetic}). */
+    private final float[] pixels;
+    private final int[] labels;
     private final Thread thread;
     private volatile long deadline;
     private volatile Trainer current;
@@ -88,7 +129,8 @@ public final class KernelWarmup implements AutoCloseable {
     private volatile int validationsBefore;
     private volatile int steps;
 
-    private KernelWarmup(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers) {
+    private KernelWarmup(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers,
+                         RunListeners runListeners, boolean enabled) {
         if (optimizers.isEmpty()) {
             throw new IllegalArgumentException("a warm-up needs at least one optimizer");
         }
@@ -97,6 +139,13 @@ public final class KernelWarmup implements AutoCloseable {
         this.runBatch = batchSize;
         this.run = run;
         this.optimizers = List.copyOf(optimizers);
+        this.runListeners = runListeners;
+        this.scratch = enabled && runListeners != RunListeners.NONE ? scratchDirectory() : null;
+        // Enough examples for the longest sets: every tail is shorter than its batch.
+        int most = (BLOCK + 1) * batch + (VAL_BATCHES + 1) * run.valBatchSize();
+        this.pixels = new float[most * spec.inDim()];
+        this.labels = new int[most];
+        synthetic(pixels, labels, spec);
         this.current = trainer(Tails.NONE, 0);
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(this::warm, "descent-warmup");
@@ -113,28 +162,59 @@ public final class KernelWarmup implements AutoCloseable {
         Mlp model = new Mlp(spec, new Generator(1));
         Optimizer<?> optimizer = optimizers.get(opt).apply(model.namedParameters());
         int valBatch = run.valBatchSize();
-        Generator g = new Generator(12345);
         int nTrain = BLOCK * batch + t.train(), nVal = VAL_BATCHES * valBatch + t.val(), n = nTrain + nVal;
-        float[] x = new float[n * spec.inDim()];
-        int[] y = new int[n];
-        // Mostly zeros, and the first and last eighth of the inputs always zero, as in images with
-        // blank borders: the GEMM kernels skip packed k steps that are all zero, and a warm-up on
-        // dense inputs would leave that branch unprofiled, to be compiled again mid-run on MNIST.
+        float[] x = Arrays.copyOf(pixels, n * spec.inDim());
+        int[] y = Arrays.copyOf(labels, n);
+        List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 3, nTrain, nVal);
+        DataLoader loader = new DataLoader(parts.get(0), batch, true, false, true, new Generator(2));
+        int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
+        // The run's log frequency, so that the steps after which the run logs take no branch the JIT has never seen taken.
+        TrainConfig cfg = new TrainConfig(1_000_000, run.logFreq(), BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
+        List<TrainListener> listeners = new ArrayList<>(runListeners(model, optimizer));
+        listeners.add(new Settle());
+        return new Trainer(model, optimizer, null, null, loader, parts.get(1), cfg, listeners);
+    }
+
+    /**
+     * Fills {@code x} and {@code y} with synthetic examples, once per warm-up: mostly zeros, and the
+     * first and last eighth of the inputs always zero, as in images with blank borders: the GEMM
+     * kernels skip packed k steps that are all zero, and a warm-up on dense inputs would leave that
+     * branch unprofiled, to be compiled again mid-run on MNIST. Drawn once, not for each trainer:
+     * the loop drawn again for the last trainer was compiled by C2 (on-stack replacement, 80 ms)
+     * after the loop had ended, while the run's first steps ran.
+     */
+    private static void synthetic(float[] x, int[] y, MlpSpec spec) {
+        Generator g = new Generator(12345);
         int in = spec.inDim(), border = in / 8;
         for (int i = 0; i < x.length; i++) {
             int col = i % in;
             boolean blank = col < border || col >= in - border || g.nextDouble() < 0.7;
             x[i] = blank ? 0f : (float) g.nextDouble();
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < y.length; i++) {
             y[i] = g.nextInt(spec.outDim());
         }
-        List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 3, nTrain, nVal);
-        DataLoader loader = new DataLoader(parts.get(0), batch, true, false, true, new Generator(2));
-        int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
-        // The run's log frequency, so that the steps after which the run logs take no branch the JIT has never seen taken.
-        TrainConfig cfg = new TrainConfig(1_000_000, run.logFreq(), BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
-        return new Trainer(model, optimizer, null, null, loader, parts.get(1), cfg, List.of(new Settle()));
+    }
+
+    /** A new temporary directory for the run's listeners to write in, or null if the system has none to give. */
+    private static Path scratchDirectory() {
+        try {
+            return Files.createTempDirectory("descent-warmup-");
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // the warm-up goes on without the run's listeners
+        }
+    }
+
+    /** The run's listeners for a new trainer, in a scratch directory of its own; none without a scratch directory. */
+    private List<TrainListener> runListeners(Mlp model, Optimizer<?> optimizer) {
+        if (scratch == null) {
+            return List.of();
+        }
+        try {
+            return runListeners.create(model, optimizer, Files.createDirectory(scratch.resolve("trainer-" + trainersMade++)));
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -143,24 +223,31 @@ public final class KernelWarmup implements AutoCloseable {
      * fresh trainer with the first optimizer again ({@link #rounds}).
      */
     private void warm() {
-        Trainer done = current;
-        done.fit();
-        Tails t = awaitTails();
-        for (int r = 0; r < rounds(optimizers.size()) && t != null; r++) {
-            int i = r % optimizers.size();
-            if (cancelled || System.nanoTime() >= deadline) {
-                return;
+        try {
+            Trainer done = current;
+            done.fit();
+            Tails t = awaitTails();
+            for (int r = 0; r < rounds(optimizers.size()) && t != null; r++) {
+                int i = r % optimizers.size();
+                if (cancelled || System.nanoTime() >= deadline) {
+                    return;
+                }
+                stepsBefore += done.step();
+                validationsBefore += done.history().valIdx().length;
+                Trainer next = trainer(t, i);
+                current = next;
+                // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
+                if (cancelled) {
+                    return;
+                }
+                next.fit();
+                done = next;
             }
-            stepsBefore += done.step();
-            validationsBefore += done.history().valIdx().length;
-            Trainer next = trainer(t, i);
-            current = next;
-            // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
-            if (cancelled) {
-                return;
-            }
-            next.fit();
-            done = next;
+        } catch (UncheckedIOException e) {
+            // The run's listeners could not write in the scratch directory (a full disk, say): the
+            // warm-up ends there; the run reports trouble with its own directory itself.
+        } finally {
+            Directories.deleteTreeQuietly(scratch);
         }
     }
 
@@ -211,8 +298,20 @@ public final class KernelWarmup implements AutoCloseable {
      * @throws IllegalArgumentException if {@code optimizers} is empty
      */
     public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers) {
-        KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizers);
-        if (!"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim())) {
+        return start(spec, batchSize, run, optimizers, RunListeners.NONE);
+    }
+
+    /**
+     * The same, each warm-up trainer running the run's listeners too, made by {@code listeners} for
+     * it ({@link RunListeners}).
+     *
+     * @throws IllegalArgumentException if {@code optimizers} is empty
+     */
+    public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers,
+                                     RunListeners listeners) {
+        boolean enabled = !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
+        KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizers, listeners, enabled);
+        if (enabled) {
             w.thread.start();
         }
         return w;
@@ -266,13 +365,24 @@ public final class KernelWarmup implements AutoCloseable {
         return validationsBefore + current.history().valIdx().length;
     }
 
-    /** Stops the warm-up without waiting for it: the run will not start (its data did not load), and its error should not wait. */
+    /**
+     * Stops the warm-up: the run will not start (its data did not load), and its error should not
+     * wait. Waits only until the warm-up's trainer has stopped at its next step and its scratch
+     * directory is deleted (at most a second), so that nothing of it is left behind.
+     */
     public void cancel() {
         cancelled = true;
         synchronized (this) {
             notifyAll();
         }
         current.requestStop();
+        if (thread.isAlive() && thread != Thread.currentThread()) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Waits until the step time has settled or the budget is spent, then stops the warm-up. */
@@ -288,7 +398,6 @@ public final class KernelWarmup implements AutoCloseable {
         try {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             cancel();
-            thread.join(1000);
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();

@@ -1,8 +1,15 @@
 package dev.descent.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +28,7 @@ import dev.descent.tensor.Tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-/** The kernel warm-up: when it counts as settled, that it runs the validation pass, and that a run's results do not depend on it. */
+/** The kernel warm-up: when it counts as settled, that it runs the validation pass and the run's listeners, and that a run's results do not depend on it. */
 class KernelWarmupTest {
 
     private static final long BLOCK = 1_000_000;
@@ -122,6 +129,70 @@ class KernelWarmupTest {
         assertThat(sgds.get(0).steps()).as("the second optimizer's trainer settled: at least MIN_STEPS")
                 .isGreaterThanOrEqualTo(KernelWarmup.MIN_STEPS);
         assertThatCode(() -> KernelWarmup.start(spec, 32, run, List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eachTrainerRunsTheRunsListenersInAScratchDirectoryThatIsDeletedAtTheEnd() throws IOException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Path> scratches = Collections.synchronizedList(new ArrayList<>());
+        List<Optimizer<?>> optimizers = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger steps = new AtomicInteger();
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, List.of(p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())),
+                (model, optimizer, scratch) -> {
+                    scratches.add(scratch);
+                    optimizers.add(optimizer);
+                    return List.of(TrainListener.watching((t, r) -> {
+                        steps.incrementAndGet();
+                        if (r.validation() != null) {
+                            try {
+                                Files.writeString(scratch.resolve("seen.txt"), "step " + r.step());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                    }));
+                });
+        w.expect(1000 + 7, 400 + 3);
+        w.close();
+        assertThat(scratches).as("the first trainer, then one with the run's tails, and that optimizer's once more").hasSize(3).doesNotHaveDuplicates();
+        assertThat(optimizers.get(2).steps()).as("each trainer's listeners are made for its own optimizer").isPositive();
+        assertThat(steps.get()).as("the listeners saw every step").isEqualTo(w.steps());
+        Path root = scratches.get(0).getParent();
+        assertThat(scratches).allSatisfy(d -> assertThat(d.getParent()).isEqualTo(root));
+        assertThat(root).as("the warm-up's scratch directory, with what its listeners wrote, is gone").doesNotExist();
+    }
+
+    @Test
+    void withoutRunListenersOrWithoutAWarmupNoScratchDirectoryIsMade() throws IOException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Path> before = scratchDirectories();
+        String was = System.getProperty(KernelWarmup.PROPERTY);
+        System.setProperty(KernelWarmup.PROPERTY, "false");
+        try {
+            List<Path> made = new ArrayList<>();
+            KernelWarmup off = KernelWarmup.start(spec, 32, run, List.of(p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())),
+                    (model, optimizer, scratch) -> {
+                        made.add(scratch);
+                        return List.of();
+                    });
+            off.close();
+            assertThat(made).as("a warm-up turned off makes no trainer run, and no directory").isEmpty();
+        } finally {
+            if (was == null) {
+                System.clearProperty(KernelWarmup.PROPERTY);
+            } else {
+                System.setProperty(KernelWarmup.PROPERTY, was);
+            }
+        }
+        assertThat(scratchDirectories()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    private static List<Path> scratchDirectories() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("descent-warmup-")).toList();
+        }
     }
 
     @Test
