@@ -1,6 +1,7 @@
 package dev.descent.optim.fused;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The fused updates on the incubating Vector API: each loop body is its formula in
  * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA), and the tail of
  * every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
- * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains.
+ * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains. Where
+ * a lane would take the FPU's slow path for subnormal numbers, the same bits are computed another
+ * way ({@link #direction}, {@link #firstMoment}).
  */
 final class VectorUpdates implements FusedUpdates {
 
@@ -77,14 +80,18 @@ final class VectorUpdates implements FusedUpdates {
     @Override
     public void adam(float[] g, float[] m, float[] v, float[] vmax, float[] out, int n, float beta1, float beta2, float eps,
                      float bc2Sqrt, float rate) {
+        // The first moments in a pass of their own, over the same ranges: in one loop with the rest,
+        // firstMoments' subnormal path left C2 too few nodes to inline the rest, whose vectors were
+        // then boxed at every call. Inside a step's ranges (Split.byRanges) both passes run on the
+        // calling thread, one piece after the other, so the moments are still in its cache.
+        Split.run(n, (from, to) -> firstMoments(g, m, from, from + S.loopBound(to - from), beta1, 1 - beta1));
         Split.run(n, (from, to) -> {
-            float c1 = 1 - beta1, c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
+            float c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
                 FloatVector gv = FloatVector.fromArray(S, g, i);
-                FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(c1));
+                FloatVector mv = FloatVector.fromArray(S, m, i);
                 FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(c2).mul(gv));
-                mv.intoArray(m, i);
                 vv.intoArray(v, i);
                 if (vmax != null) {
                     vv = FloatVector.fromArray(S, vmax, i).max(vv);
@@ -227,6 +234,45 @@ final class VectorUpdates implements FusedUpdates {
             return m.div(den);
         }
         return m.blend(0f, subnormal).div(den);
+    }
+
+    /**
+     * Adam's first moments {@code m ← β₁·m + (1 − β₁)·g} over [from, to), a multiple of the lanes long
+     * (two roundings and a sum, as the scalar form), without multiplying a subnormal m. Where a lane's
+     * m is subnormal and its gradient ±0, the product is taken on the integer k of
+     * {@code m = ±k·2⁻¹⁴⁹}: {@code RN(β₁·k + 2²³) − 2²³}, one fused multiply-add, is β₁·k rounded to
+     * the nearest integer with ties to even, which is exactly how IEEE arithmetic rounds β₁·m onto
+     * the subnormal grid (for 0 < β₁ < 1 the product stays below 2⁻¹²⁶); adding the ±0 of
+     * {@code (1 − β₁)·g} changes only a zero's sign (−0 when both are). Other lanes, and every lane
+     * when β₁ is outside (0, 1), take the formula.
+     *
+     * <p>Why: a first moment whose gradient stays exactly zero (a pixel rarely lit) decays by β₁ a
+     * step into the subnormal range and then stays there (β₁ = 0.9 rounds k ≤ 4 back to itself), as
+     * PyTorch's does; their share grows through a run, and on the Zen 5 machine multiplying them took
+     * the FPU's slow path: from about 700 steps into the benchmark's run every step took 12% longer
+     * (docs/PERFORMANCE.md, section 23).
+     */
+    static void firstMoments(float[] g, float[] m, int from, int to, float beta1, float c1) {
+        boolean exact = beta1 > 0 && beta1 < 1;
+        for (int i = from; i < to; i += L) {
+            FloatVector mv = FloatVector.fromArray(S, m, i), gv = FloatVector.fromArray(S, g, i);
+            VectorMask<Float> subnormal = mv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL).andNot(mv.compare(VectorOperators.EQ, 0f));
+            if (!exact || !subnormal.anyTrue()) {
+                mv.mul(beta1).add(gv.mul(c1)).intoArray(m, i);
+                continue;
+            }
+            VectorMask<Float> quiet = subnormal.and(gv.compare(VectorOperators.EQ, 0f));
+            // k as a float: the bits of 2²³ + k (exponent 23, significand k) less 2²³, both exact; and
+            // RN(β₁·k + 2²³) = 2²³ + r, whose significand's bits are r.
+            IntVector bits = mv.reinterpretAsInts();
+            FloatVector k = bits.and(0x7FFFFF).or(0x4B000000).reinterpretAsFloats().sub(0x1p23f);
+            IntVector r = k.fma(beta1, 0x1p23f).reinterpretAsInts().and(0x7FFFFF);
+            // The sign is m's, unless the product rounded to zero: then −0 only where g is −0 too
+            // (r | −r has its sign bit set where r is not zero).
+            IntVector sign = bits.and(gv.reinterpretAsInts().or(r.or(r.neg()))).and(Integer.MIN_VALUE);
+            FloatVector decayed = r.or(sign).reinterpretAsFloats();
+            mv.blend(0f, quiet).mul(beta1).add(gv.mul(c1)).blend(decayed, quiet).intoArray(m, i);
+        }
     }
 
     /**
