@@ -10,14 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
-import dev.descent.data.Datasets;
-import dev.descent.data.TensorDataset;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
-import dev.descent.tensor.Tensor;
+import dev.descent.testing.RandomSets;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.TrainListener;
@@ -42,17 +40,7 @@ class WarmupListenersTest {
         assertThat(warm).extracting(Object::getClass).containsExactlyElementsOf(run.stream().<Class<?>>map(Object::getClass).toList());
 
         // 20 steps, a validation every 5: the run's checkpointer would save four times, the warm-up's saves at the first.
-        Generator g = new Generator(3);
-        int n = 420;
-        float[] x = new float[n * spec.inDim()];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) g.nextGaussian();
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = g.nextInt(spec.outDim());
-        }
-        List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 5, 320, 100);
+        List<Dataset> parts = RandomSets.trainAndVal(spec.inDim(), spec.outDim(), 3, 320, 100);
         TrainConfig cfg = new TrainConfig(1, 1000, 5, 2, 50, 1, 0, null);
         Trainer t = new Trainer(model, opt, null, null, new DataLoader(parts.get(0), 16, true, false, true, new Generator(2)), parts.get(1), cfg, warm);
         t.fit();

@@ -14,16 +14,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import dev.descent.data.DataLoader;
-import dev.descent.data.Datasets;
 import dev.descent.data.Dataset;
-import dev.descent.data.TensorDataset;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.Sgd;
 import dev.descent.tensor.Generator;
-import dev.descent.tensor.Tensor;
+import dev.descent.testing.RandomSets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -218,17 +216,7 @@ class KernelWarmupTest {
 
     /** Two epochs of a small run with validation; its losses and final weights. */
     private static List<float[]> train(MlpSpec spec, boolean withWarmup) {
-        Generator g = new Generator(7);
-        int n = 400;
-        float[] x = new float[n * spec.inDim()];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) g.nextGaussian();
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = g.nextInt(spec.outDim());
-        }
-        List<Dataset> parts = Datasets.split(new TensorDataset(Tensor.of(x, n, spec.inDim()), y, spec.outDim()), 5, 300, 100);
+        List<Dataset> parts = RandomSets.trainAndVal(spec.inDim(), spec.outDim(), 7, 300, 100);
         TrainConfig cfg = new TrainConfig(2, 1000, 3, 2, 32, 1, 0, null);
         KernelWarmup w = withWarmup ? KernelWarmup.start(spec, 64, cfg, p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())) : null;
         try {
