@@ -95,7 +95,10 @@ class KernelWarmupTest {
         }
         w.cancel();
         w.close();
-        assertThat(made).as("the second trainer's optimizer is new: its first step creates state, as the run's will").hasSize(2);
+        // Two at least: with steps this small the second trainer may have settled, and a third begun,
+        // between two looks at the count.
+        assertThat(made.size()).as("the second trainer's optimizer is new: its first step creates state, as the run's will").isGreaterThanOrEqualTo(2);
+        assertThat(made.get(1)).isNotSameAs(made.get(0));
         assertThat(w.steps()).isGreaterThanOrEqualTo(before + 3 * KernelWarmup.BLOCK);
         assertThat(made.get(1).steps()).as("the second trainer stepped").isPositive();
         assertThatCode(() -> w.expect(-1, 0)).isInstanceOf(IllegalArgumentException.class);
