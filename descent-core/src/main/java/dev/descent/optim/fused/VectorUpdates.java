@@ -242,9 +242,11 @@ final class VectorUpdates implements FusedUpdates {
      * m is subnormal and its gradient ±0, the product is taken on the integer k of
      * {@code m = ±k·2⁻¹⁴⁹}: {@code RN(β₁·k + 2²³) − 2²³}, one fused multiply-add, is β₁·k rounded to
      * the nearest integer with ties to even, which is exactly how IEEE arithmetic rounds β₁·m onto
-     * the subnormal grid (for 0 < β₁ < 1 the product stays below 2⁻¹²⁶); adding the ±0 of
-     * {@code (1 − β₁)·g} changes only a zero's sign (−0 when both are). Other lanes, and every lane
-     * when β₁ is outside (0, 1), take the formula.
+     * the subnormal grid (for β₁ < 1 the product stays below 2⁻¹²⁶), and for β₁ > 1/2 it is at least
+     * 1, so adding the ±0 of {@code (1 − β₁)·g} leaves it as it is. Other lanes, and every lane when β₁
+     * is outside (1/2, 1), take the formula. Without a branch: the JIT compiled a branch to this path,
+     * never taken in the warm-up (its moments are never zero long enough), as a trap, and the run's
+     * first subnormal moments threw the compiled update away for 100–200 ms of slow steps.
      *
      * <p>Why: a first moment whose gradient stays exactly zero (a pixel rarely lit) decays by β₁ a
      * step into the subnormal range and then stays there (β₁ = 0.9 rounds k ≤ 4 back to itself), as
@@ -253,25 +255,24 @@ final class VectorUpdates implements FusedUpdates {
      * (docs/PERFORMANCE.md, section 23).
      */
     static void firstMoments(float[] g, float[] m, int from, int to, float beta1, float c1) {
-        boolean exact = beta1 > 0 && beta1 < 1;
-        for (int i = from; i < to; i += L) {
-            FloatVector mv = FloatVector.fromArray(S, m, i), gv = FloatVector.fromArray(S, g, i);
-            VectorMask<Float> subnormal = mv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL).andNot(mv.compare(VectorOperators.EQ, 0f));
-            if (!exact || !subnormal.anyTrue()) {
-                mv.mul(beta1).add(gv.mul(c1)).intoArray(m, i);
-                continue;
+        if (!(beta1 > 0.5f && beta1 < 1)) {
+            for (int i = from; i < to; i += L) {
+                FloatVector.fromArray(S, m, i).mul(beta1).add(FloatVector.fromArray(S, g, i).mul(c1)).intoArray(m, i);
             }
-            VectorMask<Float> quiet = subnormal.and(gv.compare(VectorOperators.EQ, 0f));
+            return;
+        }
+        for (int i = from; i < to; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            IntVector bits = FloatVector.fromArray(S, m, i).reinterpretAsInts();
+            // Lanes with a subnormal m (|bits| − 1 below 2²³ − 1, unsigned: not zero) and a gradient of ±0.
+            VectorMask<Integer> quiet = bits.and(Integer.MAX_VALUE).sub(1).compare(VectorOperators.ULT, 0x7FFFFF)
+                    .and(gv.reinterpretAsInts().and(Integer.MAX_VALUE).compare(VectorOperators.EQ, 0));
+            IntVector formula = bits.blend(0, quiet).reinterpretAsFloats().mul(beta1).add(gv.mul(c1)).reinterpretAsInts();
             // k as a float: the bits of 2²³ + k (exponent 23, significand k) less 2²³, both exact; and
-            // RN(β₁·k + 2²³) = 2²³ + r, whose significand's bits are r.
-            IntVector bits = mv.reinterpretAsInts();
+            // RN(β₁·k + 2²³) = 2²³ + r, whose significand's bits are r, at least 1 for β₁ > 1/2.
             FloatVector k = bits.and(0x7FFFFF).or(0x4B000000).reinterpretAsFloats().sub(0x1p23f);
-            IntVector r = k.fma(beta1, 0x1p23f).reinterpretAsInts().and(0x7FFFFF);
-            // The sign is m's, unless the product rounded to zero: then −0 only where g is −0 too
-            // (r | −r has its sign bit set where r is not zero).
-            IntVector sign = bits.and(gv.reinterpretAsInts().or(r.or(r.neg()))).and(Integer.MIN_VALUE);
-            FloatVector decayed = r.or(sign).reinterpretAsFloats();
-            mv.blend(0f, quiet).mul(beta1).add(gv.mul(c1)).blend(decayed, quiet).intoArray(m, i);
+            IntVector decayed = k.fma(beta1, 0x1p23f).reinterpretAsInts().and(0x7FFFFF).or(bits.and(Integer.MIN_VALUE));
+            formula.blend(decayed, quiet).reinterpretAsFloats().intoArray(m, i);
         }
     }
 

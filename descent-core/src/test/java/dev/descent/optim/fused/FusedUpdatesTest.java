@@ -145,12 +145,12 @@ class FusedUpdatesTest {
     /**
      * Adam's first moment, where m is subnormal and the gradient ±0, is computed on m's integer
      * significand ({@code VectorUpdates.firstMoments}): for every subnormal m of both signs with both
-     * zeros of g at the default β₁ = 0.9, and every 61st with other β₁ (some rounding products to
-     * zero), each lane equals the scalar formula {@code β₁·m + (1 − β₁)·g}, bits and zero signs; lanes
+     * zeros of g at the default β₁ = 0.9, and every 61st with other β₁ (at and below 1/2 the formula
+     * itself, where products round to zero), each lane equals the scalar formula {@code β₁·m + (1 − β₁)·g}, bits and zero signs; lanes
      * of every other kind beside them take the formula.
      */
     @ParameterizedTest
-    @ValueSource(floats = {0.9f, 0.999f, 0.5f, 0.1f, 1e-7f, 0.99999994f})
+    @ValueSource(floats = {0.9f, 0.999f, 0.50000006f, 0.99999994f, 0.5f, 0.1f, 1e-7f})
     void subnormalFirstMomentsDecayAsTheScalarFormula(float beta1) {
         int lanes = VectorUpdates.lanes(), every = beta1 == 0.9f ? 1 : 61;
         float c1 = 1 - beta1;
