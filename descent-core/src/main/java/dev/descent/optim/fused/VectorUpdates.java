@@ -1,7 +1,6 @@
 package dev.descent.optim.fused;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,9 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The fused updates on the incubating Vector API: each loop body is its formula in
  * {@link ScalarUpdates} lane by lane, in the same order of operations (no FMA), and the tail of
  * every range is the scalar form's own loop, so the two agree bit for bit. The loops are not
- * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains. Where
- * a lane would take the FPU's slow path for subnormal numbers, the same bits are computed another
- * way ({@link #direction}, {@link #firstMoment}).
+ * unrolled: an update streams 3 to 6 arrays and is bound by memory, not by latency chains.
  */
 final class VectorUpdates implements FusedUpdates {
 
@@ -80,18 +77,14 @@ final class VectorUpdates implements FusedUpdates {
     @Override
     public void adam(float[] g, float[] m, float[] v, float[] vmax, float[] out, int n, float beta1, float beta2, float eps,
                      float bc2Sqrt, float rate) {
-        // The first moments in a pass of their own, over the same ranges: in one loop with the rest,
-        // firstMoments' subnormal path left C2 too few nodes to inline the rest, whose vectors were
-        // then boxed at every call. Inside a step's ranges (Split.byRanges) both passes run on the
-        // calling thread, one piece after the other, so the moments are still in its cache.
-        Split.run(n, (from, to) -> firstMoments(g, m, from, from + S.loopBound(to - from), beta1, 1 - beta1));
         Split.run(n, (from, to) -> {
-            float c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
+            float c1 = 1 - beta1, c2 = 1 - beta2, floor = unmovedAbove(rate, eps);
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
                 FloatVector gv = FloatVector.fromArray(S, g, i);
-                FloatVector mv = FloatVector.fromArray(S, m, i);
+                FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(c1));
                 FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(c2).mul(gv));
+                mv.intoArray(m, i);
                 vv.intoArray(v, i);
                 if (vmax != null) {
                     vv = FloatVector.fromArray(S, vmax, i).max(vv);
@@ -234,46 +227,6 @@ final class VectorUpdates implements FusedUpdates {
             return m.div(den);
         }
         return m.blend(0f, subnormal).div(den);
-    }
-
-    /**
-     * Adam's first moments {@code m ← β₁·m + (1 − β₁)·g} over [from, to), a multiple of the lanes long
-     * (two roundings and a sum, as the scalar form), without multiplying a subnormal m. Where a lane's
-     * m is subnormal and its gradient ±0, the product is taken on the integer k of
-     * {@code m = ±k·2⁻¹⁴⁹}: {@code RN(β₁·k + 2²³) − 2²³}, one fused multiply-add, is β₁·k rounded to
-     * the nearest integer with ties to even, which is exactly how IEEE arithmetic rounds β₁·m onto
-     * the subnormal grid (for β₁ < 1 the product stays below 2⁻¹²⁶), and for β₁ > 1/2 it is at least
-     * 1, so adding the ±0 of {@code (1 − β₁)·g} leaves it as it is. Other lanes, and every lane when β₁
-     * is outside (1/2, 1), take the formula. Without a branch: the JIT compiled a branch to this path,
-     * never taken in the warm-up (its moments are never zero long enough), as a trap, and the run's
-     * first subnormal moments threw the compiled update away for 100–200 ms of slow steps.
-     *
-     * <p>Why: a first moment whose gradient stays exactly zero (a pixel rarely lit) decays by β₁ a
-     * step into the subnormal range and then stays there (β₁ = 0.9 rounds k ≤ 4 back to itself), as
-     * PyTorch's does; their share grows through a run, and on the Zen 5 machine multiplying them took
-     * the FPU's slow path: from about 700 steps into the benchmark's run every step took 12% longer
-     * (docs/PERFORMANCE.md, section 23).
-     */
-    static void firstMoments(float[] g, float[] m, int from, int to, float beta1, float c1) {
-        if (!(beta1 > 0.5f && beta1 < 1)) {
-            for (int i = from; i < to; i += L) {
-                FloatVector.fromArray(S, m, i).mul(beta1).add(FloatVector.fromArray(S, g, i).mul(c1)).intoArray(m, i);
-            }
-            return;
-        }
-        for (int i = from; i < to; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, i);
-            IntVector bits = FloatVector.fromArray(S, m, i).reinterpretAsInts();
-            // Lanes with a subnormal m (|bits| − 1 below 2²³ − 1, unsigned: not zero) and a gradient of ±0.
-            VectorMask<Integer> quiet = bits.and(Integer.MAX_VALUE).sub(1).compare(VectorOperators.ULT, 0x7FFFFF)
-                    .and(gv.reinterpretAsInts().and(Integer.MAX_VALUE).compare(VectorOperators.EQ, 0));
-            IntVector formula = bits.blend(0, quiet).reinterpretAsFloats().mul(beta1).add(gv.mul(c1)).reinterpretAsInts();
-            // k as a float: the bits of 2²³ + k (exponent 23, significand k) less 2²³, both exact; and
-            // RN(β₁·k + 2²³) = 2²³ + r, whose significand's bits are r, at least 1 for β₁ > 1/2.
-            FloatVector k = bits.and(0x7FFFFF).or(0x4B000000).reinterpretAsFloats().sub(0x1p23f);
-            IntVector decayed = k.fma(beta1, 0x1p23f).reinterpretAsInts().and(0x7FFFFF).or(bits.and(Integer.MIN_VALUE));
-            formula.blend(decayed, quiet).reinterpretAsFloats().intoArray(m, i);
-        }
     }
 
     /**

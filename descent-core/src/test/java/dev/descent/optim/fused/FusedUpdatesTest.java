@@ -142,50 +142,6 @@ class FusedUpdatesTest {
         }
     }
 
-    /**
-     * Adam's first moment, where m is subnormal and the gradient ±0, is computed on m's integer
-     * significand ({@code VectorUpdates.firstMoments}): for every subnormal m of both signs with both
-     * zeros of g at the default β₁ = 0.9, and every 61st with other β₁ (at and below 1/2 the formula
-     * itself, where products round to zero), each lane equals the scalar formula {@code β₁·m + (1 − β₁)·g}, bits and zero signs; lanes
-     * of every other kind beside them take the formula.
-     */
-    @ParameterizedTest
-    @ValueSource(floats = {0.9f, 0.999f, 0.50000006f, 0.99999994f, 0.5f, 0.1f, 1e-7f})
-    void subnormalFirstMomentsDecayAsTheScalarFormula(float beta1) {
-        int lanes = VectorUpdates.lanes(), every = beta1 == 0.9f ? 1 : 61;
-        float c1 = 1 - beta1;
-        float[] others = {0f, -0f, 1e-3f, -2f, Float.MIN_NORMAL, -Float.MIN_NORMAL, Float.NaN, Float.POSITIVE_INFINITY};
-        float[] m = new float[lanes], g = new float[lanes], got = new float[lanes];
-        int k = 1, lane = 0;
-        long checked = 0;
-        while (k < 1 << 23) {
-            for (int sign = 0; sign < 2; sign++) {
-                for (int gz = 0; gz < 2; gz++) {
-                    // One lane in eight is of another kind: a normal or zero moment, or a gradient that is not zero.
-                    boolean other = lane % 8 == 7;
-                    m[lane] = other ? others[lane / 8 % others.length] : Float.intBitsToFloat((sign << 31) | k);
-                    g[lane] = other && lane % 16 == 15 ? 0.25f : gz == 0 ? 0f : -0f;
-                    if (++lane == lanes) {
-                        System.arraycopy(m, 0, got, 0, lanes);
-                        VectorUpdates.firstMoments(g, got, 0, lanes, beta1, c1);
-                        for (int j = 0; j < lanes; j++) {
-                            float want = beta1 * m[j] + c1 * g[j];
-                            if (Float.floatToRawIntBits(got[j]) != Float.floatToRawIntBits(want)) {
-                                assertThat(got[j]).as("beta1 %s, m %s (bits %08x), g %s", beta1, m[j], Float.floatToRawIntBits(m[j]), g[j]).isEqualTo(want);
-                                assertThat(Float.floatToRawIntBits(got[j])).as("the sign of zero, beta1 %s, m %s, g %s", beta1, m[j], g[j])
-                                        .isEqualTo(Float.floatToRawIntBits(want));
-                            }
-                        }
-                        checked += lanes;
-                        lane = 0;
-                    }
-                }
-            }
-            k += every;
-        }
-        assertThat(checked).isGreaterThan(4L * ((1 << 23) / every) * 7 / 8);
-    }
-
     @ParameterizedTest
     @ValueSource(floats = {1e-3f, 1e10f})
     void theFloorKeepsAQuarterUlpOfMargin(float rate) {
