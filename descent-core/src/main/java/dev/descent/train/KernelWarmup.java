@@ -117,6 +117,8 @@ public final class KernelWarmup implements AutoCloseable {
     private final float[] pixels;
     private final int[] labels;
     private final Thread thread;
+    /** Registered as a shutdown hook while the warm-up runs with a scratch directory ({@link #cleanUp}). */
+    private final Thread cleanup;
     private volatile long deadline;
     private volatile Trainer current;
     /** Set by {@link #expect} (guarded by this); null until then. */
@@ -150,6 +152,16 @@ public final class KernelWarmup implements AutoCloseable {
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(this::warm, "descent-warmup");
         thread.setDaemon(true);
+        this.cleanup = new Thread(this::cleanUp, "descent-warmup-cleanup");
+    }
+
+    /**
+     * At the JVM's exit while the warm-up still runs (Ctrl-C while the data loads): stops it and
+     * deletes its scratch directory, which the warm-up's own thread, a daemon, would not live to do.
+     */
+    void cleanUp() {
+        cancel();
+        Directories.deleteTreeQuietly(scratch);
     }
 
     /**
@@ -248,6 +260,13 @@ public final class KernelWarmup implements AutoCloseable {
             // warm-up ends there; the run reports trouble with its own directory itself.
         } finally {
             Directories.deleteTreeQuietly(scratch);
+            if (scratch != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException exiting) {
+                    // the JVM is exiting: the hook runs, and finds nothing left to delete
+                }
+            }
         }
     }
 
@@ -312,6 +331,9 @@ public final class KernelWarmup implements AutoCloseable {
         boolean enabled = !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
         KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizers, listeners, enabled);
         if (enabled) {
+            if (w.scratch != null) {
+                Runtime.getRuntime().addShutdownHook(w.cleanup);
+            }
             w.thread.start();
         }
         return w;

@@ -165,6 +165,24 @@ class KernelWarmupTest {
     }
 
     @Test
+    void atTheJvmsExitAWarmupStillRunningStopsAndDeletesItsScratchDirectory() throws IOException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Path> scratches = Collections.synchronizedList(new ArrayList<>());
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, List.of(p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())),
+                (model, optimizer, scratch) -> {
+                    scratches.add(scratch);
+                    return List.of();
+                });
+        // No expect(): the first trainer waits for the data's sizes, with its scratch directory in place.
+        assertThat(scratches).hasSize(1);
+        assertThat(scratches.get(0)).exists();
+        w.cleanUp(); // what the shutdown hook runs on Ctrl-C while the data loads
+        assertThat(scratches.get(0).getParent()).doesNotExist();
+        w.close();
+    }
+
+    @Test
     void withoutRunListenersOrWithoutAWarmupNoScratchDirectoryIsMade() throws IOException {
         MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
         TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
