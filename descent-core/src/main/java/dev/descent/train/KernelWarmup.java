@@ -17,6 +17,7 @@ import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
 import dev.descent.data.TensorDataset;
 import dev.descent.io.Directories;
+import dev.descent.io.InputException;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Optimizer;
@@ -182,7 +183,7 @@ public final class KernelWarmup implements AutoCloseable {
         int valBatches = VAL_BATCHES + (t.val() > 0 ? 1 : 0);
         // The run's log frequency, so that the steps after which the run logs take no branch the JIT has never seen taken.
         TrainConfig cfg = new TrainConfig(1_000_000, run.logFreq(), BLOCK, valBatches, valBatch, 1, 0, run.classWeights(), run.loss());
-        List<TrainListener> listeners = new ArrayList<>(runListeners(model, optimizer));
+        List<TrainListener> listeners = new ArrayList<>(listenersFor(model, optimizer));
         listeners.add(new Settle());
         return new Trainer(model, optimizer, null, null, loader, parts.get(1), cfg, listeners);
     }
@@ -218,13 +219,15 @@ public final class KernelWarmup implements AutoCloseable {
     }
 
     /** The run's listeners for a new trainer, in a scratch directory of its own; none without a scratch directory. */
-    private List<TrainListener> runListeners(Mlp model, Optimizer<?> optimizer) {
+    private List<TrainListener> listenersFor(Mlp model, Optimizer<?> optimizer) {
         if (scratch == null) {
             return List.of();
         }
         try {
             return runListeners.create(model, optimizer, Files.createDirectory(scratch.resolve("trainer-" + trainersMade++)));
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | InputException e) {
+            // A scratch directory that cannot be made or written (a full disk, say): this trainer
+            // warms without the run's listeners; the run reports trouble with its own directory itself.
             return List.of();
         }
     }

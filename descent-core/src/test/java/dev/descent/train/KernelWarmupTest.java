@@ -183,6 +183,19 @@ class KernelWarmupTest {
     }
 
     @Test
+    void runListenersThatCannotBeMadeLeaveTheWarmupRunningWithoutThem() throws IOException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, List.of(p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())),
+                (model, optimizer, scratch) -> {
+                    throw new dev.descent.io.InputException("--out " + scratch + " is not writable");
+                });
+        w.expect(1000 + 7, 400 + 3);
+        w.close();
+        assertThat(w.steps()).as("the warm-up went on without the run's listeners").isGreaterThanOrEqualTo(KernelWarmup.MIN_STEPS);
+    }
+
+    @Test
     void withoutRunListenersOrWithoutAWarmupNoScratchDirectoryIsMade() throws IOException {
         MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
         TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
