@@ -252,77 +252,96 @@ public final class Trainer {
             pass = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));
             ahead = null;
             while (ahead != null || pass.hasNext()) {
+                // Here, not in trainStep: a warm-up trainer is stopped, and a branch taken there only
+                // then threw the step's compiled code away just before the run's first step.
                 if (stopRequested) {
                     return result(TrainResult.Stop.INTERRUPTED, "interrupted at step " + step + " (epoch " + (epoch + 1) + ")");
                 }
-                long t0 = System.nanoTime();
-                optimizer.train();
-                Batch b = ahead != null ? ahead : pass.next();
-                ahead = null;
-                // The next batch is drawn while the first layer's forward keeps the other thread busy
-                // (Parallel.whileWaiting); the loader's buffers alternate, so it leaves this one intact.
-                if (pass.hasNext()) {
-                    Parallel.whileWaiting(drawAhead);
-                }
-                BatchStep.Outcome o;
-                try {
-                    // A step that starts an accumulation finds the gradients zero: zeroed above before the
-                    // first, and by the previous step's update after it.
-                    o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0, modelReadAt != step);
-                } finally {
-                    Parallel.whileWaiting(null);
-                }
-                gradsZeroed = false;
-                float lv = o.loss();
-                if (!Float.isFinite(lv)) {
-                    return result(TrainResult.Stop.DIVERGED, String.format(Locale.ROOT,
-                            "the loss became %s at step %d (epoch %d): training diverged; try a smaller learning rate (--lr) or gradient clipping (--clip-norm)",
-                            Float.isNaN(lv) ? "NaN" : "infinite", step + 1, epoch + 1));
-                }
-                float acc = (float) o.correct() / b.size();
-                step++;
-                batchInEpoch++;
-                // The run's last step updates even inside an accumulation; asked only then, because a
-                // warm-up never reaches its last epoch: code compiled without that comparison ever
-                // true was thrown away at the first step of a run's last epoch (of a one-epoch run, its first).
-                boolean last = ahead == null && !pass.hasNext();
-                boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && last);
-                if (update) {
-                    // The update leaves the gradients at zero for the next step (one pass over memory fewer).
-                    optimizer.stepAndZeroGrad();
-                    gradsZeroed = true;
-                    if (scheduler != null) {
-                        scheduler.step();
-                    }
-                }
-                trainSeconds += (System.nanoTime() - t0) / 1e9;
-                examples += b.size();
-                history.addTrain(epoch + 1, lv, acc);
-                if (step % cfg.logFreq() == 0) {
-                    log(String.format(Locale.ROOT, "[TRAIN] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step,
-                            history.meanTrainLoss(step - cfg.logFreq(), step), 100 * history.meanTrainAcc(step - cfg.logFreq(), step)));
-                }
-                Evaluation ev = null;
-                // Every valFreq steps, and once more at the end of each epoch, so that every curve ends
-                // on a validation point whatever the frequency.
-                if (val != null && cfg.valFreq() > 0 && (step % cfg.valFreq() == 0 || last)) {
-                    ev = validate();
-                }
-                TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
-                        optimizer.paramGroups().get(0).lr(), ev, examples / Math.max(trainSeconds, 1e-9), update);
-                if (readsModel(r)) {
-                    batchStep.restoreLayout(gradsZeroed);
-                    modelReadAt = step;
-                }
-                listeners.forEach(l -> l.measure(this, r));
-                listeners.forEach(l -> l.onStep(this, r));
-                if (ev != null && cfg.earlyStoppingPatience() > 0 && badValidations >= cfg.earlyStoppingPatience()) {
-                    return result(TrainResult.Stop.EARLY_STOPPED, String.format(Locale.ROOT,
-                            "early stopping at step %d: the validation loss has not improved on %.4f for %d validations", step, bestVal, badValidations));
+                TrainResult stop = trainStep(k, perEpoch);
+                if (stop != null) {
+                    return stop;
                 }
             }
         }
         return result(TrainResult.Stop.COMPLETED, "");
+    }
+
+    /**
+     * One step of {@link #loop}: draws the batch, runs the data-parallel step and the update, records
+     * and reports it, validates when due. Returns null to go on, or why the run stops.
+     *
+     * <p>A method of its own, called once a step, so that the JIT compiles it (with the step it
+     * drives) from its call count during the kernel warm-up. Inside the loop it was compiled only by
+     * on-stack replacement after some 4,000 steps, in the run's third to fifth epoch: 330–410 ms of C2
+     * time on one of the step's two cores (docs/PERFORMANCE.md, section 24).
+     */
+    private TrainResult trainStep(int k, int perEpoch) {
+        long t0 = System.nanoTime();
+        optimizer.train();
+        Batch b = ahead != null ? ahead : pass.next();
+        ahead = null;
+        // The next batch is drawn while the first layer's forward keeps the other thread busy
+        // (Parallel.whileWaiting); the loader's buffers alternate, so it leaves this one intact.
+        if (pass.hasNext()) {
+            Parallel.whileWaiting(drawAhead);
+        }
+        BatchStep.Outcome o;
+        try {
+            // A step that starts an accumulation finds the gradients zero: zeroed above before the
+            // first, and by the previous step's update after it.
+            o = batchStep.run(b, cfg.loss(), cfg.classWeights(), k, step % k == 0, modelReadAt != step);
+        } finally {
+            Parallel.whileWaiting(null);
+        }
+        gradsZeroed = false;
+        float lv = o.loss();
+        if (!Float.isFinite(lv)) {
+            return result(TrainResult.Stop.DIVERGED, String.format(Locale.ROOT,
+                    "the loss became %s at step %d (epoch %d): training diverged; try a smaller learning rate (--lr) or gradient clipping (--clip-norm)",
+                    Float.isNaN(lv) ? "NaN" : "infinite", step + 1, epoch + 1));
+        }
+        float acc = (float) o.correct() / b.size();
+        step++;
+        batchInEpoch++;
+        // The run's last step updates even inside an accumulation; asked only then, because a
+        // warm-up never reaches its last epoch: code compiled without that comparison ever
+        // true was thrown away at the first step of a run's last epoch (of a one-epoch run, its first).
+        boolean last = ahead == null && !pass.hasNext();
+        boolean update = step % k == 0 || (epoch == cfg.epochs() - 1 && last);
+        if (update) {
+            // The update leaves the gradients at zero for the next step (one pass over memory fewer).
+            optimizer.stepAndZeroGrad();
+            gradsZeroed = true;
+            if (scheduler != null) {
+                scheduler.step();
+            }
+        }
+        trainSeconds += (System.nanoTime() - t0) / 1e9;
+        examples += b.size();
+        history.addTrain(epoch + 1, lv, acc);
+        if (step % cfg.logFreq() == 0) {
+            log(String.format(Locale.ROOT, "[TRAIN] Epoch %d | Iter %6d | Loss: %.4f | Acc: %6.2f%%", epoch + 1, step,
+                    history.meanTrainLoss(step - cfg.logFreq(), step), 100 * history.meanTrainAcc(step - cfg.logFreq(), step)));
+        }
+        Evaluation ev = null;
+        // Every valFreq steps, and once more at the end of each epoch, so that every curve ends
+        // on a validation point whatever the frequency.
+        if (val != null && cfg.valFreq() > 0 && (step % cfg.valFreq() == 0 || last)) {
+            ev = validate();
+        }
+        TrainListener.StepReport r = new TrainListener.StepReport(step, epoch + 1, batchInEpoch, perEpoch, lv, acc,
+                optimizer.paramGroups().get(0).lr(), ev, examples / Math.max(trainSeconds, 1e-9), update);
+        if (readsModel(r)) {
+            batchStep.restoreLayout(gradsZeroed);
+            modelReadAt = step;
+        }
+        listeners.forEach(l -> l.measure(this, r));
+        listeners.forEach(l -> l.onStep(this, r));
+        if (ev != null && cfg.earlyStoppingPatience() > 0 && badValidations >= cfg.earlyStoppingPatience()) {
+            return result(TrainResult.Stop.EARLY_STOPPED, String.format(Locale.ROOT,
+                    "early stopping at step %d: the validation loss has not improved on %.4f for %d validations", step, bestVal, badValidations));
+        }
+        return null;
     }
 
     /** The data-parallel step (for tests of the layout it keeps). */
