@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,8 +101,13 @@ public final class RunDir {
 
     /** Writes a JSON document atomically. */
     public void writeJson(String name, JsonNode node) {
+        writeValue(name, node);
+    }
+
+    /** Writes {@code value} as a JSON document atomically (Jackson's mapping of it, indented). */
+    private void writeValue(String name, Object value) {
         try {
-            AtomicFiles.writeString(dir.resolve(name), JSON.writeValueAsString(node) + "\n");
+            AtomicFiles.writeString(dir.resolve(name), JSON.writeValueAsString(value) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,7 +131,7 @@ public final class RunDir {
         optimizer.eval();
         Checkpoint.save(next(MODEL), model);
         OptimizerCheckpoint.save(next(OPTIMIZER), optimizer);
-        writeJson(STATE + NEXT, stateJson(trainer.state(), trainer.history()));
+        writeValue(STATE + NEXT, stateJson(trainer.state(), trainer.history()));
         commit();
     }
 
@@ -163,22 +169,32 @@ public final class RunDir {
         }
     }
 
-    private static JsonNode stateJson(TrainerState s, History h) {
-        ObjectNode o = JSON.createObjectNode();
-        o.set("state", JSON.valueToTree(s));
-        ObjectNode hist = o.putObject("history");
-        hist.set("train_loss", JSON.valueToTree(h.trainLoss()));
-        hist.set("train_acc", JSON.valueToTree(h.trainAcc()));
-        hist.set("train_epoch", JSON.valueToTree(h.trainEpoch()));
-        hist.set("val_idx", JSON.valueToTree(h.valIdx()));
-        hist.set("val_loss", JSON.valueToTree(h.valLoss()));
-        hist.set("val_acc", JSON.valueToTree(h.valAcc()));
-        ObjectNode metrics = hist.putObject("metrics");
+    /**
+     * The trainer state's document: the state and the whole history, as maps and arrays that Jackson
+     * writes as they are. Not as a tree (valueToTree): that wrote each array into a token buffer and
+     * read it back as nodes, every checkpoint, for a history that grows by a row a step; its reading
+     * code became hot enough in a run's later epochs for the JIT to compile it, 240 ms of C2 time on
+     * the training step's cores in a ten-epoch run (docs/PERFORMANCE.md, section 24).
+     */
+    private static Map<String, Object> stateJson(TrainerState s, History h) {
+        Map<String, Object> hist = new LinkedHashMap<>();
+        hist.put("train_loss", h.trainLoss());
+        hist.put("train_acc", h.trainAcc());
+        hist.put("train_epoch", h.trainEpoch());
+        hist.put("val_idx", h.valIdx());
+        hist.put("val_loss", h.valLoss());
+        hist.put("val_acc", h.valAcc());
+        Map<String, Object> metrics = new LinkedHashMap<>();
         for (String name : h.metricNames()) {
-            ObjectNode m = metrics.putObject(name);
-            m.set("steps", JSON.valueToTree(h.metricSteps(name)));
-            m.set("values", JSON.valueToTree(h.metricValues(name)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", h.metricSteps(name));
+            m.put("values", h.metricValues(name));
+            metrics.put(name, m);
         }
+        hist.put("metrics", metrics);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("state", s);
+        o.put("history", hist);
         return o;
     }
 
