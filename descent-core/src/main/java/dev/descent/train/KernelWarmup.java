@@ -18,10 +18,13 @@ import dev.descent.data.Datasets;
 import dev.descent.data.TensorDataset;
 import dev.descent.io.Directories;
 import dev.descent.io.InputException;
+import dev.descent.nn.Activation;
+import dev.descent.nn.Linear;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Generator;
+import dev.descent.tensor.Grad;
 import dev.descent.tensor.Tensor;
 
 /**
@@ -45,6 +48,12 @@ import dev.descent.tensor.Tensor;
  * threads; so did the optimizer's first step, which creates its state. So once the data has loaded,
  * {@link #expect} gives the run's sizes, and the warm-up starts over with a fresh model and
  * optimizer on synthetic sets that end in batches of those same short sizes.
+ *
+ * <p>While it still waits for the run's sizes after its first trainer has settled, it trains a model
+ * whose hidden layers are sparse ({@link #sparsifyHidden}), so that the sparse kernels run at the
+ * hidden layers' sizes too: a run's hidden layers become sparse as it trains, and the first batch
+ * that took those kernels, epochs into a run, threw the compiled kernels away
+ * (docs/PERFORMANCE.md, section 24). The run does not wait for this trainer.
  *
  * <p>A caller that will train with several optimizers one after the other ({@code compare}, a
  * study whose trials choose among optimizers) gives them all: after the run's sizes are known, each
@@ -122,6 +131,8 @@ public final class KernelWarmup implements AutoCloseable {
     private final Thread cleanup;
     private volatile long deadline;
     private volatile Trainer current;
+    /** The trainer with sparse hidden layers, once made ({@link #sparseTrainer}); {@link #close} stops it. */
+    private volatile Trainer sparseRound;
     /** Set by {@link #expect} (guarded by this); null until then. */
     private Tails tails;
     private volatile boolean cancelled;
@@ -149,7 +160,7 @@ public final class KernelWarmup implements AutoCloseable {
         this.pixels = new float[most * spec.inDim()];
         this.labels = new int[most];
         synthetic(pixels, labels, spec);
-        this.current = trainer(Tails.NONE, 0);
+        this.current = trainer(Tails.NONE, 0, false);
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(this::warm, "descent-warmup");
         thread.setDaemon(true);
@@ -169,11 +180,23 @@ public final class KernelWarmup implements AutoCloseable {
      * A trainer of a fresh model and optimizer on a synthetic training and validation set whose last
      * batches are {@code tails} long, with the optimizer made by the {@code opt}-th factory. Fresh, so
      * that the later trainers' first step creates the optimizer's state as the run's first step will:
-     * code compiled during the first trainer had never seen that branch taken.
+     * code compiled during the first trainer had never seen that branch taken. With
+     * {@code sparseHidden}, the model's hidden layers are made sparse ({@link #sparsifyHidden}) and
+     * the optimizer's learning rate scaled by {@link #SPARSE_LR_SCALE}.
      */
-    private Trainer trainer(Tails t, int opt) {
+    private Trainer trainer(Tails t, int opt, boolean sparseHidden) {
         Mlp model = new Mlp(spec, new Generator(1));
+        if (sparseHidden) {
+            sparsifyHidden(model, Tensor.of(Arrays.copyOf(pixels, CALIBRATION_ROWS * spec.inDim()), CALIBRATION_ROWS, spec.inDim()));
+        }
         Optimizer<?> optimizer = optimizers.get(opt).apply(model.namedParameters());
+        if (sparseHidden) {
+            // The same update at a thousandth of the step: at the run's rate the hidden layers were
+            // half non-zero again within 100 steps, before the JIT had profiled their sparse kernels.
+            for (var group : optimizer.paramGroups()) {
+                group.setLr(group.lr() * SPARSE_LR_SCALE);
+            }
+        }
         int valBatch = run.valBatchSize();
         int nTrain = BLOCK * batch + t.train(), nVal = VAL_BATCHES * valBatch + t.val(), n = nTrain + nVal;
         float[] x = Arrays.copyOf(pixels, n * spec.inDim());
@@ -209,6 +232,47 @@ public final class KernelWarmup implements AutoCloseable {
         }
     }
 
+    /** Share of a hidden layer's outputs left non-zero by {@link #sparsifyHidden}: below the sparse kernels' 30%. */
+    static final double SPARSE_HIDDEN = 0.15;
+    /** The learning rate's factor in the trainer whose hidden layers are made sparse: they stay so. */
+    static final double SPARSE_LR_SCALE = 1e-3;
+    /** Synthetic examples the hidden layers' biases are set from. */
+    private static final int CALIBRATION_ROWS = 256;
+
+    /**
+     * Lowers the biases of a fresh ReLU model's hidden layers so that about {@link #SPARSE_HIDDEN} of
+     * each one's outputs on {@code x} are non-zero, layer after layer (each bias by the same amount,
+     * the layer's pre-activations' matching quantile). The warm-up's sparse round runs on such a model.
+     *
+     * <p>Why: a layer's input at most 30% non-zero goes to the sparse kernels (SparseGemm), and a
+     * fresh model's hidden layers are half non-zero. A run's hidden layers become sparser as it
+     * trains, and the first batch whose hidden outputs crossed the 30% (in the benchmark's runs, in
+     * the fifth to tenth epoch) took the sparse kernels at the hidden layers' sizes for the first time:
+     * branches the JIT had compiled as never taken threw the kernels away, and compiling them again
+     * took 300–400 ms of C2 time on the step's cores (docs/PERFORMANCE.md, section 24).
+     */
+    static void sparsifyHidden(Mlp model, Tensor x) {
+        MlpSpec spec = model.spec();
+        if (spec.activation() != Activation.RELU || !spec.bias()) {
+            return;
+        }
+        List<Linear> layers = model.linears();
+        try (Grad.Scope off = Grad.off()) {
+            Tensor h = x;
+            for (int i = 0; i + 1 < layers.size(); i++) {
+                Linear layer = layers.get(i);
+                float[] z = layer.forward(h).toArray();
+                Arrays.sort(z);
+                float cut = z[(int) ((1 - SPARSE_HIDDEN) * (z.length - 1))];
+                float[] b = layer.bias().data();
+                for (int j = 0; j < b.length; j++) {
+                    b[j] -= cut;
+                }
+                h = layer.forward(h).relu();
+            }
+        }
+    }
+
     /** A new temporary directory for the run's listeners to write in, or null if the system has none to give. */
     private static Path scratchDirectory() {
         try {
@@ -241,6 +305,11 @@ public final class KernelWarmup implements AutoCloseable {
         try {
             Trainer done = current;
             done.fit();
+            Trainer sparse = sparseTrainer();
+            if (sparse != null) {
+                sparse.fit();
+                done = sparse;
+            }
             Tails t = awaitTails();
             for (int r = 0; r < rounds(optimizers.size()) && t != null; r++) {
                 int i = r % optimizers.size();
@@ -249,7 +318,7 @@ public final class KernelWarmup implements AutoCloseable {
                 }
                 stepsBefore += done.step();
                 validationsBefore += done.history().valIdx().length;
-                Trainer next = trainer(t, i);
+                Trainer next = trainer(t, i, false);
                 current = next;
                 // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
                 if (cancelled) {
@@ -271,6 +340,23 @@ public final class KernelWarmup implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * After the first trainer has stopped: a trainer whose hidden layers are sparse
+     * ({@link #sparsifyHidden}), made the current one, when the run's sizes have not come yet (the
+     * warm-up is waiting for its data); otherwise null. Under the lock, so that {@link #expect} stops
+     * it if it comes after.
+     */
+    private synchronized Trainer sparseTrainer() {
+        if (tails != null || cancelled || closing) {
+            return null;
+        }
+        stepsBefore += current.step();
+        validationsBefore += current.history().valIdx().length;
+        sparseRound = trainer(Tails.NONE, 0, true);
+        current = sparseRound;
+        return sparseRound;
     }
 
     /**
@@ -361,8 +447,8 @@ public final class KernelWarmup implements AutoCloseable {
             if (tails != null) {
                 return;
             }
-            // Under the lock: until tails is set, the thread cannot have made the second trainer,
-            // so the one stopped here is the first.
+            // Under the lock: until tails is set, the thread cannot have made a trainer with the
+            // tails, so the one stopped here is the first or the sparse one (sparseTrainer).
             deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS + (optimizers.size() - 1) * PER_OPTIMIZER_NANOS);
             current.requestStop();
             tails = t;
@@ -416,6 +502,10 @@ public final class KernelWarmup implements AutoCloseable {
         synchronized (this) {
             closing = true;
             notifyAll();
+            // Only the run's later epochs need it: the run does not wait for it to settle.
+            if (current == sparseRound && current != null) {
+                current.requestStop();
+            }
         }
         if (!thread.isAlive()) {
             return;
@@ -459,10 +549,16 @@ public final class KernelWarmup implements AutoCloseable {
             return jitTimed ? jit.getTotalCompilationTime() : 0;
         }
 
-        /** Times the steps and reads the JIT's counters only. */
+        /**
+         * After each validation, where a run's checkpoints read the model: the warm-up's own
+         * checkpointer saves only once per trainer, and the step compiled from a profile that never
+         * saw a listener read the model was thrown away at the next trainer's save (an uncommon trap
+         * on {@code readsModel}), and compiled again during the run's first epoch (40 ms of C2). The
+         * validation has just restored the model's layout, so reading it costs nothing more.
+         */
         @Override
         public boolean readsModel(StepReport report) {
-            return false;
+            return report.validation() != null;
         }
 
         @Override

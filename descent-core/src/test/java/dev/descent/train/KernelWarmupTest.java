@@ -15,16 +15,20 @@ import org.junit.jupiter.api.Test;
 
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
+import dev.descent.nn.Activation;
 import dev.descent.nn.Mlp;
 import dev.descent.nn.MlpSpec;
 import dev.descent.optim.Adam;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.Sgd;
 import dev.descent.tensor.Generator;
+import dev.descent.tensor.Grad;
+import dev.descent.tensor.Tensor;
 import dev.descent.testing.RandomSets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.within;
 
 /** The kernel warm-up: when it counts as settled, that it runs the validation pass and the run's listeners, and that a run's results do not depend on it. */
 class KernelWarmupTest {
@@ -225,6 +229,79 @@ class KernelWarmupTest {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("descent-warmup-")).toList();
         }
+    }
+
+    @Test
+    void sparsifyHiddenLeavesAboutFifteenPercentOfEachHiddenLayerNonZero() {
+        MlpSpec spec = MlpSpec.of(64, List.of(40, 30), 5);
+        Mlp model = new Mlp(spec, new Generator(3));
+        Tensor x = sparseInputs(256, spec.inDim());
+        assertThat(hiddenDensities(model, x)).allSatisfy(d -> assertThat(d).isGreaterThan(0.35));
+        KernelWarmup.sparsifyHidden(model, x);
+        assertThat(hiddenDensities(model, x)).allSatisfy(d -> assertThat(d).isBetween(0.1, 0.2));
+        float[] lastBias = model.linears().get(2).bias().toArray();
+        assertThat(new Mlp(spec, new Generator(3)).linears().get(2).bias().toArray()).as("the output layer is left alone").isEqualTo(lastBias);
+    }
+
+    @Test
+    void sparsifyHiddenLeavesModelsWithoutZerosOrBiasesAlone() {
+        for (MlpSpec spec : List.of(new MlpSpec(16, List.of(12), 3, true, Activation.TANH), new MlpSpec(16, List.of(12), 3, false, Activation.RELU))) {
+            Mlp model = new Mlp(spec, new Generator(3)), fresh = new Mlp(spec, new Generator(3));
+            KernelWarmup.sparsifyHidden(model, sparseInputs(32, spec.inDim()));
+            for (int i = 0; i < model.parameters().size(); i++) {
+                assertThat(model.parameters().get(i).toArray()).as("%s, tensor %d", spec, i).isEqualTo(fresh.parameters().get(i).toArray());
+            }
+        }
+    }
+
+    @Test
+    void whileTheDataLoadsASettledWarmupTrainsASparseModelUntilTheRunsSizesCome() throws InterruptedException {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Optimizer<?>> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
+            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
+            made.add(o);
+            return o;
+        });
+        for (int i = 0; i < 20_000 && (made.size() < 2 || made.get(1).steps() == 0); i++) {
+            Thread.sleep(1);
+        }
+        assertThat(made).as("the first trainer settled, and the sparse one began while no sizes had come").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(made.get(1).paramGroups().get(0).lr()).as("the sparse trainer's rate, scaled down").isCloseTo(1e-3 * KernelWarmup.SPARSE_LR_SCALE, within(1e-12));
+        w.expect(1000 + 7, 400 + 3);
+        w.close();
+        assertThat(made).as("expect() stopped it: then a trainer with the run's tails, and the first optimizer's once more").hasSize(4);
+        assertThat(made.get(2).paramGroups().get(0).lr()).as("the tails' trainers train at the run's rate").isEqualTo(1e-3);
+        assertThat(made.get(2).steps()).isGreaterThanOrEqualTo(KernelWarmup.MIN_STEPS);
+    }
+
+    /** Synthetic inputs as the warm-up's: mostly zero, the rest uniform in [0, 1). */
+    private static Tensor sparseInputs(int rows, int cols) {
+        Generator g = new Generator(5);
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = g.nextDouble() < 0.7 ? 0f : (float) g.nextDouble();
+        }
+        return Tensor.of(x, rows, cols);
+    }
+
+    /** The share of non-zero outputs of each hidden layer of {@code model} on {@code x}. */
+    private static List<Double> hiddenDensities(Mlp model, Tensor x) {
+        List<Double> out = new ArrayList<>();
+        try (Grad.Scope off = Grad.off()) {
+            Tensor h = x;
+            for (int i = 0; i + 1 < model.linears().size(); i++) {
+                h = model.linears().get(i).forward(h).relu();
+                float[] v = h.toArray();
+                long nonZero = 0;
+                for (float f : v) {
+                    nonZero += f != 0f ? 1 : 0;
+                }
+                out.add((double) nonZero / v.length);
+            }
+        }
+        return out;
     }
 
     @Test
