@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -53,11 +55,7 @@ class KernelWarmupTest {
         MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
         TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, new float[] {1f, 2f, 0.5f});
         List<Optimizer<?>> made = new ArrayList<>();
-        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
-            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
-            made.add(o);
-            return o;
-        });
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, recordingAdam(made));
         for (int i = 0; i < 20_000 && w.steps() < 3 * KernelWarmup.BLOCK; i++) {
             Thread.sleep(1);
         }
@@ -87,11 +85,7 @@ class KernelWarmupTest {
         MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
         TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
         List<Optimizer<?>> made = java.util.Collections.synchronizedList(new ArrayList<>());
-        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
-            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
-            made.add(o);
-            return o;
-        });
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, recordingAdam(made));
         w.expect(1000 + 7, 400 + 3);
         int before = w.steps();
         for (int i = 0; i < 20_000 && w.steps() < before + 3 * KernelWarmup.BLOCK; i++) {
@@ -259,11 +253,7 @@ class KernelWarmupTest {
         MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
         TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
         List<Optimizer<?>> made = java.util.Collections.synchronizedList(new ArrayList<>());
-        KernelWarmup w = KernelWarmup.start(spec, 32, run, params -> {
-            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
-            made.add(o);
-            return o;
-        });
+        KernelWarmup w = KernelWarmup.start(spec, 32, run, recordingAdam(made));
         for (int i = 0; i < 20_000 && (made.size() < 2 || made.get(1).steps() == 0); i++) {
             Thread.sleep(1);
         }
@@ -274,6 +264,15 @@ class KernelWarmupTest {
         assertThat(made).as("expect() stopped it: then a trainer with the run's tails, and the first optimizer's once more").hasSize(4);
         assertThat(made.get(2).paramGroups().get(0).lr()).as("the tails' trainers train at the run's rate").isEqualTo(1e-3);
         assertThat(made.get(2).steps()).isGreaterThanOrEqualTo(KernelWarmup.MIN_STEPS);
+    }
+
+    /** A factory of Adam at lr 1e-3 that adds each optimizer it makes to {@code made}. */
+    private static Function<Map<String, Tensor>, Optimizer<?>> recordingAdam(List<Optimizer<?>> made) {
+        return params -> {
+            Optimizer<?> o = Adam.adam(List.copyOf(params.values()), 1e-3, 0, Adam.Options.defaults());
+            made.add(o);
+            return o;
+        };
     }
 
     /** Synthetic inputs as the warm-up's: mostly zero, the rest uniform in [0, 1). */
