@@ -1,9 +1,11 @@
 package dev.descent.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Directory trees the toolkit makes for itself and removes again (downloads unpacked, scratch runs). */
@@ -21,12 +23,18 @@ public final class Directories {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
+        List<Path> deepestFirst;
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+            deepestFirst = s.sorted(Comparator.reverseOrder()).toList();
+        } catch (IOException | UncheckedIOException unreadable) {
+            return; // left for the system's cleaner of temporary files
+        }
+        for (Path p : deepestFirst) {
+            try {
                 Files.deleteIfExists(p);
+            } catch (IOException stays) {
+                // this one stays (and so do the directories above it); the rest still goes
             }
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // left for the system's cleaner of temporary files
         }
     }
 }
