@@ -316,8 +316,7 @@ public final class KernelWarmup implements AutoCloseable {
                 if (cancelled || System.nanoTime() >= deadline) {
                     return;
                 }
-                stepsBefore += done.step();
-                validationsBefore += done.history().valIdx().length;
+                retire(done);
                 Trainer next = trainer(t, i, false);
                 current = next;
                 // cancel() stops whichever trainer it finds; one stopped before fit() returns at once.
@@ -342,6 +341,12 @@ public final class KernelWarmup implements AutoCloseable {
         }
     }
 
+    /** Counts a trainer that has stopped, before the next one replaces it as the current one. */
+    private void retire(Trainer done) {
+        stepsBefore += done.step();
+        validationsBefore += done.history().valIdx().length;
+    }
+
     /**
      * After the first trainer has stopped: a trainer whose hidden layers are sparse
      * ({@link #sparsifyHidden}), made the current one, when the run's sizes have not come yet (the
@@ -352,8 +357,7 @@ public final class KernelWarmup implements AutoCloseable {
         if (tails != null || cancelled || closing) {
             return null;
         }
-        stepsBefore += current.step();
-        validationsBefore += current.history().valIdx().length;
+        retire(current);
         sparseRound = trainer(Tails.NONE, 0, true);
         current = sparseRound;
         return sparseRound;
