@@ -92,7 +92,6 @@ abstract class ExploreTopic implements Callable<Integer> {
         return o;
     }
 
-
     static void positive(String option, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new BadInputException(option + " must be a positive finite number, got " + v);

@@ -67,5 +67,4 @@ final class Commands {
                     .orElseThrow(() -> new IOException(what + " produced no " + suffix + " file"));
         }
     }
-
 }
