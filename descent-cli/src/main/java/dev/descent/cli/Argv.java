@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Edits of a saved command line (what config.json keeps so that --resume can rebuild a run). */
 final class Argv {
@@ -47,5 +48,28 @@ final class Argv {
             }
         }
         return out;
+    }
+
+    /**
+     * Refuses a {@code --resume} command line that gives options the resumed run would not use: a
+     * resume rebuilds the run from its saved command line, so any other option (a larger
+     * {@code --epochs}, say) would otherwise be dropped without a word. {@code --debug} and the
+     * options in {@code alsoAllowed} are the only ones taken.
+     *
+     * @throws BadInputException naming the options given, and where the run's own are
+     */
+    static void resumeOnly(picocli.CommandLine.ParseResult given, String saved, Set<String> alsoAllowed) {
+        List<String> extra = new ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec o : given.matchedOptions()) {
+            String name = o.longestName();
+            if (!name.equals("--resume") && !name.equals("--debug") && !alsoAllowed.contains(name) && !extra.contains(name)) {
+                extra.add(name);
+            }
+        }
+        if (!extra.isEmpty()) {
+            throw new BadInputException("--resume continues with the options the run was started with (" + saved + "), so "
+                    + String.join(", ", extra) + (extra.size() == 1 ? " is" : " are") + " not taken: leave "
+                    + (extra.size() == 1 ? "it" : "them") + " out, or start a new run");
+        }
     }
 }

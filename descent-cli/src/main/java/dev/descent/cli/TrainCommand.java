@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,6 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int resumeRun(PrintWriter out) {
+        Argv.resumeOnly(spec.commandLine().getParseResult(), "its " + RunDir.CONFIG, Set.of());
         RunDir dir = RunDir.existing(resume);
         JsonNode cfg = dir.readJson(RunDir.CONFIG);
         List<String> argv = new ArrayList<>();

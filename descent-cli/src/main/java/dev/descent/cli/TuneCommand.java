@@ -374,6 +374,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
 
     private int resumeStudy(PrintWriter out) {
+        Argv.resumeOnly(spec.commandLine().getParseResult(), "the study's journal", Set.of("--retry-failed"));
         StudyHeader h;
         try {
             h = Study.header(resume);

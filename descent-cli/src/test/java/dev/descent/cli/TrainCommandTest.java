@@ -170,6 +170,14 @@ class TrainCommandTest {
         assertThat(again.out()).contains("resuming").contains("at step 96 of 96");
         assertThat(Files.readAllLines(run.resolve("metrics.csv"))).isEqualTo(before);
         assertThat(Files.readAllBytes(run.resolve("model.safetensors"))).isEqualTo(model);
+
+        // A resume takes the run's own options: one given beside --resume is refused, not dropped.
+        MainTest.Result more = MainTest.run("train", "--resume", run.toString(), "--epochs", "5", "--lr", "0.1");
+        assertThat(more.code()).isEqualTo(2);
+        assertThat(more.err()).contains("--epochs, --lr are not taken").contains("config.json").doesNotContain("resuming");
+        assertThat(more.out()).doesNotContain("resuming");
+        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).isEqualTo(before);
+        assertThat(Files.readAllBytes(run.resolve("model.safetensors"))).isEqualTo(model);
     }
 
     @Test

@@ -142,6 +142,11 @@ class TuneCommandTest {
             JsonNode original = after.stream().filter(x -> x.get("op").asText().equals("trial") && x.get("number").asInt() == n).findFirst().orElseThrow();
             assertThat(retry.get("params")).isEqualTo(original.get("params"));
         }
+        // The study's own options are the ones a resume takes: another given beside --resume is refused.
+        MainTest.Result more = MainTest.run("tune", "--resume", out.toString(), "--trials", "50");
+        assertThat(more.code()).isEqualTo(2);
+        assertThat(more.err()).contains("--trials is not taken");
+        assertThat(journal(out)).hasSize(after.size());
         // Nothing is left to do on a second resume.
         MainTest.Result again = MainTest.run("tune", "--resume", out.toString());
         assertThat(again.code()).isZero();
