@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SharpnessOptions sharpness = new SharpnessOptions();
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint (with the options it was started with)")
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint, with the options it was started with; takes no other option but --debug")
     Path resume;
 
     @Override

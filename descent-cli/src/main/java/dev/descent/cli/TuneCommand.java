@@ -82,7 +82,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "re-run the best trial on N seeds (--seed, --seed+1, …) and report its spread; 1 for none (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with")
+    @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with; takes no other option but --retry-failed and --debug")
     Path resume;
 
     @Option(names = "--storage", paramLabel = "URL|DIR",
