@@ -82,7 +82,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "re-run the best trial on N seeds (--seed, --seed+1, …) and report its spread; 1 for none (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with; takes no other option but --retry-failed and --debug")
+    /** The one option a {@code --resume} takes besides {@code --debug} (its help and {@link Argv#resumeOnly} both read it). */
+    static final String RESUME_ALSO_TAKES = "--retry-failed";
+
+    @Option(names = "--resume", paramLabel = "STUDY_DIR", description = "continue a stopped or killed study with the options it was started with; takes no other option but " + RESUME_ALSO_TAKES + " and --debug")
     Path resume;
 
     @Option(names = "--storage", paramLabel = "URL|DIR",
@@ -374,7 +377,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
 
     private int resumeStudy(PrintWriter out) {
-        Argv.resumeOnly(spec.commandLine().getParseResult(), "the study's journal", Set.of("--retry-failed"));
+        Argv.resumeOnly(spec.commandLine().getParseResult(), "the study's journal", Set.of(RESUME_ALSO_TAKES));
         StudyHeader h;
         try {
             h = Study.header(resume);

@@ -113,4 +113,40 @@ class BadInputTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown optimizer 'bogus'");
     }
+
+    /**
+     * What {@code --resume}'s help says it takes is what the check lets through: each option the help names
+     * gets past it (the command then fails on the missing directory instead), and another is refused.
+     */
+    @ParameterizedTest
+    @MethodSource("resumingCommands")
+    void resumeHelpNamesExactlyWhatAResumeTakes(String command, Object instance, List<String> refused) {
+        String help = String.join(" ", new picocli.CommandLine(instance).getCommandSpec().findOption("--resume").description());
+        String taken = help.substring(help.indexOf("takes no other option but"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z-]+").matcher(taken);
+        List<String> named = new ArrayList<>();
+        while (m.find()) {
+            named.add(m.group());
+        }
+        assertThat(named).contains("--debug");
+        String missing = tmp.resolve("no-such-run").toString();
+        for (String option : named) {
+            List<String> args = new ArrayList<>(List.of(command, "--resume", missing, option));
+            if (!option.equals("--debug")) {
+                args.add("1");
+            }
+            MainTest.Result r = MainTest.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).as(option).doesNotContain("not taken");
+        }
+        MainTest.Result r = MainTest.run(command, "--resume", missing, refused.get(0), refused.get(1));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(refused.get(0) + " is not taken");
+    }
+
+    static Stream<Arguments> resumingCommands() {
+        return Stream.of(
+                Arguments.of("train", new TrainCommand(), List.of("--epochs", "5")),
+                Arguments.of("tune", new TuneCommand(), List.of("--trials", "5")));
+    }
 }
