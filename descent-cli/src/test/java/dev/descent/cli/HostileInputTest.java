@@ -146,10 +146,12 @@ class HostileInputTest {
                         f -> rewriteSafetensors(f, t -> { }, m -> m.put("groups", "{}")), "metadata 'groups' must list 1 parameter group"),
                 new Case("opt-truncated", "optimizer.safetensors", f -> truncate(f, 100), "outside the"),
                 new Case("state-not-json", "trainer-state.json", f -> edit(f, "{", "{{"), "trainer-state.json: not valid JSON"),
-                new Case("state-history", "trainer-state.json", f -> edit(f, "\"train_acc\"", "\"train_accuracy\""), "'history' train_acc is missing"),
+                new Case("state-history", "trainer-state.json", f -> edit(f, "\"train_steps\"", "\"train_step\""), "'history_log' train_steps is missing"),
+                new Case("state-history-rows", "trainer-state.json", f -> edit(f, "\"validations\" : 2", "\"validations\" : 3"),
+                        "hold 8 training steps, 2 validations and measurements {}, trainer-state.json says 8 training steps, 3 validations"),
+                new Case("history-short", "trainer-history.bin", f -> truncate(f, 10), "the history log is incomplete"),
+                new Case("history-damaged", "trainer-history.bin", f -> flip(f, 30), "(the file is damaged)"),
                 new Case("state-step", "trainer-state.json", f -> edit(f, "\"step\" : 8,", "\"step\" : 7,"), "epoch 2, batch 0 do not give step 7 at 4 batches per epoch"),
-                new Case("state-val-idx", "trainer-state.json", f -> edit(f, "\"val_idx\" : [ 4, 8 ]", "\"val_idx\" : [ 8, 4 ]"),
-                        "'history' val_idx[1] is 4, expected increasing steps from 1 to 8"),
                 new Case("state-generator", "trainer-state.json", f -> edit(f, "\"epochStartGenerator\" : [", "\"epochStartGenerator\" : [ 1, "),
                         "epochStartGenerator must be 4 words"),
                 new Case("model-shape", "model.safetensors",
@@ -177,6 +179,16 @@ class HostileInputTest {
         }
         truncate(r.resolve("model.safetensors"), 100);
         assertThat(badInput("train", "--resume", r.toString()).err()).contains("model.safetensors").doesNotContain("toy-gone");
+    }
+
+    private static void flip(Path f, int at) {
+        try {
+            byte[] all = Files.readAllBytes(f);
+            all[at] ^= 0x10;
+            Files.write(f, all);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void truncate(Path f, int bytes) {

@@ -93,6 +93,12 @@ public final class History {
         return m == null ? new double[0] : Arrays.copyOf(m.values, m.n);
     }
 
+    /** How many times {@code name} was measured (0 if never). */
+    public int metricCount(String name) {
+        Series m = metrics.get(name);
+        return m == null ? 0 : m.n;
+    }
+
     /** The value of {@code name} measured after {@code step}, or NaN if none was. */
     public double metricAt(String name, int step) {
         Series m = metrics.get(name);

@@ -30,19 +30,24 @@ import dev.descent.optim.Optimizer;
  * A run directory: {@code config.json} (every option, resolved), {@code metrics.csv}
  * ({@code step,epoch,train_loss,train_acc,val_loss,val_acc}, val columns empty between validations,
  * then any measurement columns such as {@code sharpness,two_over_lr}, empty between measurements),
- * {@code summary.json}, {@code model.safetensors}, and for resuming {@code optimizer.safetensors}
- * and {@code trainer-state.json}. Every file but the metrics log is replaced atomically, so an
- * interrupted run always leaves readable files.
+ * {@code summary.json}, {@code model.safetensors}, and for resuming {@code optimizer.safetensors},
+ * {@code trainer-state.json} and the history it covers, {@code trainer-history.bin} ({@link HistoryLog}).
+ * Every file but the metrics log and the history log is replaced atomically, and the history log is
+ * only appended to past what the last checkpoint covers, so an interrupted run always leaves readable
+ * files.
  */
 public final class RunDir {
 
     /** The file names. */
     public static final String CONFIG = "config.json", METRICS = "metrics.csv", SUMMARY = "summary.json",
-            MODEL = "model.safetensors", OPTIMIZER = "optimizer.safetensors", STATE = "trainer-state.json";
+            MODEL = "model.safetensors", OPTIMIZER = "optimizer.safetensors", STATE = "trainer-state.json",
+            HISTORY = "trainer-history.bin";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    /** Where the next checkpoint appends the history; null until known (read from the last checkpoint on first use). */
+    private HistoryLog.Appender log;
 
     private RunDir(Path dir) {
         this.dir = dir;
@@ -120,18 +125,47 @@ public final class RunDir {
     /**
      * Saves the model, the optimizer and the trainer's state: everything a resume needs, as one unit.
      * Each file is atomic on its own, but a kill between two of them would pair a model of one step
-     * with a trainer state of another; so the three are first written under {@code .next} names (the
-     * trainer state last: its presence says the set is complete), then renamed into place (the trainer
-     * state last again). {@link #existing} finishes or discards a set that a kill interrupted. The
-     * optimizer is put in eval mode first, so the model file holds the weights to evaluate (a
-     * Schedule-Free optimizer's x); the trainer returns it to train mode before its next step.
+     * with a trainer state of another; so the model and optimizer are first written under
+     * {@code .next} names, the history's new rows appended to {@code trainer-history.bin}, and the
+     * trainer state (which records how much of that log the checkpoint covers) written last under its
+     * {@code .next} name: its presence says the set is complete. Then the files are renamed into place
+     * (the trainer state last again). {@link #existing} finishes or discards a set that a kill
+     * interrupted; log bytes past the covered extent are never read and are overwritten by the next
+     * append. The optimizer is put in eval mode first, so the model file holds the weights to evaluate
+     * (a Schedule-Free optimizer's x); the trainer returns it to train mode before its next step.
      */
     public void checkpoint(Mlp model, Optimizer<?> optimizer, Trainer trainer) {
         optimizer.eval();
         Checkpoint.save(next(MODEL), model);
         OptimizerCheckpoint.save(next(OPTIMIZER), optimizer);
-        writeValue(STATE + NEXT, stateJson(trainer.state(), trainer.history()));
+        checkpointState(trainer.state(), trainer.history());
+    }
+
+    /**
+     * The end of a checkpoint: appends the history's new rows to the log, writes the trainer state
+     * that covers them as {@code .next}, and renames the set into place.
+     */
+    void checkpointState(TrainerState state, History history) {
+        try {
+            HistoryLog.Extent e = log().append(history);
+            writeValue(STATE + NEXT, stateJson(state, e));
+        } catch (RuntimeException e) {
+            log = null; // how much a failed append wrote is unknown: read the log again before the next one
+            throw e;
+        }
         commit();
+    }
+
+    /** The log's appender: where the last checkpoint left it (read once), or a new log. */
+    private HistoryLog.Appender log() {
+        if (log == null) {
+            if (Files.exists(dir.resolve(STATE))) {
+                readState();
+            } else {
+                log = HistoryLog.Appender.fresh(dir.resolve(HISTORY));
+            }
+        }
+        return log;
     }
 
     private static final String NEXT = ".next";
@@ -169,31 +203,21 @@ public final class RunDir {
     }
 
     /**
-     * The trainer state's document: the state and the whole history, as maps and arrays that Jackson
-     * writes as they are. Not as a tree (valueToTree): that wrote each array into a token buffer and
-     * read it back as nodes, every checkpoint, for a history that grows by a row a step; its reading
-     * code became hot enough in a run's later epochs for the JIT to compile it, 240 ms of C2 time on
-     * the training step's cores in a ten-epoch run (docs/PERFORMANCE.md, section 24).
+     * The trainer state's document: the state, and the extent of the history log it covers (not the
+     * history itself, which until the log was rewritten whole at every checkpoint; see
+     * {@link HistoryLog}). As maps Jackson writes as they are, not as a tree (docs/PERFORMANCE.md,
+     * section 24).
      */
-    private static Map<String, Object> stateJson(TrainerState s, History h) {
-        Map<String, Object> hist = new LinkedHashMap<>();
-        hist.put("train_loss", h.trainLoss());
-        hist.put("train_acc", h.trainAcc());
-        hist.put("train_epoch", h.trainEpoch());
-        hist.put("val_idx", h.valIdx());
-        hist.put("val_loss", h.valLoss());
-        hist.put("val_acc", h.valAcc());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        for (String name : h.metricNames()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("steps", h.metricSteps(name));
-            m.put("values", h.metricValues(name));
-            metrics.put(name, m);
-        }
-        hist.put("metrics", metrics);
+    private static Map<String, Object> stateJson(TrainerState s, HistoryLog.Extent e) {
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("bytes", e.bytes());
+        log.put("crc32c", e.crc32c());
+        log.put("train_steps", e.steps());
+        log.put("validations", e.validations());
+        log.put("metrics", e.metrics());
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("state", s);
-        o.put("history", hist);
+        o.put(HISTORY_LOG, log);
         return o;
     }
 
@@ -201,22 +225,56 @@ public final class RunDir {
     public record Saved(TrainerState state, History history) {
     }
 
-    /** Reads {@code trainer-state.json}. */
-    public Saved readState() {
-        Path f = dir.resolve(STATE);
-        return parseState(Json.read(f), f.toString());
+    /** Where a trainer state keeps its history: inline, as before the log, or in the log, as an extent of it. */
+    public sealed interface SavedHistory {
+        /** A history written into {@code trainer-state.json} itself (runs checkpointed before the log). */
+        record Inline(History history) implements SavedHistory {
+        }
+
+        /** The first {@code extent.bytes()} bytes of {@code trainer-history.bin}. */
+        record Logged(HistoryLog.Extent extent) implements SavedHistory {
+        }
+    }
+
+    /** A trainer state file parsed: the state and where its history is. */
+    public record StateFile(TrainerState state, SavedHistory history) {
     }
 
     /**
-     * Parses a trainer state: every field present and of its type, the history's arrays of one
-     * length each (train and validation), validation steps increasing. Whether the state fits the
-     * run it resumes is {@link Trainer#restore}'s check.
+     * Reads {@code trainer-state.json} and the history it covers (from the log, or inline in a run
+     * checkpointed before the log existed); the next checkpoint appends after it.
+     */
+    public Saved readState() {
+        Path f = dir.resolve(STATE);
+        StateFile sf = parseState(Json.read(f), f.toString());
+        return switch (sf.history()) {
+            case SavedHistory.Inline in -> {
+                // The next checkpoint writes the whole history as the log's first chunk.
+                log = HistoryLog.Appender.fresh(dir.resolve(HISTORY));
+                yield new Saved(sf.state(), in.history());
+            }
+            case SavedHistory.Logged lg -> {
+                HistoryLog.Loaded l = HistoryLog.load(dir.resolve(HISTORY), lg.extent(), f.getFileName().toString());
+                log = l.appender();
+                yield new Saved(sf.state(), l.history());
+            }
+        };
+    }
+
+    private static final String HISTORY_LOG = "history_log";
+
+    /**
+     * Parses a trainer state: every field present and of its type; then either the extent of the
+     * history log it covers (bytes, CRC-32C and row counts, whole numbers), or an inline history
+     * (a run checkpointed before the log) whose arrays have one length each (train and validation)
+     * and whose validation steps increase. Whether the state fits the run it resumes is
+     * {@link Trainer#restore}'s check.
      *
      * @throws FormatException naming the file and the first broken entry
      */
-    public static Saved parseState(JsonNode o, String name) {
-        if (!o.isObject() || !o.path("state").isObject() || !o.path("history").isObject()) {
-            throw new FormatException(name + ": not a trainer state (expected an object with 'state' and 'history')");
+    public static StateFile parseState(JsonNode o, String name) {
+        if (!o.isObject() || !o.path("state").isObject() || o.path("history").isObject() == o.path(HISTORY_LOG).isObject()) {
+            throw new FormatException(name + ": not a trainer state (expected an object with 'state' and one of '" + HISTORY_LOG + "' and 'history')");
         }
         TrainerState s;
         try {
@@ -224,7 +282,34 @@ public final class RunDir {
         } catch (IOException | IllegalArgumentException e) {
             throw new FormatException(name + ": 'state' is broken (" + Json.firstLine(e.getMessage()) + ")", e);
         }
-        JsonNode h = o.get("history");
+        return new StateFile(s, o.has(HISTORY_LOG) ? new SavedHistory.Logged(extent(o.get(HISTORY_LOG), name))
+                : new SavedHistory.Inline(inlineHistory(o.get("history"), name)));
+    }
+
+    private static HistoryLog.Extent extent(JsonNode l, String name) {
+        long bytes = whole(l, "bytes", Long.MAX_VALUE, name), crc = whole(l, "crc32c", 0xFFFF_FFFFL, name);
+        int steps = (int) whole(l, "train_steps", Integer.MAX_VALUE, name), vals = (int) whole(l, "validations", Integer.MAX_VALUE, name);
+        JsonNode m = l.path("metrics");
+        if (!m.isObject()) {
+            throw new FormatException(name + ": '" + HISTORY_LOG + "' metrics must map each measurement to its count");
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            counts.put(e.getKey(), (int) whole(m, e.getKey(), Integer.MAX_VALUE, name));
+        }
+        return new HistoryLog.Extent(bytes, crc, steps, vals, counts);
+    }
+
+    private static long whole(JsonNode o, String key, long max, String name) {
+        JsonNode v = o.path(key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || v.longValue() > max) {
+            throw new FormatException(name + ": '" + HISTORY_LOG + "' " + key + " is " + (v.isMissingNode() ? "missing" : v.toString()) + ", expected a whole number from 0 to " + max);
+        }
+        return v.longValue();
+    }
+
+    private static History inlineHistory(JsonNode h, String name) {
         float[] tl = floats(h, "train_loss", name), ta = floats(h, "train_acc", name), vl = floats(h, "val_loss", name), va = floats(h, "val_acc", name);
         int[] te = ints(h, "train_epoch", name), vi = ints(h, "val_idx", name);
         if (ta.length != tl.length || te.length != tl.length) {
@@ -265,7 +350,7 @@ public final class RunDir {
                 }
             }
         }
-        return new Saved(s, hist);
+        return hist;
     }
 
     private static JsonNode array(JsonNode h, String key, String name, String what) {

@@ -45,4 +45,9 @@ class CoreJazzerTest {
     void trainerState(byte[] input) {
         Fuzz.check(CoreTargets.TRAINER_STATE, input);
     }
+
+    @FuzzTest(maxExecutions = EXECUTIONS, maxDuration = "30m")
+    void trainerHistory(byte[] input) {
+        Fuzz.check(CoreTargets.TRAINER_HISTORY, input);
+    }
 }

@@ -25,6 +25,7 @@ import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 import dev.descent.testing.Fuzz;
 import dev.descent.testing.Golden;
+import dev.descent.train.HistoryLog;
 import dev.descent.train.RunDir;
 import dev.descent.train.TrainConfig;
 import dev.descent.train.Trainer;
@@ -53,14 +54,23 @@ public final class CoreTargets {
     public static final Fuzz.Target OPTIMIZER = new Fuzz.Target("optimizer-state", InputException.class,
             b -> OptimizerCheckpoint.load(Safetensors.read(b, "optimizer.safetensors"), "optimizer.safetensors", adam(Mlp.of(6, List.of(4), 3, 1))));
 
-    /** A trainer state as {@code --resume} reads it and restores it into the run's trainer. */
+    /**
+     * A trainer state as {@code --resume} reads it: an inline history (a run checkpointed before the
+     * history log) is restored into the run's trainer; a log's extent is checked as a field.
+     */
     public static final Fuzz.Target TRAINER_STATE = new Fuzz.Target("trainer-state", InputException.class, b -> {
-        RunDir.Saved s = RunDir.parseState(Json.parse(b, "trainer-state.json"), "trainer-state.json");
-        trainer().restore(s.state(), s.history());
+        RunDir.StateFile s = RunDir.parseState(Json.parse(b, "trainer-state.json"), "trainer-state.json");
+        if (s.history() instanceof RunDir.SavedHistory.Inline in) {
+            trainer().restore(s.state(), in.history());
+        }
     });
 
+    /** A history log ({@code trainer-history.bin}), all of its bytes as the extent a checkpoint covers. */
+    public static final Fuzz.Target TRAINER_HISTORY = new Fuzz.Target("trainer-history", InputException.class,
+            b -> HistoryLog.parse(new java.io.ByteArrayInputStream(b), b.length, "trainer-history.bin"));
+
     /** Every core target. */
-    public static final List<Fuzz.Target> ALL = List.of(IDX, SAFETENSORS, CHECKPOINT, OPTIMIZER, TRAINER_STATE);
+    public static final List<Fuzz.Target> ALL = List.of(IDX, SAFETENSORS, CHECKPOINT, OPTIMIZER, TRAINER_STATE, TRAINER_HISTORY);
 
     static Optimizer<Adam.Options> adam(Mlp model) {
         return Adam.adam(model.parameters(), 0.01, 0, Adam.Options.defaults());
@@ -131,25 +141,19 @@ public final class CoreTargets {
                     out.add(Files.readAllBytes(f));
                 }
                 case "trainer-state" -> {
-                    for (int stopAt : new int[] {3, 7, 10}) {
-                        Trainer t = trainer();
-                        Path dir = Files.createDirectories(tmp.resolve("run" + stopAt));
-                        RunDir rd = RunDir.create(dir);
-                        t = new Trainer(t.model(), t.optimizer(), null, null, new DataLoader(data(), 8, true, false, true, new Generator(1)), data(),
-                                t.config(), List.of(new dev.descent.train.TrainListener() {
-                                    @Override
-                                    public void onStep(Trainer tr, StepReport r) {
-                                        if (r.step() % 3 == 0) {
-                                            tr.history().addMetric("sharpness", r.step(), 1.5 + r.step()); // a measurement column, as --track-sharpness keeps
-                                        }
-                                        if (r.step() == stopAt) {
-                                            rd.checkpoint((Mlp) tr.model(), tr.optimizer(), tr);
-                                            tr.requestStop();
-                                        }
-                                    }
-                                }));
-                        t.fit();
+                    for (Path dir : checkpointedRuns(tmp)) {
                         out.add(Files.readAllBytes(dir.resolve(RunDir.STATE)));
+                    }
+                    // Trainer states of runs checkpointed before the history log, written by that code.
+                    for (int i = 0; i < 3; i++) {
+                        try (var in = RunDir.class.getResourceAsStream("inline-history-trainer-state-" + i + ".json")) {
+                            out.add(in.readAllBytes());
+                        }
+                    }
+                }
+                case "trainer-history" -> {
+                    for (Path dir : checkpointedRuns(tmp)) {
+                        out.add(Files.readAllBytes(dir.resolve(RunDir.HISTORY)));
                     }
                 }
                 default -> throw new IllegalArgumentException("no seeds for " + target.name());
@@ -158,6 +162,35 @@ public final class CoreTargets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Three runs of {@link #trainer()}, checkpointed at step 2 and stopped at step 3, 7 and 10, with a measurement column. */
+    private static List<Path> checkpointedRuns(Path tmp) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        Path runs = Files.createTempDirectory(tmp, "runs");
+        for (int stopAt : new int[] {3, 7, 10}) {
+            Trainer t = trainer();
+            Path dir = Files.createDirectories(runs.resolve("run" + stopAt));
+            RunDir rd = RunDir.create(dir);
+            t = new Trainer(t.model(), t.optimizer(), null, null, new DataLoader(data(), 8, true, false, true, new Generator(1)), data(),
+                    t.config(), List.of(new dev.descent.train.TrainListener() {
+                        @Override
+                        public void onStep(Trainer tr, StepReport r) {
+                            if (r.step() % 3 == 0) {
+                                tr.history().addMetric("sharpness", r.step(), 1.5 + r.step()); // a measurement column, as --track-sharpness keeps
+                            }
+                            if (r.step() == 2 || r.step() == stopAt) { // two checkpoints: a log of two chunks
+                                rd.checkpoint((Mlp) tr.model(), tr.optimizer(), tr);
+                            }
+                            if (r.step() == stopAt) {
+                                tr.requestStop();
+                            }
+                        }
+                    }));
+            t.fit();
+            dirs.add(dir);
+        }
+        return dirs;
     }
 
     private static byte[] checkpoint(Path tmp, Mlp m) throws IOException {

@@ -20,7 +20,8 @@ class SeedFilesTest {
 
     /** Jazzer's seed directory of each method, by target. */
     static final Map<String, String> METHODS = Map.of("idx", "idx", "safetensors", "safetensors", "checkpoint", "checkpoint",
-            "optimizer-state", "optimizerState", "trainer-state", "trainerState");
+            "optimizer-state", "optimizerState", "trainer-state", "trainerState",
+            "trainer-history", "trainerHistory");
 
     @TempDir
     Path tmp;

@@ -3,6 +3,8 @@ package dev.descent.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -47,11 +49,15 @@ class RunDirCheckpointTest {
         checkpointAt(RunDir.create(other), 9);
         Files.copy(other.resolve(RunDir.MODEL), d.resolve(RunDir.MODEL + ".next"));
         Files.copy(other.resolve(RunDir.OPTIMIZER), d.resolve(RunDir.OPTIMIZER + ".next"));
+        // And part of its history's append to the log.
+        Files.write(d.resolve(RunDir.HISTORY), Arrays.copyOf(Files.readAllBytes(other.resolve(RunDir.HISTORY)), 40), StandardOpenOption.APPEND);
         // And the temporary file of the trainer state's write, cut short.
         Files.writeString(d.resolve("." + RunDir.STATE + ".next.12345.part"), "{\"state\": {\"st");
 
         RunDir resumed = RunDir.existing(d);
-        assertThat(resumed.readState().state().step()).isEqualTo(5);
+        RunDir.Saved saved = resumed.readState();
+        assertThat(saved.state().step()).isEqualTo(5);
+        assertThat(saved.history().steps()).isEqualTo(5);
         assertThat(d.resolve("." + RunDir.STATE + ".next.12345.part")).doesNotExist();
         assertThat(Files.readAllBytes(d.resolve(RunDir.MODEL))).isEqualTo(model5);
         assertThat(d.resolve(RunDir.MODEL + ".next")).doesNotExist();
@@ -68,9 +74,13 @@ class RunDirCheckpointTest {
         Files.copy(other.resolve(RunDir.MODEL), d.resolve(RunDir.MODEL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(other.resolve(RunDir.OPTIMIZER), d.resolve(RunDir.OPTIMIZER + ".next"));
         Files.copy(other.resolve(RunDir.STATE), d.resolve(RunDir.STATE + ".next"));
+        // Its history was appended to the log before its trainer state was written: the log the .next state covers.
+        Files.copy(other.resolve(RunDir.HISTORY), d.resolve(RunDir.HISTORY), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         RunDir resumed = RunDir.existing(d);
-        assertThat(resumed.readState().state().step()).isEqualTo(9);
+        RunDir.Saved saved = resumed.readState();
+        assertThat(saved.state().step()).isEqualTo(9);
+        assertThat(saved.history().steps()).isEqualTo(9);
         assertThat(Files.readAllBytes(d.resolve(RunDir.OPTIMIZER))).isEqualTo(Files.readAllBytes(other.resolve(RunDir.OPTIMIZER)));
         assertThat(Checkpoint.load(d.resolve(RunDir.MODEL)).stateDict().get("main.0.weight").toArray())
                 .containsExactly(Checkpoint.load(other.resolve(RunDir.MODEL)).stateDict().get("main.0.weight").toArray());
