@@ -20,7 +20,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Line charts as PNG and SVG (XChart; SVG through VectorGraphics2D), several panels side by side in
  * one figure, written atomically; and the entry point to the tutorial's figures for library users
- * ({@link #curves(History)}).
+ * ({@link #curves(History)}). Lines and bands of more points than a panel can show are thinned
+ * first, keeping every pixel column's extremes (M4 aggregation), so that a long run's figure is
+ * drawn and stored at the size of what it shows.
  */
 public final class Charts {
 
@@ -250,13 +252,17 @@ public final class Charts {
             if (b.x().length == 0) {
                 continue;
             }
-            int n = b.x().length;
-            double[] px = new double[2 * n], py = new double[2 * n];
-            for (int i = 0; i < n; i++) {
-                px[i] = b.x()[i];
-                py[i] = b.high()[i];
-                px[2 * n - 1 - i] = b.x()[i];
-                py[2 * n - 1 - i] = b.low()[i];
+            // The polygon: along the upper edge, back along the lower; each edge thinned on its own.
+            Decimation.Points hi = thin(b.x(), b.high(), xr, p.logX()), lo = thin(b.x(), b.low(), xr, p.logX());
+            int nh = hi.x().length, nl = lo.x().length;
+            double[] px = new double[nh + nl], py = new double[nh + nl];
+            for (int i = 0; i < nh; i++) {
+                px[i] = hi.x()[i];
+                py[i] = hi.y()[i];
+            }
+            for (int i = 0; i < nl; i++) {
+                px[nh + nl - 1 - i] = lo.x()[i];
+                py[nh + nl - 1 - i] = lo.y()[i];
             }
             XYSeries xs = c.addSeries("\u200b#" + hidden++, px, py);
             xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
@@ -271,7 +277,8 @@ public final class Charts {
                 continue;
             }
             // XChart needs unique series names; lines left out of the legend get a private suffix.
-            XYSeries xs = c.addSeries(line.legend() ? line.name() : line.name() + "\u200b#" + hidden++, line.x(), line.y());
+            Decimation.Points pts = line.line() && !line.markers() ? thin(line.x(), line.y(), xr, p.logX()) : new Decimation.Points(line.x(), line.y());
+            XYSeries xs = c.addSeries(line.legend() ? line.name() : line.name() + "\u200b#" + hidden++, pts.x(), pts.y());
             xs.setMarker(line.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             xs.setShowInLegend(line.legend());
             if (!line.line()) {
@@ -285,6 +292,11 @@ public final class Charts {
             }
         }
         return c;
+    }
+
+    /** A line thinned to what the panel's width shows ({@link Decimation}); as it is without an x range. */
+    private static Decimation.Points thin(double[] x, double[] y, double[] xr, boolean logX) {
+        return xr == null ? new Decimation.Points(x, y) : Decimation.m4(x, y, xr[0], xr[1], logX, Decimation.COLUMNS);
     }
 
     /** The finite {min, max} of the panel's x (or y) values, bands included, or null when it has none. */
