@@ -4,22 +4,25 @@
 const id = new URLSearchParams(location.search).get('id');
 const loss = lineChart(document.getElementById('loss'), 'loss', 'loss');
 const acc = lineChart(document.getElementById('accuracy'), 'accuracy', 'accuracy');
+// Every point, kept here and appended to: once a line is long enough for Chart.js to decimate it, its
+// dataset's `data` reads the thinned copy, and these arrays stay the source it thins.
+const points = { lossTrain: [], lossVal: [], accTrain: [], accVal: [], sharpness: [], twoOverLr: [] };
 loss.data.datasets = [
-  { label: 'train', data: [], borderColor: COLORS[0], borderWidth: 1 },
-  { label: 'validation', data: [], borderColor: COLORS[1], pointRadius: 2 },
+  { label: 'train', data: points.lossTrain, borderColor: COLORS[0], borderWidth: 1 },
+  { label: 'validation', data: points.lossVal, borderColor: COLORS[1], pointRadius: 2 },
 ];
 acc.data.datasets = [
-  { label: 'train', data: [], borderColor: COLORS[0], borderWidth: 1 },
-  { label: 'validation', data: [], borderColor: COLORS[1], pointRadius: 2 },
+  { label: 'train', data: points.accTrain, borderColor: COLORS[0], borderWidth: 1 },
+  { label: 'validation', data: points.accVal, borderColor: COLORS[1], pointRadius: 2 },
 ];
 // Logarithmic: with Adam's small learning rates 2/lr sits orders of magnitude above the sharpness.
 const sharp = lineChart(document.getElementById('sharpness'), 'sharpness (top Hessian eigenvalue)', 'λ_max (log scale)');
 sharp.options.scales.y.type = 'logarithmic';
 sharp.data.datasets = [
-  { label: 'sharpness', data: [], borderColor: COLORS[2], pointRadius: 2 },
-  { label: '2/lr', data: [], borderColor: COLORS[3], borderDash: [6, 4], borderWidth: 1 },
+  { label: 'sharpness', data: points.sharpness, borderColor: COLORS[2], pointRadius: 2 },
+  { label: '2/lr', data: points.twoOverLr, borderColor: COLORS[3], borderDash: [6, 4], borderWidth: 1 },
 ];
-window.descentCharts = { loss, accuracy: acc, sharpness: sharp };
+window.descentCharts = { loss, accuracy: acc, sharpness: sharp, points };
 let seen = 0;
 let reported = false;
 
@@ -41,15 +44,15 @@ async function poll() {
   const m = await getJson(`/api/metrics?id=${encodeURIComponent(id)}&since=${seen}`);
   const sc = m.columns.indexOf('sharpness'), tc = m.columns.indexOf('two_over_lr');
   for (const r of m.rows) {
-    loss.data.datasets[0].data.push({ x: r[0], y: r[2] });
-    acc.data.datasets[0].data.push({ x: r[0], y: r[3] });
+    points.lossTrain.push({ x: r[0], y: r[2] });
+    points.accTrain.push({ x: r[0], y: r[3] });
     if (r[4] !== null) {
-      loss.data.datasets[1].data.push({ x: r[0], y: r[4] });
-      acc.data.datasets[1].data.push({ x: r[0], y: r[5] });
+      points.lossVal.push({ x: r[0], y: r[4] });
+      points.accVal.push({ x: r[0], y: r[5] });
     }
     if (sc >= 0 && r[sc] !== null) {
-      sharp.data.datasets[0].data.push({ x: r[0], y: r[sc] });
-      if (tc >= 0 && r[tc] !== null) sharp.data.datasets[1].data.push({ x: r[0], y: r[tc] });
+      points.sharpness.push({ x: r[0], y: r[sc] });
+      if (tc >= 0 && r[tc] !== null) points.twoOverLr.push({ x: r[0], y: r[tc] });
     }
   }
   seen += m.rows.length;

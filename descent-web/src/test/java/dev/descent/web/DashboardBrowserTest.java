@@ -163,6 +163,42 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aLongRunIsDrawnThinnedWithItsExtremesAndKeepsEveryNewPoint() throws IOException {
+        // A batch-1 run's length: more steps than the chart has pixel columns many times over.
+        Path run = Runs.write(root, "20261125-110000-long", "sgd", 0.01, 20_000, false);
+        try {
+            // One spike, which min-max decimation must keep.
+            String csv = Files.readString(run.resolve("metrics.csv"));
+            assertThat(csv).contains("\n" + Runs.row(12_345));
+            Files.writeString(run.resolve("metrics.csv"), csv.replace("\n" + Runs.row(12_345), "\n12345,0,9.5,0.5,,\n"));
+            open("/run.html?id=20261125-110000-long");
+            waiting(10).until(d -> Long.valueOf(20_000).equals(js("return window.descentCharts.points.lossTrain.length")));
+            waiting(5).until(d -> ((Long) js("return window.descentCharts.loss.getDatasetMeta(0).data.length")) > 0);
+            long drawn = (Long) js("return window.descentCharts.loss.getDatasetMeta(0).data.length");
+            long width = (Long) js("return window.descentCharts.loss.width");
+            assertThat(drawn).as("points drawn for 20,000 (chart %d px wide)", width).isLessThanOrEqualTo(4 * width + 4).isLessThan(20_000);
+            assertThat((Double) js("return Math.max(...window.descentCharts.loss.data.datasets[0].data.map(p => p.y))")).isEqualTo(9.5);
+            assertThat((Long) js("const d = window.descentCharts.loss.data.datasets[0].data; return d[d.length - 1].x")).isEqualTo(20_000);
+            // Still live: new rows reach the full series and the thinned line.
+            StringBuilder more = new StringBuilder();
+            for (int s = 20_001; s <= 20_100; s++) {
+                more.append(Runs.row(s));
+            }
+            Files.writeString(run.resolve("metrics.csv"), more.toString(), StandardOpenOption.APPEND);
+            waiting(3).until(d -> Long.valueOf(20_100).equals(js("return window.descentCharts.points.lossTrain.length")));
+            waiting(3).until(d -> Long.valueOf(20_100).equals(js("const d = window.descentCharts.loss.data.datasets[0].data; return d[d.length - 1].x")));
+            noConsoleErrors();
+        } finally {
+            try (var files = Files.list(run)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(run);
+        }
+    }
+
+    @Test
     void thePlaygroundDrawsTrajectoriesThatFollowTheSliders() throws IOException {
         open("/playground.html");
         waiting(10).until(d -> ((Long) js("return window.descentPlayground.drawn")) >= 1);
