@@ -49,6 +49,8 @@ public final class Trainer {
     private int epoch;
     private int batchInEpoch;
     private long[] epochStartGen;
+    /** The epoch whose start {@link #epochStartGen} is. */
+    private int epochStartGenEpoch = -1;
     private double bestVal = Double.POSITIVE_INFINITY;
     private int badValidations;
     private double trainSeconds;
@@ -153,6 +155,7 @@ public final class Trainer {
         epoch = s.epoch();
         batchInEpoch = s.batchInEpoch();
         epochStartGen = s.epochStartGenerator() == null ? null : s.epochStartGenerator().clone();
+        epochStartGenEpoch = s.epoch();
         if (scheduler != null) {
             scheduler.loadState(s.schedulerEpoch());
         }
@@ -243,10 +246,14 @@ public final class Trainer {
         }
         for (; epoch < cfg.epochs(); epoch++, batchInEpoch = 0) {
             if (loader.generator() != null) {
-                if (batchInEpoch == 0 || epochStartGen == null) {
-                    epochStartGen = loader.generator().state();
-                } else {
+                if (epochStartGen != null && epochStartGenEpoch == epoch) {
+                    // The epoch was begun before (a stop, or the checkpoint a resume restored): its order
+                    // is drawn again from the same state. Not only when mid-epoch: a stop between epochs
+                    // comes after the next epoch's order was drawn, and its checkpoint says batch 0.
                     loader.generator().setState(epochStartGen);
+                } else {
+                    epochStartGen = loader.generator().state();
+                    epochStartGenEpoch = epoch;
                 }
             }
             pass = loader.iterator(batchInEpoch, batchStep.readsListedRows(loader.batchSize(), cfg.loss()));

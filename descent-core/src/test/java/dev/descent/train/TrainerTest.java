@@ -103,6 +103,38 @@ class TrainerTest {
                 assertThat(resumed.model().namedParameters().get(k).toArray()).as(k).containsExactly(p.toArray()));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void stoppingBetweenEpochsAndResumingIsBitIdenticalToAnUninterruptedRun() {
+        // Ctrl-C or SIGTERM at an epoch's last step: the loop has begun the next epoch (drawn its order)
+        // when it sees the request, and train checkpoints the state fit() returns with (epoch 1, batch 0).
+        // The resume once drew that epoch's order from the wrong generator state.
+        Run straight = run(List.of());
+        straight.trainer().fit();
+        Run first = run(List.of(new TrainListener() {
+            @Override
+            public void onStep(Trainer t, StepReport r) {
+                if (r.batchInEpoch() == r.batchesPerEpoch() && r.step() == 16) {
+                    t.requestStop();
+                }
+            }
+        }));
+        assertThat(first.trainer().fit().reason()).isEqualTo(TrainResult.Stop.INTERRUPTED);
+        TrainerState saved = first.trainer().state();
+        assertThat(saved.epoch()).isEqualTo(1);
+        assertThat(saved.batchInEpoch()).isZero();
+
+        Run resumed = run(List.of());
+        resumed.model().loadStateDict(deepCopy(((Mlp) first.model()).stateDict()));
+        ((Optimizer<Object>) resumed.opt()).loadStateDict((OptimizerState<Object>) first.opt().stateDict());
+        resumed.trainer().restore(saved, first.trainer().history());
+        resumed.trainer().fit();
+
+        assertThat(resumed.trainer().history().trainLoss()).containsExactly(straight.trainer().history().trainLoss());
+        straight.model().namedParameters().forEach((k, p) ->
+                assertThat(resumed.model().namedParameters().get(k).toArray()).as(k).containsExactly(p.toArray()));
+    }
+
     @SuppressWarnings("unchecked")
     private static java.util.Map<String, Tensor> deepCopy(java.util.Map<String, Tensor> m) {
         java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
