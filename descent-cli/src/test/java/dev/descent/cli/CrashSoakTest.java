@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Crash soak of {@code train}: a run killed with SIGKILL at random moments and resumed each time ends
- * with weights (and metrics) bit-identical to a run that was never interrupted. Each kill lands while
+ * Crash soak of {@code train}: a run killed with SIGKILL (and every third time or so SIGTERM) at random
+ * moments and resumed each time ends with weights (and metrics) bit-identical to a run that was never
+ * interrupted. Each kill lands while
  * training is under way: after a random number of progress lines and a random few milliseconds, so
  * kills fall inside checkpoint writes as well as between them. {@code -Ddescent.soak.kills=N} (with
  * the long variant enabled by {@code -Ddescent.soak.long=true}) runs a longer soak.
@@ -41,8 +42,11 @@ class CrashSoakTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    /** The outcome of a soak: kills that landed mid-run (how many before the first checkpoint), resumes, and fresh restarts. */
-    record Soak(int kills, int beforeFirstCheckpoint, int resumes, int restarts) {
+    /**
+     * The outcome of a soak: kills that landed mid-run (how many before the first checkpoint, how many
+     * were SIGTERM rather than SIGKILL), resumes, and fresh restarts.
+     */
+    record Soak(int kills, int beforeFirstCheckpoint, int terms, int resumes, int restarts) {
     }
 
     static Soak soak(Path data, Path run, int epochs, int kills, long seed, Path log) throws Exception {
@@ -50,7 +54,7 @@ class CrashSoakTest {
         List<String> fresh = new ArrayList<>(List.of("train"));
         fresh.addAll(args(data, epochs));
         fresh.addAll(List.of("--out", run.toString()));
-        int landed = 0, early = 0, resumes = 0, restarts = 0;
+        int landed = 0, early = 0, terms = 0, resumes = 0, restarts = 0;
         while (true) {
             boolean resume = Files.exists(run.resolve("trainer-state.json"));
             if (!resume && Files.exists(run)) {
@@ -62,7 +66,7 @@ class CrashSoakTest {
             if (landed == kills) {
                 assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as(Files.readString(log)).isZero();
-                return new Soak(landed, early, resumes, restarts);
+                return new Soak(landed, early, terms, resumes, restarts);
             }
             // A random moment in the run: after 1 to 4 new [TRAIN] lines (a line comes just before a
             // validation and its checkpoint), then a random 0-60 ms, so kills land inside checkpoint
@@ -80,11 +84,20 @@ class CrashSoakTest {
                 continue;
             }
             boolean checkpointed = Files.exists(run.resolve("trainer-state.json"));
-            p.destroyForcibly(); // SIGKILL
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // Every third a SIGTERM (as Ctrl-C): train stops at the next step and checkpoints what fit()
+            // returns with, which inside the loop's checkpoints a SIGKILL never leaves (a stop between
+            // epochs, for one: TrainerTest holds that case exactly).
+            boolean term = rng.nextInt(3) == 0;
+            if (term) {
+                p.destroy();
+            } else {
+                p.destroyForcibly();
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             landed++;
-            early += checkpointed ? 0 : 1;
-            Files.writeString(log, "---- SIGKILL " + landed + "\n", java.nio.file.StandardOpenOption.APPEND);
+            terms += term ? 1 : 0;
+            early += checkpointed || term ? 0 : 1;
+            Files.writeString(log, "---- " + (term ? "SIGTERM (exit " + p.exitValue() + ") " : "SIGKILL ") + landed + "\n", java.nio.file.StandardOpenOption.APPEND);
         }
     }
 
@@ -121,8 +134,8 @@ class CrashSoakTest {
         Path log = tmp.resolve("soak.log");
         try {
         Soak s = soak(data, run, epochs, kills, seed, log);
-        System.out.printf("crash soak: %d SIGKILLs mid-run (%d before the first checkpoint), %d resumes, %d fresh restarts; weights and metrics bit-identical%n",
-                s.kills(), s.beforeFirstCheckpoint(), s.resumes(), s.restarts());
+        System.out.printf("crash soak: %d kills mid-run (%d of them SIGTERM; %d SIGKILLs before the first checkpoint), %d resumes, %d fresh restarts; weights and metrics bit-identical%n",
+                s.kills(), s.terms(), s.beforeFirstCheckpoint(), s.resumes(), s.restarts());
         assertThat(s.kills()).isEqualTo(kills);
         assertThat(s.resumes()).as("kills after a checkpoint, each resumed").isGreaterThanOrEqualTo(kills - s.beforeFirstCheckpoint());
         assertThat(Files.readAllBytes(run.resolve("model.safetensors"))).as("weights after %d kills", kills).isEqualTo(Files.readAllBytes(reference.resolve("model.safetensors")));
