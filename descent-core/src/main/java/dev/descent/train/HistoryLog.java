@@ -221,8 +221,13 @@ public final class HistoryLog {
          */
         public Extent append(History h) {
             Map<String, Integer> counts = Extent.counts(h);
-            if (h.steps() < extent.steps() || h.validations() < extent.validations()) {
-                throw new IllegalStateException("the history (" + h.steps() + " steps) is behind its log (" + extent.steps() + ")");
+            boolean behind = h.steps() < extent.steps() || h.validations() < extent.validations();
+            for (Map.Entry<String, Integer> m : extent.metrics().entrySet()) {
+                behind |= counts.getOrDefault(m.getKey(), 0) < m.getValue();
+            }
+            if (behind) {
+                throw new IllegalStateException("the history (" + h.steps() + " steps, " + h.validations() + " validations, measurements " + counts
+                        + ") is behind its log (" + extent.steps() + ", " + extent.validations() + ", " + extent.metrics() + ")");
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 ch.truncate(extent.bytes());

@@ -308,6 +308,30 @@ class HistoryLogTest {
     }
 
     @Test
+    void aHistoryBehindItsLogIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path log = tmp.resolve("behind.bin");
+        HistoryLog.Appender a = HistoryLog.Appender.fresh(log);
+        History h = new History();
+        record(h, 0, 12);
+        a.append(h);
+        long size = Files.size(log);
+        History fewer = new History();
+        record(fewer, 0, 8);
+        History noMeasurement = new History();
+        for (int s = 1; s <= 12; s++) {
+            noMeasurement.addTrain(1, 1f, 1f);
+            if (s % 4 == 0) {
+                noMeasurement.addValidation(s, 1f, 1f);
+            }
+        }
+        for (History behind : List.of(fewer, noMeasurement)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.append(behind)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is behind its log");
+        }
+        assertThat(Files.size(log)).isEqualTo(size);
+    }
+
+    @Test
     void aValidLogParsesFromItsBytesAlone() {
         History h = new History();
         record(h, 0, 30);
