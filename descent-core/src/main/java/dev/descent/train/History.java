@@ -147,6 +147,45 @@ public final class History {
         return trainEpoch[check(i)];
     }
 
+    /** Validation {@code i}'s step, loss and accuracy, without copying (for the history log's appends). */
+    int valIdxAt(int i) {
+        return valIdx[checkVal(i)];
+    }
+
+    float valLossAt(int i) {
+        return valLoss[checkVal(i)];
+    }
+
+    float valAccAt(int i) {
+        return valAcc[checkVal(i)];
+    }
+
+    /** Measurement {@code name}'s {@code i}-th step and value, without copying. */
+    int metricStepAt(String name, int i) {
+        Series m = series(name, i);
+        return m.steps[i];
+    }
+
+    double metricValueAt(String name, int i) {
+        Series m = series(name, i);
+        return m.values[i];
+    }
+
+    private Series series(String name, int i) {
+        Series m = metrics.get(name);
+        if (m == null || i < 0 || i >= m.n) {
+            throw new IndexOutOfBoundsException("measurement " + name + " index " + i + " of " + (m == null ? 0 : m.n));
+        }
+        return m;
+    }
+
+    private int checkVal(int i) {
+        if (i < 0 || i >= vals) {
+            throw new IndexOutOfBoundsException("validation index " + i + " of " + vals);
+        }
+        return i;
+    }
+
     private int check(int i) {
         if (i < 0 || i >= steps) {
             throw new IndexOutOfBoundsException("step index " + i + " of " + steps);

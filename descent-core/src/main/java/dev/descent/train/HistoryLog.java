@@ -260,12 +260,12 @@ public final class HistoryLog {
                 out.writeFloat(h.trainLossAt(i));
                 out.writeFloat(h.trainAccAt(i));
             }
-            int[] vi = h.valIdx();
-            float[] vl = h.valLoss(), va = h.valAcc();
-            for (int i = from.validations(); i < vi.length; i++) {
-                out.writeInt(vi[i]);
-                out.writeFloat(vl[i]);
-                out.writeFloat(va[i]);
+            // Read in place, not through the copying getters: a copy of every array at every checkpoint
+            // would grow with the square of the run's length again.
+            for (int i = from.validations(); i < h.validations(); i++) {
+                out.writeInt(h.valIdxAt(i));
+                out.writeFloat(h.valLossAt(i));
+                out.writeFloat(h.valAccAt(i));
             }
             for (Map.Entry<String, Integer> m : counts.entrySet()) {
                 int done = from.metrics().getOrDefault(m.getKey(), 0);
@@ -279,11 +279,9 @@ public final class HistoryLog {
                 out.writeShort(name.length);
                 out.write(name);
                 out.writeInt(m.getValue() - done);
-                int[] at = h.metricSteps(m.getKey());
-                double[] v = h.metricValues(m.getKey());
-                for (int i = done; i < at.length; i++) {
-                    out.writeInt(at[i]);
-                    out.writeDouble(v[i]);
+                for (int i = done; i < m.getValue(); i++) {
+                    out.writeInt(h.metricStepAt(m.getKey(), i));
+                    out.writeDouble(h.metricValueAt(m.getKey(), i));
                 }
             }
         }
