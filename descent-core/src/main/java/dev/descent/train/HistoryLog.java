@@ -345,14 +345,7 @@ public final class HistoryLog {
         }
 
         int readInt() {
-            need(4, "4 more bytes");
-            try {
-                int v = in.readInt();
-                left -= 4;
-                return v;
-            } catch (IOException e) {
-                throw ended(e);
-            }
+            return (int) read(4);
         }
 
         float readFloat() {
@@ -360,10 +353,15 @@ public final class HistoryLog {
         }
 
         double readDouble() {
-            need(8, "8 more bytes");
+            return Double.longBitsToDouble(read(8));
+        }
+
+        /** The next 4 or 8 bytes as a big-endian number, if the extent has them. */
+        private long read(int bytes) {
+            need(bytes, bytes + " more bytes");
             try {
-                double v = in.readDouble();
-                left -= 8;
+                long v = bytes == 4 ? in.readInt() : in.readLong();
+                left -= bytes;
                 return v;
             } catch (IOException e) {
                 throw ended(e);
