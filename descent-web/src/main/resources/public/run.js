@@ -4,8 +4,12 @@
 const id = new URLSearchParams(location.search).get('id');
 const loss = lineChart(document.getElementById('loss'), 'loss', 'loss');
 const acc = lineChart(document.getElementById('accuracy'), 'accuracy', 'accuracy');
-// Every point, kept here and appended to: once a line is long enough for Chart.js to decimate it, its
-// dataset's `data` reads the thinned copy, and these arrays stay the source it thins.
+// The points drawn, kept here and appended to: once a line is long enough for Chart.js to decimate it,
+// its dataset's `data` reads the thinned copy, and these arrays stay the source it thins. A long run's
+// rows so far come thinned by the server to the chart's columns (M4: each column's first, last, lowest
+// and highest point, every validation row), about 0.4 MB for 100,000 steps instead of 6 MB; the rows
+// written after that come whole.
+const FIRST_POINTS = 1280;
 const points = { lossTrain: [], lossVal: [], accTrain: [], accVal: [], sharpness: [], twoOverLr: [] };
 loss.data.datasets = [
   { label: 'train', data: points.lossTrain, borderColor: COLORS[0], borderWidth: 1 },
@@ -41,7 +45,7 @@ function table(el, obj) {
 }
 
 async function poll() {
-  const m = await getJson(`/api/metrics?id=${encodeURIComponent(id)}&since=${seen}`);
+  const m = await getJson(`/api/metrics?id=${encodeURIComponent(id)}&since=${seen}` + (seen === 0 ? `&points=${FIRST_POINTS}` : ''));
   const sc = m.columns.indexOf('sharpness'), tc = m.columns.indexOf('two_over_lr');
   for (const r of m.rows) {
     points.lossTrain.push({ x: r[0], y: r[2] });
@@ -55,7 +59,7 @@ async function poll() {
       if (tc >= 0 && r[tc] !== null) points.twoOverLr.push({ x: r[0], y: r[tc] });
     }
   }
-  seen += m.rows.length;
+  seen = m.total;
   if (m.rows.length) {
     loss.update();
     acc.update();

@@ -50,8 +50,7 @@ async function overlay() {
   lossChart.data.datasets = [];
   accChart.data.datasets = [];
   for (const [i, id] of ids.entries()) {
-    const m = await getJson('/api/metrics?id=' + encodeURIComponent(id));
-    const val = m.rows.filter(r => r[4] !== null);
+    const val = (await getJson('/api/metrics?validation_only=true&id=' + encodeURIComponent(id))).rows;
     const color = COLORS[i % COLORS.length];
     lossChart.data.datasets.push({ label: id, data: val.map(r => ({ x: r[0], y: r[4] })), borderColor: color });
     accChart.data.datasets.push({ label: id, data: val.map(r => ({ x: r[0], y: r[5] })), borderColor: color });

@@ -1,17 +1,11 @@
 package dev.descent.plot;
 
-import java.util.Arrays;
+import dev.descent.train.Thinning;
 
 /**
- * Thins a long line to what a chart of a given width can show: M4 aggregation (Jugel et al., "M4: A
- * Visualization-Oriented Time Series Data Aggregation", VLDB 2014). The x range is cut into
- * {@code columns} equal buckets and each keeps its first and last point and the points of its least
- * and greatest y, in their order: a line through them covers the same pixels in each column as the
- * line through all the points, so the chart looks the same while a run of 100,000 steps draws about
- * 5,000 points a line instead of 100,000 (its SVG 85 MB before, see docs/PERFORMANCE.md).
- *
- * <p>A non-finite y (a diverged step's loss) breaks the line where it stands; a bucket keeps its first
- * such point, so the break stays.
+ * Thins a long line to what a chart of a given width can show, with {@link Thinning#m4} (M4 aggregation):
+ * the chart looks the same while a run of 100,000 steps draws about 5,000 points a line instead of
+ * 100,000 (its SVG 85 MB before, see docs/PERFORMANCE.md).
  */
 final class Decimation {
 
@@ -31,62 +25,15 @@ final class Decimation {
      * must be increasing (a line drawn left to right).
      */
     static Points m4(double[] x, double[] y, double lo, double hi, boolean log, int columns) {
-        int n = x.length;
-        if (n <= 4L * columns || !(hi > lo) || !sorted(x)) {
+        int[] keep = Thinning.m4(x, y, lo, hi, log, columns);
+        if (keep == null) {
             return new Points(x, y);
         }
-        double a = log ? Math.log(lo) : lo, span = (log ? Math.log(hi) : hi) - a;
-        int[] keep = new int[5 * columns + 5];
-        int kept = 0;
-        int i = 0;
-        while (i < n) {
-            int col = column(x[i], a, span, log, columns);
-            int first = i, last = i, min = -1, max = -1, gap = -1;
-            while (i < n && column(x[i], a, span, log, columns) == col) {
-                last = i;
-                if (Double.isFinite(y[i])) {
-                    if (min < 0 || y[i] < y[min]) {
-                        min = i;
-                    }
-                    if (max < 0 || y[i] > y[max]) {
-                        max = i;
-                    }
-                } else if (gap < 0) {
-                    gap = i;
-                }
-                i++;
-            }
-            int[] bucket = {first, min, max, gap, last};
-            Arrays.sort(bucket);
-            for (int k : bucket) {
-                if (k >= 0 && (kept == 0 || keep[kept - 1] != k)) {
-                    if (kept == keep.length) {
-                        keep = Arrays.copyOf(keep, kept * 2);
-                    }
-                    keep[kept++] = k;
-                }
-            }
-        }
-        double[] px = new double[kept], py = new double[kept];
-        for (int k = 0; k < kept; k++) {
+        double[] px = new double[keep.length], py = new double[keep.length];
+        for (int k = 0; k < keep.length; k++) {
             px[k] = x[keep[k]];
             py[k] = y[keep[k]];
         }
         return new Points(px, py);
-    }
-
-    private static int column(double x, double a, double span, boolean log, int columns) {
-        double t = ((log ? Math.log(x) : x) - a) / span;
-        // Points outside the range (or NaN x) share the nearest end bucket: they are drawn clipped.
-        return t >= 0 ? (int) Math.min(columns - 1, t * columns) : 0;
-    }
-
-    private static boolean sorted(double[] x) {
-        for (int i = 1; i < x.length; i++) {
-            if (!(x[i] >= x[i - 1])) {
-                return false;
-            }
-        }
-        return true;
     }
 }

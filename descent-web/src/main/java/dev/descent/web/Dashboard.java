@@ -16,7 +16,10 @@ import io.javalin.http.staticfiles.Location;
  * <pre>
  * GET /api/runs                          every run: optimizer, lr, batch, epochs, test accuracy, time, status
  * GET /api/run?id=RUN                    config.json, summary.json and status
- * GET /api/metrics?id=RUN&amp;since=N        the rows of metrics.csv after the first N
+ * GET /api/metrics?id=RUN&amp;since=N        the rows of metrics.csv after the first N (total: how many it has);
+ *     &amp;points=P                          at most about 4P of them: M4 thinning of the train loss and accuracy over
+ *                                        P columns, every validation and measurement row kept (0: every row);
+ *     &amp;validation_only=true              only the rows with a validation loss
  * GET /api/report?id=RUN                 per-class accuracy and confusion matrix of the test set
  * GET /api/studies                       every study (a directory with a journal) under the root, the root included,
  *                                        and every study of the databases given (id postgresql:I:NAME)
@@ -89,7 +92,8 @@ public final class Dashboard implements AutoCloseable {
         });
         app.get("/api/runs", ctx -> json(ctx, store.list()));
         app.get("/api/run", ctx -> json(ctx, store.run(ctx.queryParam("id"))));
-        app.get("/api/metrics", ctx -> json(ctx, store.metrics(ctx.queryParam("id"), since(ctx.queryParam("since")))));
+        app.get("/api/metrics", ctx -> json(ctx, store.metrics(ctx.queryParam("id"), since(ctx.queryParam("since")),
+                points(ctx.queryParam("points")), validationOnly(ctx.queryParam("validation_only")))));
         app.get("/api/report", ctx -> json(ctx, store.report(ctx.queryParam("id"))));
         app.get("/api/studies", ctx -> json(ctx, studies.list()));
         app.get("/api/study", ctx -> json(ctx, studies.study(ctx.queryParam("id"))));
@@ -132,18 +136,44 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static int since(String s) {
+        return wholeNumber("since", s, 0);
+    }
+
+    /** The columns of M4 thinning a client asks for: 0 (every row) to {@value #MAX_POINTS}. */
+    private static int points(String s) {
+        int v = wholeNumber("points", s, 0);
+        if (v > MAX_POINTS) {
+            throw BadRequest.invalid("points must be <= " + MAX_POINTS + " (0 for every row), got " + v);
+        }
+        return v;
+    }
+
+    /** A chart wider than this many pixels is not one a page draws; more columns would thin nothing. */
+    private static final int MAX_POINTS = 100_000;
+
+    private static int wholeNumber(String name, String s, int absent) {
         if (s == null) {
-            return 0;
+            return absent;
         }
         try {
             int v = Integer.parseInt(s);
             if (v < 0) {
-                throw BadRequest.invalid("since must be >= 0, got " + v);
+                throw BadRequest.invalid(name + " must be >= 0, got " + v);
             }
             return v;
         } catch (NumberFormatException e) {
-            throw BadRequest.invalid("since must be a whole number, got '" + s + "'");
+            throw BadRequest.invalid(name + " must be a whole number, got '" + s + "'");
         }
+    }
+
+    private static boolean validationOnly(String s) {
+        if (s == null || s.equals("false")) {
+            return false;
+        }
+        if (s.equals("true")) {
+            return true;
+        }
+        throw BadRequest.invalid("validation_only must be true or false, got '" + s + "'");
     }
 
     private static void json(Context ctx, Object body) throws Exception {

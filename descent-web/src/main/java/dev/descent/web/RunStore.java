@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.io.InputException;
 import dev.descent.io.InputFiles;
 import dev.descent.io.Json;
+import dev.descent.train.Thinning;
 
 /**
  * The run directories (DESIGN §5) under a root, read on request. A run's id is its path relative to
@@ -265,23 +266,44 @@ class RunStore {
     /**
      * Rows of metrics.csv from row {@code since} on, with the header's column names ({@code step},
      * …, {@code val_acc}, then measurements such as {@code sharpness}); empty or malformed cells are null.
+     * {@code total} is how many rows the file has, from which a client asks for the next ones.
+     *
+     * @param points when positive and the rows are more than four times as many: only the rows M4 keeps of
+     *     the train loss and of the train accuracy against the step over {@code points} columns
+     *     ({@link Thinning#m4}), and every row with a validation or measurement value ({@code thinned}: true)
+     * @param validationOnly only the rows with a validation loss (what an overlay of runs draws)
      */
-    ObjectNode metrics(String id, int since) {
+    ObjectNode metrics(String id, int since, int points, boolean validationOnly) {
         Path dir = dir(id);
         ObjectNode r = JSON.createObjectNode();
         ArrayNode names = r.putArray("columns");
-        ArrayNode rows = r.putArray("rows");
+        List<double[]> rows = new ArrayList<>();
         int total = 0;
         try {
             Path m = file(dir, "metrics.csv");
             if (m != null) {
                 try (InputStream in = InputFiles.open(m); Reader rd = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                    total = readRows(rd, since, names, rows);
+                    total = readRows(rd, since, names, rows, validationOnly);
                 } catch (IOException e) {
                     throw InputFiles.unreadable(m, e);
                 }
             }
             r.put("total", total);
+            boolean[] keep = !validationOnly && points > 0 && rows.size() > 4L * points ? thin(rows, points) : null;
+            ArrayNode out = r.putArray("rows");
+            for (int i = 0; i < rows.size(); i++) {
+                if (keep == null || keep[i]) {
+                    ArrayNode row = out.addArray();
+                    for (double v : rows.get(i)) {
+                        if (Double.isFinite(v)) {
+                            row.add(v);
+                        } else {
+                            row.addNull();
+                        }
+                    }
+                }
+            }
+            r.put("thinned", keep != null);
             r.put("status", status(dir, summary(dir)));
         } catch (InputException e) {
             throw BadRequest.unprocessable("run '" + id + "' is unreadable: " + rootless(e.getMessage()));
@@ -289,13 +311,47 @@ class RunStore {
         return r;
     }
 
+    /** metrics.csv's columns: step, epoch, train loss, train accuracy, validation loss, validation accuracy, then measurements. */
+    private static final int STEP = 0, TRAIN_LOSS = 2, TRAIN_ACC = 3, VAL_LOSS = 4;
+
+    /**
+     * Which rows draw the same curves at a width of {@code points} columns: M4's of the train loss and of
+     * the train accuracy, and every row that has a validation or measurement value; null (every row) when
+     * the steps are not increasing, which is not a line to thin.
+     */
+    private static boolean[] thin(List<double[]> rows, int points) {
+        int n = rows.size();
+        double[] step = new double[n], lossTrain = new double[n], accTrain = new double[n];
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double[] row = rows.get(i);
+            step[i] = row[STEP];
+            lossTrain[i] = row[TRAIN_LOSS];
+            accTrain[i] = row[TRAIN_ACC];
+            for (int k = VAL_LOSS; k < row.length && !keep[i]; k++) {
+                keep[i] = Double.isFinite(row[k]);
+            }
+        }
+        for (double[] y : new double[][] {lossTrain, accTrain}) {
+            int[] m4 = Thinning.m4(step, y, step[0], step[n - 1], false, points);
+            if (m4 == null) {
+                return null;
+            }
+            for (int i : m4) {
+                keep[i] = true;
+            }
+        }
+        return keep;
+    }
+
     /**
      * Parses metrics.csv, streaming, with lines bounded in length: the header's names go to
-     * {@code names}, then each row of at least six fields and as many as the header names; a shorter
-     * line is one being written and ends the rows, and so does a line longer than {@value #MAX_LINE}
-     * characters (not a metrics row).
+     * {@code names}, then each row of at least six fields and as many as the header names, from row
+     * {@code since} on (with a validation loss only, when {@code validated}), to {@code rows} (NaN for an
+     * empty or malformed cell); returns how many rows the file has. A shorter line is one being written and
+     * ends the rows, and so does a line longer than {@value #MAX_LINE} characters (not a metrics row).
      */
-    static int readRows(Reader in, int since, ArrayNode names, ArrayNode rows) throws IOException {
+    static int readRows(Reader in, int since, ArrayNode names, List<double[]> rows, boolean validated) throws IOException {
         StringBuilder line = new StringBuilder();
         int total = 0, columns = 6;
         boolean header = true, tooLong = false;
@@ -323,16 +379,12 @@ class RunStore {
                 if (f.length < columns) {
                     return total; // a line being written
                 }
-                if (total++ >= since) {
-                    ArrayNode row = rows.addArray();
+                if (total++ >= since && (!validated || Double.isFinite(cell(f[VAL_LOSS])))) {
+                    double[] row = new double[columns];
                     for (int k = 0; k < columns; k++) {
-                        double v = cell(f[k]);
-                        if (Double.isFinite(v)) {
-                            row.add(v);
-                        } else {
-                            row.addNull();
-                        }
+                        row[k] = cell(f[k]);
                     }
+                    rows.add(row);
                 }
             }
             if (c < 0) {

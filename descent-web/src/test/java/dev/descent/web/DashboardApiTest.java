@@ -97,6 +97,55 @@ class DashboardApiTest {
         assertThat(get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * A long run's first view asks for about as many points as the chart has columns: M4 keeps each
+     * column's first, last, lowest and highest train loss and accuracy, and every validation and
+     * measurement row, in file order; {@code total} still counts every row, for the next poll's since.
+     */
+    @Test
+    void metricsThinnedToAChartsColumnsKeepEachColumnsExtremesAndEveryValidation() throws Exception {
+        JsonNode all = ok("/api/metrics?id=adam-run").get("rows");
+        JsonNode m = ok("/api/metrics?id=adam-run&points=10");
+        assertThat(m.get("thinned").asBoolean()).isTrue();
+        assertThat(m.get("total").asInt()).isEqualTo(200);
+        JsonNode rows = m.get("rows");
+        assertThat(rows.size()).isLessThan(200).isLessThanOrEqualTo(2 * 5 * 10 + 20 + 4);
+        java.util.List<Double> steps = new java.util.ArrayList<>();
+        rows.forEach(r -> steps.add(r.get(0).asDouble()));
+        assertThat(steps).isSorted().doesNotHaveDuplicates();
+        java.util.Set<Double> kept = new java.util.HashSet<>(steps);
+        double first = all.get(0).get(0).asDouble(), span = all.get(199).get(0).asDouble() - first;
+        for (int col = 0; col < 10; col++) {
+            for (int y : new int[] {2, 3}) {
+                JsonNode lo = null, hi = null;
+                for (JsonNode r : all) {
+                    int c = (int) Math.min(9, (r.get(0).asDouble() - first) / span * 10);
+                    if (c == col && (lo == null || r.get(y).asDouble() < lo.get(y).asDouble())) {
+                        lo = r;
+                    }
+                    if (c == col && (hi == null || r.get(y).asDouble() > hi.get(y).asDouble())) {
+                        hi = r;
+                    }
+                }
+                assertThat(kept).as("column %d, field %d", col, y).contains(lo.get(0).asDouble(), hi.get(0).asDouble());
+            }
+        }
+        for (JsonNode r : all) {
+            if (!r.get(4).isNull() || !r.get(6).isNull()) {
+                assertThat(kept).as("validation or measurement row at step %s", r.get(0)).contains(r.get(0).asDouble());
+            }
+        }
+        assertThat(kept).contains(all.get(0).get(0).asDouble(), all.get(199).get(0).asDouble());
+        // Few rows for the columns asked: every row.
+        JsonNode whole = ok("/api/metrics?id=adam-run&points=50");
+        assertThat(whole.get("thinned").asBoolean()).isFalse();
+        assertThat(whole.get("rows")).isEqualTo(all);
+        // An overlay of runs draws their validation curves alone.
+        JsonNode val = ok("/api/metrics?id=adam-run&validation_only=true").get("rows");
+        assertThat(val).hasSize(20).allSatisfy(r -> assertThat(r.get(4).isNumber()).isTrue());
+        assertThat(ok("/api/metrics?id=adam-run&since=150&validation_only=true").get("rows")).hasSize(5);
+    }
+
     @Test
     void pathTraversalNeverReachesAFileOutsideTheRuns() throws Exception {
         for (String id : new String[] {"../outside", "..%2Foutside", "../../etc/passwd", "study/../../outside", "/etc", "%2Fetc", "adam-run/..", "..\\outside"}) {
@@ -119,6 +168,10 @@ class DashboardApiTest {
         error("/api/run?id=nope", 404, "no run 'nope'");
         error("/api/metrics?id=adam-run&since=-1", 400, "since must be >= 0");
         error("/api/metrics?id=adam-run&since=abc", 400, "since must be a whole number");
+        error("/api/metrics?id=adam-run&points=-5", 400, "points must be >= 0");
+        error("/api/metrics?id=adam-run&points=wide", 400, "points must be a whole number");
+        error("/api/metrics?id=adam-run&points=100001", 400, "points must be <= 100000");
+        error("/api/metrics?id=adam-run&validation_only=yes", 400, "validation_only must be true or false");
         error("/api/report?id=study/trials/0003", 404, "has no report yet");
         error("/api/playground?fn=sphere", 400, "unknown function 'sphere'");
         error("/api/playground?kappa=0.5", 400, "condition number must be >= 1");
