@@ -177,6 +177,8 @@ class DashboardBrowserTest {
             long sent = (Long) js("return window.descentCharts.points.lossTrain.length");
             assertThat(sent).isGreaterThan(1280).isLessThan(20_000 / 2);
             assertThat((Double) js("return Math.max(...window.descentCharts.points.lossTrain.map(p => p.y))")).isEqualTo(9.5);
+            // Each step once, in order (two polls in flight would add rows twice).
+            assertThat((Boolean) js("const p = window.descentCharts.points.lossTrain; return p.every((q, i) => i === 0 || q.x > p[i - 1].x)")).isTrue();
             waiting(5).until(d -> ((Long) js("return window.descentCharts.loss.getDatasetMeta(0).data.length")) > 0);
             long drawn = (Long) js("return window.descentCharts.loss.getDatasetMeta(0).data.length");
             long width = (Long) js("return window.descentCharts.loss.width");
