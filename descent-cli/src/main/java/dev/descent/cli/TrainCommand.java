@@ -44,6 +44,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SharpnessOptions sharpness = new SharpnessOptions();
 
+    @Option(names = "--jit-warmup", negatable = true, defaultValue = "${sys:" + KernelWarmup.PROPERTY + ":-true}", fallbackValue = "true",
+            description = {"compile the training step on synthetic data while the data loads, so that the first epoch's time is the training's, "
+                    + "not the JIT's (default: on; -D" + KernelWarmup.PROPERTY + "=false turns it off). Off, training starts sooner and its first "
+                    + "epoch runs several times slower than the next; results are the same bit for bit"})
+    boolean jitWarmup;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint, with the options it was started with; takes no other option but --debug")
     Path resume;
 
@@ -67,19 +73,35 @@ public final class TrainCommand implements Callable<Integer> {
         // Compile the training step on synthetic data while the data set loads. The warm-up is waited
         // for only once the data and any checkpoint are loaded and checked: bad input is reported at
         // once, not after the warm-up has settled.
-        KernelWarmup w = TrainingSession.warmup(model, data, optimizer, name, schedule, train);
+        KernelWarmup w = TrainingSession.warmup(model, data, optimizer, name, schedule, train, jitWarmup);
         TrainingSession.Outcome o;
         try {
             d = TrainingSession.load(data, train, out);
             // The warm-up goes on with the run's short last batches (of an epoch, of a validation).
             w.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
             o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resume, argv,
-                    List.of(new ConsoleProgress(out, System.console() != null)), out, new TrainingSession.Hooks(w::close, s -> report(s, dir, out)));
+                    List.of(new ConsoleProgress(out, System.console() != null)), out, new TrainingSession.Hooks(() -> awaitWarmup(w, out), s -> report(s, dir, out)));
         } catch (RuntimeException | Error e) {
             w.cancel();
             throw e;
         }
         return exitCode(o.result());
+    }
+
+    /**
+     * Waits for the warm-up, saying so: it can hold the run back for several seconds after the data
+     * has loaded, which without a line looked like a hang.
+     */
+    private static void awaitWarmup(KernelWarmup w, PrintWriter out) {
+        if (!w.enabled()) {
+            w.close();
+            return;
+        }
+        out.println("compiling the training step on synthetic data (JIT warm-up; --no-jit-warmup skips it)...");
+        out.flush();
+        long start = System.nanoTime();
+        w.close();
+        out.printf(Locale.ROOT, "JIT warm-up done: waited %.1f s, %,d synthetic steps in all%n", (System.nanoTime() - start) / 1e9, w.steps());
     }
 
     /** The run's last lines: how it ended, its speed, its accuracies. */

@@ -362,18 +362,24 @@ final class TrainingSession {
      * listeners, of the kinds {@link #run} gives a run (a progress line printing nowhere, the metrics
      * log, the checkpoints, once per warm-up trainer), writing in the warm-up's scratch directory.
      */
-    static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t) {
-        return warmup(m, data, o, List.of(optimizerName), s, t);
+    static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, String optimizerName, ScheduleOptions s, TrainOptions t,
+                               boolean enabled) {
+        return warmup(m, data, o, List.of(optimizerName), s, t, enabled);
     }
 
-    /** The same for runs with several optimizers, in the order they will train: each one's update is warmed too. */
+    /** The same for runs with several optimizers, in the order they will train (each one's update is warmed too), on unless {@code -Ddescent.warmup=false}. */
     static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, List<String> optimizerNames, ScheduleOptions s, TrainOptions t) {
+        return warmup(m, data, o, optimizerNames, s, t, KernelWarmup.enabledByDefault());
+    }
+
+    private static KernelWarmup warmup(ModelOptions m, DataSource data, OptimizerOptions o, List<String> optimizerNames, ScheduleOptions s, TrainOptions t,
+                                       boolean enabled) {
         MnistFamily fam = data.family();
         List<Function<Map<String, Tensor>, Optimizer<?>>> factories = new ArrayList<>();
         for (String name : optimizerNames) {
             factories.add(named -> optimizerSpec(o, name, s, t).create(named));
         }
-        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories, warmupListeners());
+        return KernelWarmup.start(m.spec(28 * 28, fam != null ? fam.numClasses() : 10), t.batchSize, t.config(), factories, warmupListeners(), enabled);
     }
 
     /**

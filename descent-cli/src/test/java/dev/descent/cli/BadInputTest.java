@@ -55,7 +55,8 @@ class BadInputTest {
                 Arguments.of(List.of("--loss", "mse", "--class-weights", "1,1,1,2"), "class weights apply to the nll loss only, not mse"),
                 Arguments.of(List.of("--track-sharpness", "0"), "--track-sharpness must be a positive number of steps, got 0"),
                 Arguments.of(List.of("--track-sharpness", "5", "--sharpness-examples", "0"), "--sharpness-examples must be positive, got 0"),
-                Arguments.of(List.of("--track-sharpness", "5", "--class-weights", "1,1,1,2"), "it cannot be combined with --class-weights"));
+                Arguments.of(List.of("--track-sharpness", "5", "--class-weights", "1,1,1,2"), "it cannot be combined with --class-weights"),
+                Arguments.of(List.of("--jit-warmup=maybe"), "'--jit-warmup': 'maybe' is not a boolean"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -160,6 +160,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void withoutTheJitWarmupTheRunIsTheSameBitForBitAndStartsWithoutWaiting() throws IOException {
+        Path on = tmp.resolve("warm-on"), off = tmp.resolve("warm-off");
+        MainTest.Result warm = train(on);
+        assertThat(warm.code()).as(warm.err()).isZero();
+        assertThat(warm.out()).contains("compiling the training step on synthetic data").containsPattern("JIT warm-up done: waited [0-9.]+ s, [0-9,]+ synthetic steps");
+        List<Path> scratch = warmupScratch();
+        MainTest.Result cold = train(off, "--no-jit-warmup");
+        assertThat(cold.code()).as(cold.err()).isZero();
+        assertThat(cold.out()).doesNotContain("JIT warm-up").doesNotContain("compiling the training step");
+        assertThat(warmupScratch()).as("no warm-up, so no scratch directory").containsExactlyInAnyOrderElementsOf(scratch);
+        assertThat(Files.readAllLines(off.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(on.resolve("metrics.csv")));
+        assertThat(Files.readAllBytes(off.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(on.resolve("model.safetensors")));
+        // The resumed run keeps the choice: it is one of the run's own options.
+        MainTest.Result again = MainTest.run("train", "--resume", off.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming").doesNotContain("JIT warm-up");
+    }
+
+    @Test
     void resumingAFinishedRunChangesNothing() throws IOException {
         Path run = tmp.resolve("done");
         assertThat(train(run, "--optimizer", "momentum", "--schedule", "cosine", "--epochs", "3").code()).isZero();

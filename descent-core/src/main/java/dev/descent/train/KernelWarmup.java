@@ -127,6 +127,7 @@ public final class KernelWarmup implements AutoCloseable {
     private final float[] pixels;
     private final int[] labels;
     private final Thread thread;
+    private final boolean enabled;
     /** Registered as a shutdown hook while the warm-up runs with a scratch directory ({@link #cleanUp}). */
     private final Thread cleanup;
     private volatile long deadline;
@@ -154,6 +155,7 @@ public final class KernelWarmup implements AutoCloseable {
         this.run = run;
         this.optimizers = List.copyOf(optimizers);
         this.runListeners = runListeners;
+        this.enabled = enabled;
         this.scratch = enabled && runListeners != RunListeners.NONE ? scratchDirectory() : null;
         // Enough examples for the longest sets: every tail is shorter than its batch.
         int most = (BLOCK + 1) * batch + (VAL_BATCHES + 1) * run.valBatchSize();
@@ -421,7 +423,20 @@ public final class KernelWarmup implements AutoCloseable {
      */
     public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers,
                                      RunListeners listeners) {
-        boolean enabled = !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
+        return start(spec, batchSize, run, optimizers, listeners, enabledByDefault());
+    }
+
+    /**
+     * The same, turned on or off by the caller rather than by {@code descent.warmup}: turned off
+     * ({@code enabled} false), it starts nothing, {@link #expect} and {@link #close} return at once and
+     * {@link #enabled} says so. Off, a run starts sooner and its first epoch pays for the JIT instead:
+     * on two cores the warm-up takes longer than the JIT's work inside that epoch would, because the
+     * compilers share the cores with the warm-up's own steps (docs/PERFORMANCE.md, section 29).
+     *
+     * @throws IllegalArgumentException if {@code optimizers} is empty
+     */
+    public static KernelWarmup start(MlpSpec spec, int batchSize, TrainConfig run, List<Function<Map<String, Tensor>, Optimizer<?>>> optimizers,
+                                     RunListeners listeners, boolean enabled) {
         KernelWarmup w = new KernelWarmup(spec, batchSize, run, optimizers, listeners, enabled);
         if (enabled) {
             if (w.scratch != null) {
@@ -430,6 +445,16 @@ public final class KernelWarmup implements AutoCloseable {
             w.thread.start();
         }
         return w;
+    }
+
+    /** Whether the warm-up is on unless a caller says otherwise: yes, but for {@code -Ddescent.warmup=false} ({@link #PROPERTY}). */
+    public static boolean enabledByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
+    }
+
+    /** Whether this warm-up runs: false when it was turned off, and {@link #close} then returns at once. */
+    public boolean enabled() {
+        return enabled;
     }
 
     /**
