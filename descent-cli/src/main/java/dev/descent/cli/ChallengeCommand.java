@@ -122,7 +122,7 @@ public final class ChallengeCommand implements Callable<Integer> {
             List<String> benchArgv = new ArrayList<>(base);
             benchArgv.addAll(List.of("--out", dir.resolve("benchmark").toString()));
             b = TrainingSession.run(d, bench.model, bench.optimizer, bench.optimizer.name(), bench.schedule, bench.train, new SharpnessOptions(),
-                    RunDir.create(dir.resolve("benchmark")), null, benchArgv, List.of(), new PrintWriter(java.io.Writer.nullWriter()), TrainingSession.Hooks.beforeFit(warmup::close));
+                    RunDir.create(dir.resolve("benchmark")), null, benchArgv, List.of(), new PrintWriter(java.io.Writer.nullWriter()), TrainingSession.Hooks.beforeFit(stepsLeft -> warmup.close()));
         } finally {
             // A no-op once the benchmark has waited for it; stops it when loading or the run failed first.
             warmup.cancel();

@@ -154,7 +154,7 @@ public final class CompareCommand implements Callable<Integer> {
                 argv.add("--out=" + dir.path());
                 String what = n + (seeds > 1 ? " seed " + train.seed : "");
                 // On Ctrl-C or SIGTERM the JVM exits once this run's files are written: say so before it does.
-                TrainingSession.Hooks hooks = new TrainingSession.Hooks(warmup::close, o -> {
+                TrainingSession.Hooks hooks = new TrainingSession.Hooks(stepsLeft -> warmup.close(), o -> {
                     if (o.result().reason() == TrainResult.Stop.INTERRUPTED) {
                         out.println("compare: " + o.result().message() + " of " + what + "; no table: the finished runs and this one's checkpoint are under " + root);
                     }

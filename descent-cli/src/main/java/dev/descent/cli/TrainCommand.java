@@ -80,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
             // The warm-up goes on with the run's short last batches (of an epoch, of a validation).
             w.expect(d.train().size(), d.val() == null ? 0 : d.val().size());
             o = TrainingSession.run(d, model, optimizer, name, schedule, train, sharpness, dir, resume, argv,
-                    List.of(new ConsoleProgress(out, System.console() != null)), out, new TrainingSession.Hooks(() -> awaitWarmup(w, out), s -> report(s, dir, out)));
+                    List.of(new ConsoleProgress(out, System.console() != null)), out, new TrainingSession.Hooks(stepsLeft -> awaitWarmup(w, stepsLeft, out), s -> report(s, dir, out)));
         } catch (RuntimeException | Error e) {
             w.cancel();
             throw e;
@@ -90,11 +90,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * Waits for the warm-up, saying so: it can hold the run back for several seconds after the data
-     * has loaded, which without a line looked like a hang.
+     * has loaded, which without a line looked like a hang. With no step left to train (a finished run
+     * resumed), stops it instead: it compiled a step that would never run, for 5 s.
      */
-    private static void awaitWarmup(KernelWarmup w, PrintWriter out) {
-        if (!w.enabled()) {
-            w.close();
+    private static void awaitWarmup(KernelWarmup w, int stepsLeft, PrintWriter out) {
+        if (!w.enabled() || stepsLeft == 0) {
+            w.cancel();
             return;
         }
         out.println("compiling the training step on synthetic data (JIT warm-up; --no-jit-warmup skips it)...");

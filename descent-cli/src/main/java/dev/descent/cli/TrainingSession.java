@@ -121,15 +121,16 @@ final class TrainingSession {
      * What a command runs at two moments of {@link #run}.
      *
      * @param beforeFit runs once the model, optimizer and any checkpoint are loaded and checked, just
-     *                  before training starts (train waits for its kernel warm-up there, so a damaged
-     *                  checkpoint is reported at once)
+     *                  before training starts, with the number of steps left to train (0 when a resumed
+     *                  run had already finished): train waits for its kernel warm-up there, so a damaged
+     *                  checkpoint is reported at once, and stops it unwaited for when no step is left
      * @param report    runs once the run's files are written, with its outcome, before a Ctrl-C or
      *                  SIGTERM lets the JVM exit: what it prints is printed however the run ended
      */
-    record Hooks(Runnable beforeFit, java.util.function.Consumer<Outcome> report) {
-        static final Hooks NONE = new Hooks(() -> { }, o -> { });
+    record Hooks(java.util.function.IntConsumer beforeFit, java.util.function.Consumer<Outcome> report) {
+        static final Hooks NONE = new Hooks(stepsLeft -> { }, o -> { });
 
-        static Hooks beforeFit(Runnable beforeFit) {
+        static Hooks beforeFit(java.util.function.IntConsumer beforeFit) {
             return new Hooks(beforeFit, o -> { });
         }
     }
@@ -204,7 +205,7 @@ final class TrainingSession {
         // 60,000 training images, of which the split selects its 50,000: 0.13-0.99 s beside the last of
         // train's kernel warm-up, 0.05 s on its own once compiled; docs/PERFORMANCE.md, section 15).
         trainer.prepareData();
-        hooks.beforeFit().run();
+        hooks.beforeFit().accept(Math.max(0, trainer.totalSteps() - trainer.step()));
         Runtime.getRuntime().addShutdownHook(hook);
         Outcome outcome;
         try {
