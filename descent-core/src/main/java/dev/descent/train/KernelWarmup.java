@@ -131,6 +131,7 @@ public final class KernelWarmup implements AutoCloseable {
     /** Registered as a shutdown hook while the warm-up runs with a scratch directory ({@link #cleanUp}). */
     private final Thread cleanup;
     private volatile long deadline;
+    /** The trainer running or last run; null when the warm-up is turned off. */
     private volatile Trainer current;
     /** The trainer with sparse hidden layers, once made ({@link #sparseTrainer}); {@link #close} stops it. */
     private volatile Trainer sparseRound;
@@ -157,12 +158,13 @@ public final class KernelWarmup implements AutoCloseable {
         this.runListeners = runListeners;
         this.enabled = enabled;
         this.scratch = enabled && runListeners != RunListeners.NONE ? scratchDirectory() : null;
-        // Enough examples for the longest sets: every tail is shorter than its batch.
-        int most = (BLOCK + 1) * batch + (VAL_BATCHES + 1) * run.valBatchSize();
+        // Enough examples for the longest sets: every tail is shorter than its batch. Turned off, it
+        // makes neither them nor a trainer (140-180 ms of a cold JVM that --no-jit-warmup would spend).
+        int most = enabled ? (BLOCK + 1) * batch + (VAL_BATCHES + 1) * run.valBatchSize() : 0;
         this.pixels = new float[most * spec.inDim()];
         this.labels = new int[most];
         synthetic(pixels, labels, spec);
-        this.current = trainer(Tails.NONE, 0, false);
+        this.current = enabled ? trainer(Tails.NONE, 0, false) : null;
         this.deadline = System.nanoTime() + BUDGET_NANOS;
         this.thread = new Thread(this::warm, "descent-warmup");
         thread.setDaemon(true);
@@ -479,7 +481,9 @@ public final class KernelWarmup implements AutoCloseable {
             // Under the lock: until tails is set, the thread cannot have made a trainer with the
             // tails, so the one stopped here is the first or the sparse one (sparseTrainer).
             deadline = Math.max(deadline, System.nanoTime() + TAILS_BUDGET_NANOS + (optimizers.size() - 1) * PER_OPTIMIZER_NANOS);
-            current.requestStop();
+            if (current != null) {
+                current.requestStop();
+            }
             tails = t;
             notifyAll();
         }
@@ -502,7 +506,7 @@ public final class KernelWarmup implements AutoCloseable {
 
     /** Validations the warm-up has run so far (valid once it has stopped). */
     int validations() {
-        return validationsBefore + current.history().valIdx().length;
+        return validationsBefore + (current == null ? 0 : current.history().valIdx().length);
     }
 
     /**
@@ -515,7 +519,9 @@ public final class KernelWarmup implements AutoCloseable {
         synchronized (this) {
             notifyAll();
         }
-        current.requestStop();
+        if (current != null) {
+            current.requestStop();
+        }
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {
                 thread.join(1000);

@@ -219,6 +219,25 @@ class KernelWarmupTest {
         assertThat(scratchDirectories()).containsExactlyInAnyOrderElementsOf(before);
     }
 
+    @Test
+    void aWarmupTurnedOffByItsCallerTrainsNothingAndAnswersEveryCall() {
+        MlpSpec spec = MlpSpec.of(12, List.of(10), 3);
+        TrainConfig run = new TrainConfig(1, 200, 200, 100, 40, 1, 0, null);
+        List<Path> made = new ArrayList<>();
+        KernelWarmup off = KernelWarmup.start(spec, 32, run, List.of(p -> Adam.adam(List.copyOf(p.values()), 1e-3, 0, Adam.Options.defaults())),
+                (model, optimizer, scratch) -> {
+                    made.add(scratch);
+                    return List.of();
+                }, false);
+        assertThat(off.enabled()).isFalse();
+        off.expect(1000 + 7, 400 + 3);
+        off.close();
+        off.cancel();
+        assertThat(off.steps()).isZero();
+        assertThat(off.validations()).isZero();
+        assertThat(made).as("no trainer, so no listeners made").isEmpty();
+    }
+
     private static List<Path> scratchDirectories() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("descent-warmup-")).toList();
