@@ -44,11 +44,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SharpnessOptions sharpness = new SharpnessOptions();
 
-    @Option(names = "--jit-warmup", negatable = true, defaultValue = "${sys:" + KernelWarmup.PROPERTY + ":-true}", fallbackValue = "true",
+    @Option(names = "--jit-warmup", negatable = true,
             description = {"compile the training step on synthetic data while the data loads, so that the first epoch's time is the training's, "
                     + "not the JIT's (default: on; -D" + KernelWarmup.PROPERTY + "=false turns it off). Off, training starts sooner and its first "
                     + "epoch runs several times slower than the next; results are the same bit for bit"})
-    boolean jitWarmup;
+    Boolean jitWarmup;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run from its last checkpoint, with the options it was started with; takes no other option but --debug")
     Path resume;
@@ -73,7 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
         // Compile the training step on synthetic data while the data set loads. The warm-up is waited
         // for only once the data and any checkpoint are loaded and checked: bad input is reported at
         // once, not after the warm-up has settled.
-        KernelWarmup w = TrainingSession.warmup(model, data, optimizer, name, schedule, train, jitWarmup);
+        KernelWarmup w = TrainingSession.warmup(model, data, optimizer, name, schedule, train,
+                jitWarmup != null ? jitWarmup : KernelWarmup.enabledByDefault());
         TrainingSession.Outcome o;
         try {
             d = TrainingSession.load(data, train, out);

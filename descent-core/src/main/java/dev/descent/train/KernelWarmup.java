@@ -431,9 +431,9 @@ public final class KernelWarmup implements AutoCloseable {
     /**
      * The same, turned on or off by the caller rather than by {@code descent.warmup}: turned off
      * ({@code enabled} false), it starts nothing, {@link #expect} and {@link #close} return at once and
-     * {@link #enabled} says so. Off, a run starts sooner and its first epoch pays for the JIT instead:
-     * on two cores the warm-up takes longer than the JIT's work inside that epoch would, because the
-     * compilers share the cores with the warm-up's own steps (docs/PERFORMANCE.md, section 29).
+     * {@link #enabled} says so. Off, a run starts sooner and its first epoch pays for the JIT instead;
+     * on two cores the warm-up waited longer than the JIT's work inside that epoch took
+     * (docs/PERFORMANCE.md, section 29).
      *
      * @throws IllegalArgumentException if {@code optimizers} is empty
      */
