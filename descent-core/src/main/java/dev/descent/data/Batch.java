@@ -2,6 +2,7 @@ package dev.descent.data;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.kernel.SparseRows;
@@ -30,16 +31,13 @@ public final class Batch {
     }
 
     /**
-     * A batch whose inputs are gathered on first use by {@code gather} into {@code buffer} (of shape
-     * {@code shape}), its examples' non-zeros being {@code rows}.
+     * A batch whose inputs (of shape {@code shape}) are gathered on first use by {@code gather}, which
+     * returns the array it filled, its examples' non-zeros being {@code rows}.
      */
-    Batch(int[] y, SparseRows rows, Runnable gather, float[] buffer, int[] shape) {
+    Batch(int[] y, SparseRows rows, Supplier<float[]> gather, int[] shape) {
         this.y = y;
         this.rows = rows;
-        this.gather = () -> {
-            gather.run();
-            x = Tensor.of(buffer, shape);
-        };
+        this.gather = () -> x = Tensor.of(gather.get(), shape);
     }
 
     /**

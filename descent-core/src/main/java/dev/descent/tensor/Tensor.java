@@ -26,6 +26,8 @@ public final class Tensor {
     private float[] grad;
     private Autograd.Node node;
     private boolean retainGrad;
+    /** A leaf whose gradient buffer comes from the open workspace ({@link Workspace#leaf}). */
+    private boolean gradFromWorkspace;
 
     Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -299,17 +301,22 @@ public final class Tensor {
         return retainGrad;
     }
 
+    void gradFromWorkspace() {
+        gradFromWorkspace = true;
+    }
+
     float[] gradBufferOrNull() {
         return grad;
     }
 
     /**
      * The gradient buffer, allocated (zeroed) on first use; ops accumulate into it. A non-leaf's comes
-     * from the open {@link Workspace}, if any (a leaf's, a parameter's, outlives it).
+     * from the open {@link Workspace}, if any (a leaf's, a parameter's, outlives it), as does that of a
+     * leaf made by {@link Workspace#leaf}.
      */
     float[] gradBuffer() {
         if (grad == null) {
-            grad = node != null ? Workspace.floats(data.length) : new float[data.length];
+            grad = node != null || gradFromWorkspace ? Workspace.floats(data.length) : new float[data.length];
         }
         return grad;
     }

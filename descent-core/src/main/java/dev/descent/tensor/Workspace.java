@@ -7,7 +7,7 @@ import java.util.Arrays;
  * backward — kept from one repetition to the next. While a workspace is open on a thread, the tensor
  * ops on that thread take the arrays of their results, and of the gradients of results, from it: at
  * each opening the same arrays, in the order the ops ask for them, zeroed as a new array is
- * unless the op writes it whole (one the wrong size is replaced).
+ * unless the op writes it whole (one of a new size is made, and kept beside the other size's).
  *
  * <p>Why: a new array is memory the step has not touched for a while (the JVM hands out its young
  * generation in order, 64 MB with the launcher's settings), so every one of its lines is fetched from
@@ -25,14 +25,14 @@ public final class Workspace implements AutoCloseable {
     private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
 
     /**
-     * Room for 64 arrays (a shard of the benchmark MLP takes about 20), each slot holding an empty array
-     * until first used. Neither a growth nor a null slot is met at a run's first step then: that step
-     * opens workspaces new to a JVM whose warm-up had compiled {@link #take}, and a branch the compiled
-     * code had never seen taken threw it and its callers (the batch step) back to the interpreter, which
-     * made a first epoch about 0.1 s longer. A slot the wrong size (a short last batch) is the branch
-     * every epoch takes.
+     * Room for 64 arrays (a shard of the benchmark MLP takes about 20), each slot empty until first used.
+     * Neither a growth nor a null slot is met at a run's first step then: that step opens workspaces new
+     * to a JVM whose warm-up had compiled {@link #take}, and a branch the compiled code had never seen
+     * taken threw it and its callers (the batch step) back to the interpreter, which made a first epoch
+     * about 0.1 s longer. Each slot keeps arrays of two lengths ({@link KeptFloats}): a pass's short
+     * last batch, the branch every epoch takes, allocates only in the first pass.
      */
-    private float[][] arrays = emptySlots(64);
+    private KeptFloats[] arrays = emptySlots(64);
     private int next;
     /** Whether it is open (on its thread); {@link #previous} is then the workspace it shadows, or null. */
     private boolean isOpen;
@@ -93,28 +93,37 @@ public final class Workspace implements AutoCloseable {
         return w == null ? new float[n] : w.take(n, false);
     }
 
-    private static final float[] EMPTY = new float[0];
+    /**
+     * A leaf tensor over {@code data} that requires a gradient and takes its gradient buffer, when first
+     * needed, from the workspace open on the thread at that time (zeroed), as a non-leaf result's is: for
+     * a leaf the caller makes anew at each repetition, whose gradient it reads before the next one (the
+     * data-parallel step's shard input, the first layer's output). Without it, that buffer was a new
+     * array at every step (400 KB a shard at batch 1024).
+     */
+    public static Tensor leaf(float[] data, int... shape) {
+        Tensor t = Tensor.of(data, shape).requiresGrad(true);
+        t.gradFromWorkspace();
+        return t;
+    }
 
-    private static float[][] emptySlots(int n) {
-        float[][] slots = new float[n][];
-        Arrays.fill(slots, EMPTY);
+    private static KeptFloats[] emptySlots(int n) {
+        KeptFloats[] slots = new KeptFloats[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = new KeptFloats();
+        }
         return slots;
     }
 
     private float[] take(int n, boolean zeroed) {
         if (next == arrays.length) {
-            float[][] more = emptySlots(2 * next);
+            KeptFloats[] more = emptySlots(2 * next);
             System.arraycopy(arrays, 0, more, 0, next);
             arrays = more;
         }
-        float[] a = arrays[next];
-        if (a.length != n) {
-            a = new float[n];
-            arrays[next] = a;
-        } else if (zeroed) {
+        float[] a = arrays[next++].ofLength(n);
+        if (zeroed) {
             Arrays.fill(a, 0f);
         }
-        next++;
         return a;
     }
 }

@@ -10,6 +10,7 @@ import dev.descent.nn.Mlp;
 import dev.descent.nn.Module;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.F;
+import dev.descent.tensor.KeptFloats;
 import dev.descent.tensor.Reduction;
 import dev.descent.tensor.Tensor;
 import dev.descent.tensor.Workspace;
@@ -141,7 +142,7 @@ final class BatchStep {
     private final List<Tensor> replicas = new ArrayList<>();
     private final Shard[] shards = {new Shard(), new Shard()};
     /** The shards' gradients of the first layer's output, one after the other: [n, h1]. */
-    private float[] firstOutGrad = new float[0];
+    private final KeptFloats firstOutGrad = new KeptFloats();
     /** The last batch's listing of its non-zero inputs, whose buffers the next one reuses. */
     private SparseInput listed;
     /** 0, 1, 2, …: a batch's rows in order ({@link #iota}). */
@@ -159,8 +160,8 @@ final class BatchStep {
     /** Where the first layer's weight is stored between steps (see the class comment). */
     private final InputMajorLayout layout;
     /** In bands of inputs, the first layer's output for the whole batch from each band: [n, h1] each. */
-    private float[] firstBand = new float[0];
-    private float[] secondBand = new float[0];
+    private final KeptFloats firstBand = new KeptFloats();
+    private final KeptFloats secondBand = new KeptFloats();
 
     /** The step of {@code model}, whose parameters {@code optimizer} updates (null: none known). */
     BatchStep(Module model, Optimizer<?> optimizer) {
@@ -248,14 +249,11 @@ final class BatchStep {
         Tensor x = sx == null || (!whole && !shardsListed) ? b.x().view(n, in) : null;
         float[] z = banded ? firstLayerByBands(sx, w, n, in, h1) : whole ? firstLayer(sx, x, w, bias) : null;
         // In bands, each shard adds its rows of the two bands' sums and the bias.
-        float[] second = banded ? secondBand : null, biasData = banded && bias != null ? bias.data() : null;
+        float[] second = banded ? secondBand.ofLength(n * h1) : null, biasData = banded && bias != null ? bias.data() : null;
         shards[0].prepare(b, 0, half, shardsListed, second, biasData);
         shards[1].prepare(b, half, n, shardsListed, second, biasData);
-        if (w0.requiresGrad() && firstOutGrad.length != n * h1) {
-            firstOutGrad = new float[n * h1];
-        }
         // Each shard leaves its rows of the first layer's output gradient here, on its own thread.
-        float[] dzAll = w0.requiresGrad() ? firstOutGrad : null;
+        float[] dzAll = w0.requiresGrad() ? firstOutGrad.ofLength(n * h1) : null;
         Parallel.run(2, s -> shards[s].run(mlp, s == 0 ? shard0 : replicas, w, bias, z, weights, scale, dzAll));
         if (dzAll != null && inputMajor) {
             // Each thread its band of the weight's rows (fresh: the gradient is zero, in this layout too).
@@ -282,18 +280,14 @@ final class BatchStep {
      * ({@link Gemm#ntBands}), bit for bit the same.
      */
     private float[] firstLayerByBands(SparseInput sx, Tensor w, int n, int in, int h1) {
-        if (firstBand.length != n * h1) {
-            firstBand = new float[n * h1];
-            secondBand = new float[n * h1];
-        }
-        float[] wd = w.data(), a = firstBand, c = secondBand;
+        float[] wd = w.data(), a = firstBand.ofLength(n * h1), c = secondBand.ofLength(n * h1);
         int band = layout.band();
         if (layout.held()) {
             Parallel.run(2, t -> InputMajor.forward(sx, t == 0 ? 0 : band, t == 0 ? band : in, wd, h1, t == 0 ? a : c));
         } else {
             Gemm.ntBands(sx, h1, wd, 0, band, a, c);
         }
-        return firstBand;
+        return a;
     }
 
     /**
@@ -374,8 +368,9 @@ final class BatchStep {
 
     /** One shard's buffers (reused from step to step) and results. */
     private static final class Shard {
-        private float[] x = new float[0];
-        private float[] z = new float[0];
+        private final KeptFloats x = new KeptFloats();
+        private float[] z;
+        private final KeptFloats firstOutput = new KeptFloats();
         private int[] y = new int[0];
         private int from;
         private Batch batch;
@@ -435,9 +430,7 @@ final class BatchStep {
         private void runOpen(Mlp mlp, List<Tensor> ps, Tensor w, Tensor bias, float[] all, float[] weights, float scale, float[] firstOutGrad) {
             int rows = y.length, in = mlp.spec().inDim(), h1 = w.shape()[0];
             if (all != null) {
-                if (z.length != rows * h1) {
-                    z = new float[rows * h1];
-                }
+                z = firstOutput.ofLength(rows * h1);
                 if (secondBand != null) {
                     InputMajor.addPartials(all, secondBand, biasData, from, from + rows, h1, z);
                 } else {
@@ -446,14 +439,12 @@ final class BatchStep {
             } else if (input != null) {
                 z = F.linear(input, w, bias).data();
             } else {
-                if (x.length != rows * in) {
-                    x = new float[rows * in];
-                }
-                System.arraycopy(batch.x().data(), from * in, x, 0, x.length);
-                z = F.linear(Tensor.of(x, rows, in), w, bias).data();
+                float[] own = x.ofLength(rows * in);
+                System.arraycopy(batch.x().data(), from * in, own, 0, own.length);
+                z = F.linear(Tensor.of(own, rows, in), w, bias).data();
             }
             System.arraycopy(batch.y(), from, y, 0, rows);
-            firstOut = Tensor.of(z, rows, h1).requiresGrad(true);
+            firstOut = Workspace.leaf(z, rows, h1);
             Tensor logp = mlp.forwardFromFirstLayer(firstOut, ps);
             Tensor sum = F.nllLoss(logp, y, weights, Reduction.SUM, F.IGNORE_INDEX);
             lossSum = sum.item();

@@ -209,10 +209,29 @@ public final class Trainer {
 
     /** Runs (or continues) the loop until all epochs are done or it stops early. */
     public TrainResult fit() {
+        return fitUntil(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs (or continues) the loop for {@code count} more epochs, the current one counted if it is under
+     * way, or until all of the configuration's epochs are done or it stops early: for a caller that runs
+     * other work between epochs with the same trainer ({@code descent bench} interleaves its peers'
+     * epochs). Calls in turn train as one {@link #fit} would, bit for bit; each is a fit to its listeners.
+     *
+     * @throws IllegalArgumentException if {@code count < 1}
+     */
+    public TrainResult fitEpochs(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("fitEpochs: count must be >= 1, got " + count);
+        }
+        return fitUntil((int) Math.min(Integer.MAX_VALUE, (long) epoch + count));
+    }
+
+    private TrainResult fitUntil(int endEpoch) {
         listeners.forEach(l -> l.onStart(this));
         TrainResult result;
         try {
-            result = loop();
+            result = loop(endEpoch);
         } finally {
             // However the loop ended, the model leaves in its own layout.
             batchStep.restoreLayout(gradsZeroed);
@@ -234,7 +253,7 @@ public final class Trainer {
         }
     }
 
-    private TrainResult loop() {
+    private TrainResult loop(int endEpoch) {
         int k = cfg.accumulate();
         int perEpoch = loader.numBatches();
         // Zeroed here, not inside the first step: a warm-up's steps find them zeroed by the previous
@@ -244,7 +263,7 @@ public final class Trainer {
             optimizer.zeroGrad(false);
             gradsZeroed = true;
         }
-        for (; epoch < cfg.epochs(); epoch++, batchInEpoch = 0) {
+        for (; epoch < Math.min(cfg.epochs(), endEpoch); epoch++, batchInEpoch = 0) {
             if (loader.generator() != null) {
                 if (epochStartGen != null && epochStartGenEpoch == epoch) {
                     // The epoch was begun before (a stop, or the checkpoint a resume restored): its order

@@ -202,4 +202,32 @@ class DataLoaderTest {
             previous = b;
         }
     }
+
+    /**
+     * Reused buffers are the loader's, kept from pass to pass: passes after the first two make no new
+     * arrays (the short last batch's included), and the last batch of a pass stays intact while the next
+     * pass draws its first, an odd number of batches a pass notwithstanding (5 of 4, 4, 4, 4 and 2 examples).
+     */
+    @Test
+    void reusedBuffersAreKeptFromPassToPassAndAPasssLastBatchOutlivesTheNextsFirst() {
+        DataLoader loader = new DataLoader(numbered(18), 4, true, false, true, new Generator(3));
+        Set<float[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Batch last = null;
+        List<Integer> lastIds = null;
+        for (int pass = 0; pass < 6; pass++) {
+            java.util.Iterator<Batch> it = loader.iterator();
+            for (int k = 0; it.hasNext(); k++) {
+                Batch b = it.next();
+                if (k == 0 && last != null) {
+                    assertThat(ids(last)).as("pass %d's last batch after the next pass's first is drawn", pass - 1).isEqualTo(lastIds);
+                }
+                lastIds = ids(b);
+                last = b;
+                arrays.add(b.x().data());
+            }
+            // The odd count of batches puts the short one in the other set each pass: both sets meet both
+            // lengths in the first two passes, and then no pass adds an array.
+            assertThat(arrays).as("arrays after pass %d", pass).hasSize(pass == 0 ? 3 : 4);
+        }
+    }
 }

@@ -249,6 +249,40 @@ class BatchStepTest {
     }
 
     /**
+     * Once a pass has run at both of its batch sizes, a pass of batches of 1024 MNIST-like rows (two
+     * shards of 512, the first layer in bands of inputs) and its short last batch allocate no arrays of
+     * the batch's size: none of the step's arrays, nor the shards' first-layer gradients (400 KB each
+     * a step before {@link dev.descent.tensor.Workspace#leaf}), nor the loader's dense inputs (3.2 MB,
+     * never read). Such arrays lived long enough to be copied by young collections of 15–58 ms inside
+     * the epochs (docs/PERFORMANCE.md, section 30). Counted over all threads, the pool's workers too.
+     */
+    @Test
+    void aWarmPassOfLargeBatchesAllocatesNoArraysOfTheBatchSize() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
+        Parallel.setThreads(2);
+        int n = 4 * 1024 + 300, in = 784;
+        TensorDataset data = sparse(new Generator(31), n, in);
+        Mlp model = Mlp.of(in, List.of(200, 100), 10, 3);
+        Optimizer<Adam.Options> opt = Adam.adam(model.parameters(), 1e-3, 0, Adam.Options.defaults());
+        TrainConfig cfg = new TrainConfig(1000, 1000, 0, 1, 64, 1, 0, null);
+        Trainer t = new Trainer(model, opt, null, null, new DataLoader(data, 1024, true, false, true, new Generator(4)), null, cfg, List.of());
+        t.fitEpochs(2);
+        // The least of several passes: until the JIT has compiled the kernels, their vector operations
+        // allocate (hundreds of MB a pass in a fresh JVM), which is not what this test is about.
+        long least = Long.MAX_VALUE;
+        for (int pass = 0; pass < 16; pass++) {
+            long before = threads.getTotalThreadAllocatedBytes();
+            t.fitEpochs(1);
+            least = Math.min(least, threads.getTotalThreadAllocatedBytes() - before);
+        }
+        // With the shards' first-layer gradients made new at each step, a warm pass allocated 6.0 MB; on the
+        // dense path (the 256-bit run of this suite) the loader's inputs made new at each pass, 7.5 MB. What
+        // is left is small objects (tensors, autograd nodes, the pass's permutation): 0.13-0.18 MB a pass.
+        assertThat(least).as("bytes allocated by a warm pass of five steps").isLessThan(4_000_000);
+    }
+
+    /**
      * Two accumulated batches of 32 make the update one batch of the same 64 makes, on sparse inputs
      * (the listed paths): the trainer tells the step when the gradients are zero, and the first
      * layer's weight gradient is then written unchecked; were that said of the second batch, its

@@ -21,6 +21,7 @@ import dev.descent.tensor.Generator;
 import dev.descent.tensor.Tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The training loop: exact resume mid-epoch, divergence, early stopping, accumulation. */
 class TrainerTest {
@@ -133,6 +134,30 @@ class TrainerTest {
         assertThat(resumed.trainer().history().trainLoss()).containsExactly(straight.trainer().history().trainLoss());
         straight.model().namedParameters().forEach((k, p) ->
                 assertThat(resumed.model().namedParameters().get(k).toArray()).as(k).containsExactly(p.toArray()));
+    }
+
+    /**
+     * {@link Trainer#fitEpochs} one epoch at a time (as {@code bench} interleaves its peers) trains what one
+     * fit() trains, validation and the scheduler included, and stops at the configuration's last epoch.
+     */
+    @Test
+    void fittingOneEpochAtATimeIsBitIdenticalToOneFit() {
+        Run straight = run(List.of());
+        straight.trainer().fit();
+        Run stepwise = run(List.of());
+        int[] ends = new int[4];
+        for (int e = 0; e < 4; e++) {
+            TrainResult r = stepwise.trainer().fitEpochs(1);
+            assertThat(r.reason()).isEqualTo(TrainResult.Stop.COMPLETED);
+            ends[e] = r.steps();
+        }
+        // 256 examples in batches of 16: 16 steps an epoch, three epochs configured; the fourth call has none left.
+        assertThat(ends).containsExactly(16, 32, 48, 48);
+        assertThat(stepwise.trainer().history().trainLoss()).containsExactly(straight.trainer().history().trainLoss());
+        assertThat(stepwise.trainer().history().valLoss()).containsExactly(straight.trainer().history().valLoss());
+        straight.model().namedParameters().forEach((k, p) ->
+                assertThat(stepwise.model().namedParameters().get(k).toArray()).as(k).containsExactly(p.toArray()));
+        assertThatThrownBy(() -> stepwise.trainer().fitEpochs(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count must be >= 1");
     }
 
     @SuppressWarnings("unchecked")
