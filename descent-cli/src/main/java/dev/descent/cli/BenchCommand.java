@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                 TrainingSession.describe(spec), train.size(), nThreads, epochs - 1, epochs - 1 == 1 ? "" : "s");
 
         List<BenchSide> sides = new ArrayList<>();
-        sides.add(new DescentSide(train, spec));
+        sides.add(new DescentSide(train, spec, epochs));
         try {
             BenchSide pt = torchSide(files, train, nThreads, out);
             if (pt != null) {
@@ -300,13 +300,18 @@ public final class BenchCommand implements Callable<Integer> {
     private static final class DescentSide implements BenchSide {
         private final Dataset train;
         private final MlpSpec spec;
+        /** The epochs of each batch size, the warm-up's included. */
+        private final int epochs;
         private Mlp model;
         private Optimizer<Adam.Options> opt;
         private DataLoader loader;
+        /** One trainer for all of a batch size's epochs, as {@code train} has for its run. */
+        private Trainer trainer;
 
-        DescentSide(Dataset train, MlpSpec spec) {
+        DescentSide(Dataset train, MlpSpec spec, int epochs) {
             this.train = train;
             this.spec = spec;
+            this.epochs = epochs;
         }
 
         @Override
@@ -319,11 +324,12 @@ public final class BenchCommand implements Callable<Integer> {
             model = new Mlp(spec, new Generator(SEED));
             opt = adam(model.parameters());
             loader = new DataLoader(train, batchSize, true, false, true, new Generator(SHUFFLE_SEED));
+            trainer = new Trainer(model, opt, null, null, loader, null, config(epochs), List.of());
             // What `train` does before its first epoch (it overlaps the data's loading there): the JIT
             // compiles the step on synthetic data with this run's short last batch. Without it the
             // second epoch, the first one counted, was still 1.2-2x the later ones (2026-11-29, section 8
             // of docs/PERFORMANCE.md). The peers' warm-up is their first epoch, as is Descent's.
-            try (KernelWarmup w = KernelWarmup.start(spec, batchSize, config(),
+            try (KernelWarmup w = KernelWarmup.start(spec, batchSize, config(1),
                     named -> adam(List.copyOf(named.values())))) {
                 w.expect(train.size(), 0);
             }
@@ -334,18 +340,17 @@ public final class BenchCommand implements Callable<Integer> {
             return Adam.adam(params, 1e-3, 0, Adam.Options.defaults());
         }
 
-        private static TrainConfig config() {
-            return new TrainConfig(1, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null);
+        private static TrainConfig config(int epochs) {
+            return new TrainConfig(epochs, Integer.MAX_VALUE, 0, 1, 256, 1, 0, null);
         }
 
         @Override
         public Epoch epoch() {
-            TrainConfig cfg = config();
+            int first = trainer.step();
             long t0 = System.nanoTime();
-            Trainer t = new Trainer(model, opt, null, null, loader, null, cfg, List.of());
-            TrainResult r = t.fit();
+            TrainResult r = trainer.fitEpochs(1);
             double s = (System.nanoTime() - t0) / 1e9;
-            return new Epoch(s, t.history().meanTrainLoss(0, r.steps()));
+            return new Epoch(s, trainer.history().meanTrainLoss(first, r.steps()));
         }
 
         @Override
